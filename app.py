@@ -1,0 +1,62 @@
+"""Chalice app: wiring only. Each handler parses its event and calls one service function.
+
+REST routes are served under the API's `api` stage (`/api/...`); the WebSocket API routes
+`$connect`, `$default` (every action: the service dispatches on the frame's `action`) and
+`$disconnect`. Nothing here builds an AWS client: chalicelib.wiring does, on first use.
+"""
+from chalice import Chalice
+
+from chalicelib import api
+from chalicelib.wiring import chat_service
+
+app = Chalice(app_name="library-chat")
+app.api.cors = True  # bearer tokens, no cookies: any library page may embed the widget
+app.experimental_feature_flags.update(["WEBSOCKETS"])
+
+
+@app.route("/health", methods=["GET"])
+@api.rest
+def health():
+    return chat_service()[0].health()
+
+
+@app.route("/status", methods=["GET"])
+@api.rest
+def status():
+    return chat_service()[0].status()
+
+
+@app.route("/chats", methods=["POST"])
+@api.rest
+def create_chat():
+    request = app.current_request
+    return api.created(chat_service()[0].create_chat(api.json_body(request), api.source_ip(request)))
+
+
+@app.route("/chats/{chat_id}/messages", methods=["GET"])
+@api.rest
+def chat_messages(chat_id):
+    request = app.current_request
+    after = (request.query_params or {}).get("after")
+    return chat_service()[0].history(api.bearer(request), chat_id, after)
+
+
+@app.route("/auth/login", methods=["POST"])
+@api.rest
+def login():
+    return chat_service()[0].login(api.json_body(app.current_request))
+
+
+@app.on_ws_connect()
+def ws_connect(event):
+    return api.ws_connect(event)
+
+
+@app.on_ws_message()
+def ws_message(event):
+    return api.ws_message(event)
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event):
+    return api.ws_disconnect(event)

@@ -1,0 +1,36 @@
+"""The `Sender` port on the API Gateway management API (`POST @connections/{id}`).
+
+Chalice's own `websocket_api.send` builds a fixed `https://{apiId}.execute-api...` endpoint; this
+sender takes its endpoint from configuration (the local gateway) or from the event's domain
+name and stage (AWS, custom domains included), so one code path serves both. A 410
+(`GoneException`) means the connection is gone: `post` returns False and the caller forgets it.
+"""
+from __future__ import annotations
+
+import json
+
+from botocore.exceptions import ClientError
+
+
+class ApiGatewaySender:
+    def __init__(self, client) -> None:
+        self._client = client
+        self.posted = 0
+
+    def post(self, connection_id: str, frame: dict) -> bool:
+        data = json.dumps(frame, separators=(",", ":"), ensure_ascii=False).encode()
+        try:
+            self._client.post_to_connection(ConnectionId=connection_id, Data=data)
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "GoneException":
+                return False
+            raise
+        self.posted += 1
+        return True
+
+
+def endpoint_for_event(request_context: dict, configured: str | None) -> str:
+    """Where the management API is: configured locally, else the event's own domain/stage."""
+    if configured:
+        return configured
+    return f"https://{request_context['domainName']}/{request_context['stage']}"

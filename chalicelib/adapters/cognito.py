@@ -1,0 +1,69 @@
+"""The `Authenticator` port on an Amazon Cognito user pool (moto's, locally).
+
+Sign-in is Cognito's USER_PASSWORD_AUTH flow on a public app client; the service hands the
+access token to the dashboard. Checking a token needs no call to Cognito: the pool's signing
+keys are fetched once per Lambda container and re-fetched only when a token names a key we do
+not have (key rotation).
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+
+from botocore.exceptions import ClientError
+
+from ..errors import ServiceError
+from . import jwt
+
+REFETCH_AFTER_SECONDS = 60
+
+
+class CognitoAuthenticator:
+    def __init__(self, client_factory, *, region: str, user_pool_id: str, client_id: str,
+                 jwks_url: str) -> None:
+        self._client_factory = client_factory
+        self.issuer = f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+        self.client_id = client_id
+        self.jwks_url = jwks_url
+        self._keys: dict = {}
+        self._fetched_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def login(self, username: str, password: str) -> tuple[str, int]:
+        try:
+            resp = self._client_factory("cognito-idp").initiate_auth(
+                AuthFlow="USER_PASSWORD_AUTH", ClientId=self.client_id,
+                AuthParameters={"USERNAME": username, "PASSWORD": password})
+        except ClientError as err:
+            code = err.response["Error"]["Code"]
+            if code in ("NotAuthorizedException", "UserNotFoundException"):
+                raise ServiceError("unauthorized", "wrong username or password") from None
+            if code == "TooManyRequestsException":
+                raise ServiceError("rate_limited", "too many sign-in attempts; wait a moment") from None
+            raise
+        result = resp.get("AuthenticationResult")
+        if not result:
+            raise ServiceError("unauthorized",
+                               f"sign-in needs another step ({resp.get('ChallengeName')}); "
+                               "ask an admin to set a permanent password")
+        return result["AccessToken"], int(time.time()) + int(result.get("ExpiresIn", 3600))
+
+    def verify(self, token: str, now: float) -> str:
+        kid = jwt.header_kid(token)
+        if kid not in self._keys and now - self._fetched_at > REFETCH_AFTER_SECONDS:
+            self._refresh_keys(now)
+        claims = jwt.verify_access_token(token, self._keys, issuer=self.issuer,
+                                         client_id=self.client_id, now=now)
+        return claims["username"]
+
+    def _refresh_keys(self, now: float) -> None:
+        """At most once a minute, so tokens with made-up key ids cannot make us hammer Cognito."""
+        with self._lock:
+            self._fetched_at = now
+            try:
+                with urllib.request.urlopen(self.jwks_url, timeout=5) as resp:  # noqa: S310 (config URL)
+                    self._keys = jwt.public_keys(json.load(resp))
+            except (OSError, ValueError) as err:
+                raise ServiceError("internal", f"cannot load the user pool's keys: {err}") from None

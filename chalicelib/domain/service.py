@@ -1,0 +1,394 @@
+"""The chat lifecycle: what each REST call and WebSocket action does, in storage terms.
+
+`ChatService` gets its ports (store, events, authenticator) and plain settings values from the
+composition root. Its WebSocket entry point returns the frames meant for the caller only
+(`welcome`, `pong`, the backlog, a resent message); everything that concerns other connections
+is announced as a domain event and delivered by listeners.
+
+Budgets (DESIGN.md) are visible here as store calls:
+- `send`: `get_chat` + `append_message` (one GetItem, one TransactWriteItems), no Query.
+- `typing`: `get_chat` only.
+- `claim`: the operator-connection Query that the `chat.claimed` broadcast needs anyway (it also
+  tells who the caller is), `get_chat`, and one `claim` transaction.
+Patrons should send `chat_id` too: without it the service first has to read the connection to
+learn the chat (one more GetItem).
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import replace
+from typing import Callable
+
+from ..errors import ServiceError, bad_request, forbidden, not_found, unauthorized
+from . import events as ev
+from . import validation as v
+from .model import ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, Chat, Connection, Message, Operator, iso
+from .ports import AtCapacity, Authenticator, ClaimLost, DuplicateMessage, SeqConflict, Store
+from .tokens import is_patron_token, sign_patron_token, verify_patron_token
+
+PATRON, OPERATOR = "patron", "operator"
+CONNECTION_TTL = 3 * 3600  # API Gateway closes any WebSocket after 2 hours
+BACKLOG_PAGE = 500
+MAX_SEND_ATTEMPTS = 8
+
+
+def new_id() -> str:
+    return secrets.token_hex(12)
+
+
+class ChatService:
+    def __init__(self, store: Store, events: ev.Dispatcher, auth: Authenticator, *,
+                 token_secret: bytes, ws_url: str, queues: tuple, retention_seconds: int,
+                 patron_token_seconds: int, store_patron_ip: bool = False,
+                 max_text: int = 4000, clock: Callable[[], float] = time.time,
+                 ids: Callable[[], str] = new_id) -> None:
+        self.store = store
+        self.events = events
+        self.auth = auth
+        self.token_secret = token_secret
+        self.ws_url = ws_url
+        self.queues = queues
+        self.retention_seconds = retention_seconds
+        self.patron_token_seconds = patron_token_seconds
+        self.store_patron_ip = store_patron_ip
+        self.max_text = max_text
+        self.clock = clock
+        self.ids = ids
+        self._actions = {
+            "hello": self.hello, "send": self.send, "typing": self.typing,
+            "presence": self.presence, "claim": self.claim, "end": self.end,
+            "close": self.close, "ping": self.ping,
+        }
+
+    # ------------------------------------------------------------------ REST
+
+    def health(self) -> dict:
+        return {"ok": True}
+
+    def status(self) -> dict:
+        online = self.store.any_operator_connected()
+        return {"online": online,
+                "queues": [{"id": q.id, "name": q.name, "online": online} for q in self.queues]}
+
+    def create_chat(self, body: dict, source_ip: str | None = None) -> dict:
+        question = v.string(body, "question", required=True, max_len=self.max_text,
+                            too_large_over=self.max_text)
+        name = v.string(body, "name", max_len=100)
+        email = v.email(body)
+        queue_ids = tuple(q.id for q in self.queues)
+        queue = v.choice(body, "queue", queue_ids, required=False) or queue_ids[0]
+        now = self.clock()
+        expires = int(now) + self.retention_seconds
+        chat = Chat(chat_id=self.ids(), queue=queue, question=question.strip(), created_at=now,
+                    patron_name=name.strip() if name else None, patron_email=email,
+                    last_seq=1, expires_at=expires)
+        first = Message(chat_id=chat.chat_id, seq=1, sender_role=PATRON, sent_at=now,
+                        text=chat.question, sender_name=chat.patron_name, expires_at=expires)
+        self.store.create_chat(chat, first)
+        token = sign_patron_token(self.token_secret, chat.chat_id,
+                                  int(now) + self.patron_token_seconds)
+        self.events.emit(ev.CHAT_QUEUED, chat=chat, operator_conns=self._operator_conn_ids())
+        return {"chat_id": chat.chat_id, "token": token, "ws_url": self.ws_url}
+
+    def history(self, token: str | None, chat_id: str, after_raw: str | None) -> dict:
+        self._authorize_chat_reader(token, chat_id)
+        try:
+            after = int(after_raw) if after_raw not in (None, "") else 0
+        except ValueError:
+            raise bad_request("'after' must be an integer") from None
+        if after < 0:
+            raise bad_request("'after' must not be negative")
+        chat = self._live_chat(chat_id)
+        msgs = self.store.messages_after(chat.chat_id, after, BACKLOG_PAGE)
+        return {"messages": [m.to_wire() for m in msgs]}
+
+    def login(self, body: dict) -> dict:
+        username = v.string(body, "username", required=True)
+        password = v.string(body, "password", required=True, max_len=256)
+        token, expires_at = self.auth.login(username.strip(), password)
+        operator = self.store.get_operator(username.strip())
+        if operator is None:
+            raise forbidden("this account is not set up as an operator")
+        return {"token": token, "expires_at": iso(expires_at), "operator": operator.public()}
+
+    def operator_for_token(self, token: str | None) -> Operator:
+        """Who holds this operator token (REST calls that only operators may make)."""
+        if not token:
+            raise unauthorized("sign in first: an operator token is required")
+        if is_patron_token(token):
+            raise forbidden("this needs an operator token, not a patron token")
+        operator = self.store.get_operator(self.auth.verify(token, self.clock()))
+        if operator is None:
+            raise forbidden("this account is not set up as an operator")
+        return operator
+
+    def _authorize_chat_reader(self, token: str | None, chat_id: str) -> None:
+        if not token:
+            raise unauthorized("a patron or operator token is required")
+        if is_patron_token(token):
+            if verify_patron_token(self.token_secret, token, self.clock()) != chat_id:
+                raise forbidden("this token does not open that chat")
+        else:
+            self.operator_for_token(token)
+
+    # ------------------------------------------------------------ WebSocket
+
+    def connect(self, connection_id: str, token: str | None, source_ip: str | None = None) -> None:
+        """`$connect`: check the token and remember who is behind the connection.
+
+        Nothing is attached to chats or broadcast lists yet: API Gateway refuses posts to a
+        connection until `$connect` has returned, and a refused post would look like a dead
+        connection. The client joins at its first frame, `hello`.
+        """
+        if not token:
+            raise unauthorized("connect with ?token=<token>")
+        now = self.clock()
+        conn = Connection(connection_id=connection_id, role=PATRON, connected_at=now,
+                          expires_at=int(now) + CONNECTION_TTL)
+        if is_patron_token(token):
+            chat_id = verify_patron_token(self.token_secret, token, now)
+            chat = self.store.get_chat(chat_id)
+            if chat is None or chat.expires_at <= now:
+                raise forbidden("this chat no longer exists")
+            conn.chat_id = chat_id
+            if self.store_patron_ip:
+                conn.source_ip = source_ip
+        else:
+            operator = self.store.get_operator(self.auth.verify(token, now))
+            if operator is None:
+                raise forbidden("this account is not set up as an operator")
+            conn.role, conn.operator_id, conn.operator_name = OPERATOR, operator.id, operator.name
+        self.store.put_connection(conn)
+
+    def disconnect(self, connection_id: str) -> None:
+        """`$disconnect` (and a 410 from the gateway): forget the connection everywhere."""
+        conn = self.store.delete_connection(connection_id)
+        if conn is None:
+            return
+        if conn.role == PATRON and conn.chat_id:
+            chat = self.store.detach_patron(conn.chat_id, connection_id)
+            if chat and not chat.patron_conns and chat.status in OPEN_STATES:
+                if self.store.mark_patron_offline(chat.chat_id):
+                    chat.patron_presence = "offline"
+                    self.events.emit(ev.PRESENCE_CHANGED, chat=chat, presence="offline")
+        elif conn.role == OPERATOR and conn.operator_id:
+            operator = self.store.get_operator(conn.operator_id)
+            for chat_id in (operator.chats if operator else ()):
+                self.store.detach_operator_conn(chat_id, connection_id)
+
+    def handle_frame(self, connection_id: str, body: str | None) -> list[dict]:
+        """`$default`: one place that dispatches on the frame's `action`."""
+        request_id = None
+        try:
+            data = v.parse_json_object(body)
+            request_id = data.get("request_id") if isinstance(data.get("request_id"), str) else None
+            action = data.get("action")
+            if not isinstance(action, str):
+                raise bad_request("'action' is required")
+            handler = self._actions.get(action)
+            if handler is None:
+                raise bad_request(f"unknown action '{action[:40]}'")
+            return handler(connection_id, data)
+        except ServiceError as err:
+            frame = {"type": "error", **err.to_dict()}
+            if request_id:
+                frame["request_id"] = request_id[:128]
+            return [frame]
+
+    # -------------------------------------------------------------- actions
+
+    def ping(self, connection_id: str, data: dict) -> list[dict]:
+        return [{"type": "pong"}]
+
+    def hello(self, connection_id: str, data: dict) -> list[dict]:
+        after = v.after_map(data)
+        conn = self._connection(connection_id)
+        if conn.role == PATRON:
+            if set(after) - {conn.chat_id}:
+                raise forbidden("a patron token opens only its own chat")
+            chat = self.store.attach_patron(conn.chat_id, connection_id)
+            if chat is None:
+                raise not_found("this chat no longer exists")
+            if chat.status in OPEN_STATES:
+                self.events.emit(ev.PRESENCE_CHANGED, chat=chat, presence=chat.patron_presence)
+            replies = [{"type": "welcome", "role": PATRON, "chat": chat.to_wire()}]
+        else:
+            self.store.put_connection(replace(conn, joined=True))  # joins the broadcast index
+            operator = self._operator(conn.operator_id)
+            mine = self.store.get_chats(operator.chats)
+            for chat in mine:
+                if chat.status in OPEN_STATES and connection_id not in chat.operator_conns:
+                    self.store.attach_operator_conns(chat.chat_id, operator.id, {connection_id})
+            queued = self.store.queued_chats(200)
+            replies = [{"type": "welcome", "role": OPERATOR, "operator": operator.public(),
+                        "queued": [c.to_wire() for c in queued],
+                        "mine": [c.to_wire() for c in mine if c.status != CLOSED]}]
+        for chat_id, seq in after.items():
+            replies.extend(self._message_frame(chat_id, m) for m in self._backlog(chat_id, seq))
+        return replies
+
+    def send(self, connection_id: str, data: dict) -> list[dict]:
+        text = v.string(data, "text", max_len=self.max_text, too_large_over=self.max_text)
+        if data.get("attachment") is not None:
+            raise bad_request("attachments are not enabled on this service yet")
+        if text is None:
+            raise bad_request("'text' is required")
+        client_msg_id = v.string(data, "client_msg_id")
+        chat_id = self._chat_id_of(connection_id, data)
+        for _ in range(MAX_SEND_ATTEMPTS):
+            chat = self._live_chat(chat_id)
+            role = self._member_role(chat, connection_id)
+            allowed = OPEN_STATES if role == PATRON else (ACTIVE,)
+            if chat.status not in allowed:
+                raise ServiceError("invalid_state", f"this chat is {chat.status}; messages cannot be sent")
+            msg = Message(chat_id=chat_id, seq=chat.last_seq + 1, sender_role=role,
+                          sent_at=self.clock(), text=text, client_msg_id=client_msg_id,
+                          expires_at=chat.expires_at)
+            if role == OPERATOR:
+                msg.sender_id, msg.sender_name = chat.operator_id, chat.operator_name
+            else:
+                msg.sender_name = chat.patron_name
+            try:
+                self.store.append_message(chat, msg)
+            except DuplicateMessage as dup:
+                stored = self.store.get_message(chat_id, dup.seq)
+                return [self._message_frame(chat_id, stored)] if stored else []
+            except SeqConflict:
+                continue
+            chat.last_seq = msg.seq
+            self.events.emit(ev.MESSAGE_SENT, chat=chat, message=msg)
+            return []
+        raise ServiceError("conflict", "the chat is busy; send the message again")
+
+    def typing(self, connection_id: str, data: dict) -> list[dict]:
+        typing = v.boolean(data, "typing", required=True)
+        preview = v.string(data, "preview", max_len=self.max_text, min_len=0)
+        chat = self._live_chat(self._chat_id_of(connection_id, data))
+        role = self._member_role(chat, connection_id)
+        if chat.status in OPEN_STATES:
+            self.events.emit(ev.TYPING, chat=chat, role=role, typing=typing,
+                             preview=preview if role == PATRON and typing else None)
+        return []
+
+    def presence(self, connection_id: str, data: dict) -> list[dict]:
+        state = v.choice(data, "state", ("online", "away"))
+        chat = self._live_chat(self._chat_id_of(connection_id, data))
+        if self._member_role(chat, connection_id) != PATRON:
+            raise forbidden("presence is reported by the patron")
+        if chat.status in OPEN_STATES and chat.patron_presence != state:
+            self.store.set_presence(chat.chat_id, state)
+            chat.patron_presence = state
+            self.events.emit(ev.PRESENCE_CHANGED, chat=chat, presence=state)
+        return []
+
+    def claim(self, connection_id: str, data: dict) -> list[dict]:
+        chat_id = v.string(data, "chat_id", required=True)
+        operator_conns = self.store.operator_connections()
+        me = next((c for c in operator_conns if c.connection_id == connection_id), None)
+        if me is None:  # not in the index yet (or a patron): ask the connection itself
+            me = self._connection(connection_id)
+        if me.role != OPERATOR:
+            raise forbidden("only operators can claim chats")
+        chat = self._live_chat(chat_id)
+        if chat.status != QUEUED:
+            raise ServiceError("conflict", "this chat is no longer waiting; someone else took it")
+        operator = Operator(id=me.operator_id, name=me.operator_name or me.operator_id)
+        my_conns = {c.connection_id for c in operator_conns if c.operator_id == operator.id}
+        my_conns.add(connection_id)
+        now = self.clock()
+        try:
+            self.store.claim(chat, operator, my_conns, now)
+        except ClaimLost:
+            raise ServiceError("conflict", "another librarian claimed this chat first") from None
+        except AtCapacity:
+            raise ServiceError("capacity", "you already have as many chats as you can take") from None
+        chat.status, chat.claimed_at = ACTIVE, now
+        chat.operator_id, chat.operator_name, chat.operator_conns = operator.id, operator.name, my_conns
+        self.events.emit(ev.CHAT_CLAIMED, chat=chat,
+                         operator_conns=[c.connection_id for c in operator_conns])
+        return []
+
+    def end(self, connection_id: str, data: dict) -> list[dict]:
+        chat = self._live_chat(self._chat_id_of(connection_id, data))
+        role = self._member_role(chat, connection_id)
+        if chat.status not in OPEN_STATES:
+            raise ServiceError("invalid_state", f"this chat is already {chat.status}")
+        was_queued = chat.status == QUEUED
+        try:
+            chat = self.store.end_chat(chat, role, self.clock())
+        except SeqConflict:
+            raise ServiceError("invalid_state", "this chat changed while ending it; reload it") from None
+        self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=role,
+                         operator_conns=self._operator_conn_ids() if was_queued else None)
+        return []
+
+    def close(self, connection_id: str, data: dict) -> list[dict]:
+        chat = self._live_chat(v.string(data, "chat_id", required=True))
+        if self._member_role(chat, connection_id) != OPERATOR:
+            raise forbidden("only the chat's librarian can close it")
+        if chat.status != ENDED:
+            raise ServiceError("invalid_state", "end the chat before closing it")
+        try:
+            self.store.close_chat(chat, chat.operator_id, self.clock())
+        except SeqConflict:
+            raise ServiceError("invalid_state", "this chat changed while closing it") from None
+        chat.status = CLOSED
+        self.events.emit(ev.CHAT_CLOSED, chat=chat)
+        return []
+
+    # -------------------------------------------------------------- helpers
+
+    def _connection(self, connection_id: str) -> Connection:
+        conn = self.store.get_connection(connection_id)
+        if conn is None:
+            raise forbidden("unknown connection; reconnect")
+        return conn
+
+    def _operator(self, operator_id: str | None) -> Operator:
+        operator = self.store.get_operator(operator_id) if operator_id else None
+        if operator is None:
+            raise forbidden("this account is not set up as an operator")
+        return operator
+
+    def _chat_id_of(self, connection_id: str, data: dict) -> str:
+        chat_id = v.string(data, "chat_id")
+        if chat_id is not None:
+            return chat_id
+        conn = self._connection(connection_id)
+        if conn.role != PATRON:
+            raise bad_request("'chat_id' is required")
+        return conn.chat_id
+
+    def _live_chat(self, chat_id: str) -> Chat:
+        """Reads filter expired chats: DynamoDB's TTL deletes lazily (up to days later)."""
+        chat = self.store.get_chat(chat_id)
+        if chat is None or chat.expires_at <= self.clock():
+            raise not_found("no such chat")
+        return chat
+
+    @staticmethod
+    def _member_role(chat: Chat, connection_id: str) -> str:
+        """The chat's delivery lists double as its membership: API Gateway alone assigns
+        connection ids, so being on the list proves being the patron or the chat's operator."""
+        if connection_id in chat.patron_conns:
+            return PATRON
+        if connection_id in chat.operator_conns:
+            return OPERATOR
+        raise forbidden("this connection is not part of that chat")
+
+    def _operator_conn_ids(self) -> list[str]:
+        return [c.connection_id for c in self.store.operator_connections()]
+
+    def _backlog(self, chat_id: str, after: int) -> list[Message]:
+        out: list[Message] = []
+        while True:
+            page = self.store.messages_after(chat_id, after, BACKLOG_PAGE)
+            out.extend(page)
+            if len(page) < BACKLOG_PAGE:
+                return out
+            after = page[-1].seq
+
+    @staticmethod
+    def _message_frame(chat_id: str, message: Message) -> dict:
+        return {"type": "chat.message", "chat_id": chat_id, "message": message.to_wire()}

@@ -1,0 +1,51 @@
+"""The one error type the service raises on purpose.
+
+Every refusal carries a protocol error code (PROTOCOL.md) and a human message. The REST layer
+turns it into `{"error": {"code", "message"}}` with the matching HTTP status; the WebSocket layer
+into an `error` frame on the caller's connection. Anything else that escapes is `internal`.
+"""
+
+STATUS_BY_CODE = {
+    "bad_request": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "capacity": 409,
+    "invalid_state": 409,
+    "too_large": 413,
+    "rate_limited": 429,
+    "internal": 500,
+}
+
+
+class ServiceError(Exception):
+    def __init__(self, code: str, message: str):
+        if code not in STATUS_BY_CODE:
+            raise ValueError(f"unknown error code {code!r}")
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    @property
+    def status(self) -> int:
+        return STATUS_BY_CODE[self.code]
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+def bad_request(message: str) -> ServiceError:
+    return ServiceError("bad_request", message)
+
+
+def forbidden(message: str) -> ServiceError:
+    return ServiceError("forbidden", message)
+
+
+def not_found(message: str) -> ServiceError:
+    return ServiceError("not_found", message)
+
+
+def unauthorized(message: str) -> ServiceError:
+    return ServiceError("unauthorized", message)

@@ -1,0 +1,85 @@
+"""Listeners that turn domain events into WebSocket frames (PROTOCOL.md "Events").
+
+Every frame goes through the `Sender` port; a connection the gateway reports gone (410) is
+handed to `forget`, which removes its records, and delivery to the others goes on.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable, Iterable
+
+from .domain import events as ev
+from .domain.model import Chat, Message
+from .domain.ports import Sender
+
+log = logging.getLogger(__name__)
+
+
+class Push:
+    def __init__(self, sender: Sender, forget: Callable[[str], None]) -> None:
+        self.sender = sender
+        self.forget = forget
+
+    def subscribe(self, dispatcher: ev.Dispatcher) -> None:
+        dispatcher.subscribe(ev.CHAT_QUEUED, self.chat_queued)
+        dispatcher.subscribe(ev.CHAT_CLAIMED, self.chat_claimed)
+        dispatcher.subscribe(ev.MESSAGE_SENT, self.message_sent)
+        dispatcher.subscribe(ev.TYPING, self.typing)
+        dispatcher.subscribe(ev.PRESENCE_CHANGED, self.presence_changed)
+        dispatcher.subscribe(ev.CHAT_ENDED, self.chat_ended)
+        dispatcher.subscribe(ev.CHAT_CLOSED, self.chat_closed)
+
+    def deliver(self, connection_ids: Iterable[str], frame: dict) -> int:
+        """Post `frame` to each connection once; returns how many took it."""
+        delivered = 0
+        for conn_id in dict.fromkeys(connection_ids):  # de-duplicated, order kept
+            try:
+                ok = self.sender.post(conn_id, frame)
+            except Exception:  # one bad recipient must not starve the others
+                log.exception("push of %s to %s failed", frame.get("type"), conn_id)
+                continue
+            if ok:
+                delivered += 1
+            else:
+                self.forget(conn_id)
+        return delivered
+
+    def chat_queued(self, chat: Chat, operator_conns: list[str]) -> None:
+        self.deliver(operator_conns, {"type": "chat.queued", "chat": chat.to_wire()})
+
+    def chat_claimed(self, chat: Chat, operator_conns: list[str]) -> None:
+        frame = {"type": "chat.claimed", "chat_id": chat.chat_id,
+                 "operator": {"id": chat.operator_id, "name": chat.operator_name}}
+        self.deliver([*operator_conns, *chat.operator_conns, *chat.patron_conns], frame)
+
+    def message_sent(self, chat: Chat, message: Message) -> None:
+        frame = {"type": "chat.message", "chat_id": chat.chat_id, "message": message.to_wire()}
+        self.deliver([*chat.patron_conns, *chat.operator_conns], frame)
+
+    def typing(self, chat: Chat, role: str, typing: bool, preview: str | None) -> None:
+        frame = {"type": "chat.typing", "chat_id": chat.chat_id, "role": role, "typing": typing}
+        if preview is not None:
+            frame["preview"] = preview
+        others = chat.operator_conns if role == "patron" else chat.patron_conns
+        self.deliver(others, frame)
+
+    def presence_changed(self, chat: Chat, presence: str) -> None:
+        frame = {"type": "chat.presence", "chat_id": chat.chat_id, "patron": presence}
+        self.deliver(chat.operator_conns, frame)
+
+    def chat_ended(self, chat: Chat, ended_by: str, operator_conns: list[str] | None) -> None:
+        frame = {"type": "chat.ended", "chat_id": chat.chat_id, "ended_by": ended_by}
+        operators = chat.operator_conns if operator_conns is None else operator_conns
+        self.deliver([*chat.patron_conns, *operators], frame)
+
+    def chat_closed(self, chat: Chat) -> None:
+        self.deliver(chat.operator_conns, {"type": "chat.closed", "chat_id": chat.chat_id})
+
+
+class NullSender:
+    """Used when no management endpoint is configured (a REST-only deployment step): pushes are
+    dropped with a warning instead of failing the request that caused them."""
+
+    def post(self, connection_id: str, frame: dict) -> bool:
+        log.warning("no WS_MANAGEMENT_ENDPOINT configured; %s not pushed", frame.get("type"))
+        return True

@@ -1,0 +1,84 @@
+"""Typed settings, parsed once in the composition root from the Lambda environment.
+
+Services never read os.environ themselves: they get plain values from here, which keeps them
+testable with any settings and keeps configuration errors in one place.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Queue:
+    id: str
+    name: str
+
+
+def _parse_queues(raw: str) -> tuple[Queue, ...]:
+    """`id:Name,id2:Other name` -> queues. The first one is the default."""
+    queues = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        qid, _, name = part.partition(":")
+        queues.append(Queue(qid.strip(), (name or qid).strip()))
+    if not queues:
+        raise ValueError("QUEUES must name at least one queue")
+    return tuple(queues)
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str
+    table_prefix: str
+    patron_token_secret: bytes
+    cognito_user_pool_id: str
+    cognito_client_id: str
+    cognito_jwks_url: str
+    ws_url: str
+    ws_management_endpoint: str | None = None
+    retention_days: int = 30
+    patron_token_hours: int = 24
+    store_patron_ip: bool = False
+    queues: tuple[Queue, ...] = field(default_factory=lambda: (Queue("general", "Ask a librarian"),))
+    max_text_chars: int = 4000
+
+    @property
+    def retention_seconds(self) -> int:
+        return self.retention_days * 86400
+
+    def table_name(self, kind: str) -> str:
+        return f"{self.table_prefix}-{kind}"
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+        pool = env.get("COGNITO_USER_POOL_ID", "")
+        secret = env.get("PATRON_TOKEN_SECRET", "")
+        if len(secret) < 32:
+            raise ValueError("PATRON_TOKEN_SECRET must be set to at least 32 characters")
+        retention = int(env.get("RETENTION_DAYS", "30"))
+        if retention < 1:
+            raise ValueError("RETENTION_DAYS must be at least 1")
+        return cls(
+            region=region,
+            table_prefix=env.get("TABLE_PREFIX", "libchat-dev"),
+            patron_token_secret=secret.encode(),
+            cognito_user_pool_id=pool,
+            cognito_client_id=env.get("COGNITO_CLIENT_ID", ""),
+            cognito_jwks_url=env.get("COGNITO_JWKS_URL")
+            or f"https://cognito-idp.{region}.amazonaws.com/{pool}/.well-known/jwks.json",
+            ws_url=env.get("WS_URL", ""),
+            ws_management_endpoint=env.get("WS_MANAGEMENT_ENDPOINT") or None,
+            retention_days=retention,
+            patron_token_hours=int(env.get("PATRON_TOKEN_HOURS", "24")),
+            store_patron_ip=_flag(env.get("STORE_PATRON_IP")),
+            queues=_parse_queues(env.get("QUEUES", "general:Ask a librarian")),
+        )

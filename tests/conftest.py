@@ -1,0 +1,218 @@
+"""Shared fixtures. Order matters: fake credentials first, then one `mock_aws()` fixture, then
+resource fixtures; WebSocket events come from one factory fixture built on AWS's documented
+event samples (tests/data/apigw_ws_events.json)."""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import secrets
+import threading
+import time
+import uuid
+from pathlib import Path
+
+# Before anything can build a boto3 client: never touch a real account.
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+})
+for _var in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+    os.environ.pop(_var, None)
+
+import pytest  # noqa: E402
+
+from chalicelib.domain.events import Dispatcher  # noqa: E402
+from chalicelib.domain.model import Operator  # noqa: E402
+from chalicelib.domain.service import ChatService  # noqa: E402
+from chalicelib.push import Push  # noqa: E402
+from tests.fakes import FakeAuthenticator, MemoryStore, RecordingSender  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+REGION = "us-east-1"
+TEST_PASSWORD = "Correct-Horse-Battery-1"
+
+
+# ----------------------------------------------------------- domain harness
+
+
+class Clock:
+    def __init__(self, now: float = 1_790_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Harness:
+    """A ChatService on in-memory fakes, with helpers that speak in protocol frames."""
+
+    def __init__(self) -> None:
+        self.store = MemoryStore()
+        self.sender = RecordingSender()
+        self.clock = Clock()
+        self.events = Dispatcher()
+        self.events.emitted = []
+        self.service = ChatService(
+            self.store, self.events, FakeAuthenticator({"ann": "pw"}),
+            token_secret=b"s" * 32, ws_url="ws://test/ws",
+            queues=(_queue("general", "Ask a librarian"), _queue("law", "Law library")),
+            retention_seconds=30 * 86400, patron_token_seconds=86400, clock=self.clock)
+        self.push = Push(self.sender, self.service.disconnect)
+        self.push.subscribe(self.events)
+
+    def operator(self, op_id: str, max_chats: int = 3, role: str = "librarian") -> None:
+        self.store.put_operator(Operator(id=op_id, name=op_id.title(), role=role, max_chats=max_chats))
+
+    def frame(self, conn: str, **data) -> list[dict]:
+        replies = self.service.handle_frame(conn, json.dumps(data))
+        for frame in replies:
+            self.push.deliver([conn], frame)
+        return replies
+
+    def connect_operator(self, conn: str, op_id: str) -> list[dict]:
+        self.service.connect(conn, f"op:{op_id}")
+        return self.frame(conn, action="hello")
+
+    def new_chat(self, question: str = "Where are the atlases?", **extra) -> tuple[str, str]:
+        out = self.service.create_chat({"question": question, **extra})
+        return out["chat_id"], out["token"]
+
+    def connect_patron(self, conn: str, token: str, **hello) -> list[dict]:
+        self.service.connect(conn, token)
+        return self.frame(conn, action="hello", **hello)
+
+
+def _queue(qid: str, name: str):
+    from chalicelib.settings import Queue
+    return Queue(qid, name)
+
+
+@pytest.fixture
+def h() -> Harness:
+    return Harness()
+
+
+# ------------------------------------------------------------- AWS (moto)
+
+
+class BotocoreRequests:
+    """Every HTTP request botocore sends (each attempt), as (service, operation, url)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str]] = []
+        self._lock = threading.Lock()
+
+    def record(self, service: str, operation: str, url: str) -> None:
+        with self._lock:
+            self.sent.append((service, operation, url))
+
+    def clear(self) -> None:
+        with self._lock:
+            self.sent.clear()
+
+    def ops(self, service: str = "dynamodb") -> list[str]:
+        return [op for svc, op, _ in self.sent if svc == service]
+
+    def posts(self) -> list[str]:
+        return [url.rsplit("/", 1)[-1] for svc, op, url in self.sent
+                if op == "PostToConnection"]
+
+
+@pytest.fixture
+def botocore_requests(monkeypatch) -> BotocoreRequests:
+    from botocore.endpoint import Endpoint
+    recorder = BotocoreRequests()
+    original = Endpoint._do_get_response
+
+    def counting(self, request, operation_model, context):
+        recorder.record(operation_model.service_model.endpoint_prefix, operation_model.name, request.url)
+        return original(self, request, operation_model, context)
+
+    monkeypatch.setattr(Endpoint, "_do_get_response", counting)
+    return recorder
+
+
+def moto_jwks_url() -> str:
+    import moto.cognitoidp
+    return (Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-public.json").as_uri()
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    """moto for everything, with the app's settings pointing at it and its resources made."""
+    from moto import mock_aws
+    from chalicelib import wiring
+    from chalicelib.adapters import dynamo
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    with mock_aws():
+        import boto3
+        idp = boto3.client("cognito-idp", region_name=REGION)
+        pool = idp.create_user_pool(PoolName="ops")["UserPool"]["Id"]
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool, ClientName="dash",
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        env = {
+            "TABLE_PREFIX": prefix, "PATRON_TOKEN_SECRET": secrets.token_urlsafe(32),
+            "COGNITO_USER_POOL_ID": pool, "COGNITO_CLIENT_ID": client_id,
+            "COGNITO_JWKS_URL": moto_jwks_url(), "WS_URL": "wss://example.test/dev",
+        }
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.delenv("WS_MANAGEMENT_ENDPOINT", raising=False)
+        wiring.reset()
+        dynamo.bind(prefix, REGION)
+        dynamo.create_tables()
+        yield AwsWorld(idp, pool, client_id)
+        wiring.reset()
+
+
+class AwsWorld:
+    def __init__(self, idp, pool: str, client_id: str) -> None:
+        self.idp, self.pool, self.client_id = idp, pool, client_id
+
+    def add_operator(self, username: str, name: str | None = None, max_chats: int = 3,
+                     role: str = "librarian") -> None:
+        from chalicelib import wiring
+        self.idp.admin_create_user(UserPoolId=self.pool, Username=username, MessageAction="SUPPRESS")
+        self.idp.admin_set_user_password(UserPoolId=self.pool, Username=username,
+                                         Password=TEST_PASSWORD, Permanent=True)
+        wiring.store().put_operator(Operator(id=username, name=name or username.title(),
+                                             role=role, max_chats=max_chats))
+
+    def token(self, username: str) -> str:
+        resp = self.idp.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId=self.client_id,
+                                      AuthParameters={"USERNAME": username, "PASSWORD": TEST_PASSWORD})
+        return resp["AuthenticationResult"]["AccessToken"]
+
+
+# --------------------------------------------------- API Gateway event factory
+
+
+@pytest.fixture
+def ws_event():
+    """Build API Gateway WebSocket events from AWS's documented samples, so handler tests feed
+    the handlers exactly the shape AWS sends."""
+    samples = json.loads((DATA / "apigw_ws_events.json").read_text())
+
+    def make(kind: str, connection_id: str, *, body: str | None = None,
+             query: dict | None = None) -> dict:
+        event = copy.deepcopy(samples[kind])
+        ctx = event["requestContext"]
+        ctx["connectionId"] = connection_id
+        ctx["requestId"] = uuid.uuid4().hex
+        ctx["apiId"] = "abc123defg"
+        ctx["domainName"] = "abc123defg.execute-api.us-east-1.amazonaws.com"
+        ctx["stage"] = "dev"
+        ctx["requestTimeEpoch"] = int(time.time() * 1000)
+        if kind == "message":
+            event["body"] = body
+            ctx["messageId"] = uuid.uuid4().hex[:16]
+        if kind == "connect":
+            event["queryStringParameters"] = query
+            event["multiValueQueryStringParameters"] = (
+                {k: [v] for k, v in query.items()} if query else None)
+        return event
+
+    return make

@@ -1,0 +1,340 @@
+"""The chat lifecycle on in-memory fakes: what each action does and refuses."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib.domain.tokens import sign_patron_token
+from chalicelib.errors import ServiceError
+
+
+def types(frames):
+    return [f["type"] for f in frames]
+
+
+def setup_claimed(h, patron="p1", op="ann", op_conn="o1"):
+    h.operator(op)
+    h.connect_operator(op_conn, op)
+    chat_id, token = h.new_chat()
+    h.connect_patron(patron, token)
+    h.frame(op_conn, action="claim", chat_id=chat_id)
+    h.sender.clear()
+    return chat_id, token
+
+
+def test_create_chat_stores_question_as_message_1_and_queues_it(h):
+    h.operator("ann")
+    h.connect_operator("o1", "ann")
+    chat_id, token = h.new_chat("Do you have The Hobbit?", name="Sam", email="sam@example.org")
+    queued = h.sender.of("o1", "chat.queued")
+    assert len(queued) == 1
+    assert queued[0]["chat"]["question"] == "Do you have The Hobbit?"
+    assert queued[0]["chat"]["status"] == "queued"
+    assert queued[0]["chat"]["patron_name"] == "Sam"
+    assert "patron_email" not in queued[0]["chat"]  # private: not broadcast
+    msgs = h.service.history(token, chat_id, None)["messages"]
+    assert [m["seq"] for m in msgs] == [1]
+    assert msgs[0]["text"] == "Do you have The Hobbit?"
+    assert msgs[0]["sender"] == {"role": "patron", "name": "Sam"}
+
+
+@pytest.mark.parametrize("body, code", [
+    ({}, "bad_request"),
+    ({"question": ""}, "bad_request"),
+    ({"question": "   "}, "bad_request"),
+    ({"question": 42}, "bad_request"),
+    ({"question": "x" * 4001}, "too_large"),
+    ({"question": "ok", "email": "not-an-email"}, "bad_request"),
+    ({"question": "ok", "queue": "nope"}, "bad_request"),
+    ({"question": "ok", "name": ["x"]}, "bad_request"),
+])
+def test_create_chat_refuses_bad_input_without_writing(h, body, code):
+    with pytest.raises(ServiceError) as err:
+        h.service.create_chat(body)
+    assert err.value.code == code
+    assert h.store.chats == {} and h.store.messages == {}
+
+
+def test_whole_lifecycle_with_seq_order(h):
+    h.operator("ann")
+    h.connect_operator("o1", "ann")
+    chat_id, token = h.new_chat()
+    welcome = h.connect_patron("p1", token)
+    assert welcome[0]["type"] == "welcome" and welcome[0]["chat"]["status"] == "queued"
+
+    h.frame("o1", action="claim", chat_id=chat_id)
+    claimed = h.sender.of("p1", "chat.claimed")
+    assert claimed and claimed[0]["operator"] == {"id": "ann", "name": "Ann"}
+
+    h.frame("o1", action="send", chat_id=chat_id, text="Hello! Let me look.", client_msg_id="a")
+    h.frame("p1", action="send", chat_id=chat_id, text="Thanks", client_msg_id="b")
+    h.frame("p1", action="send", text="(no chat id: resolved from the connection)")
+    seqs = [f["message"]["seq"] for f in h.sender.of("p1", "chat.message")]
+    assert seqs == [2, 3, 4]
+    assert [f["message"]["seq"] for f in h.sender.of("o1", "chat.message")] == [2, 3, 4]
+    op_msg = h.sender.of("p1", "chat.message")[0]["message"]
+    assert op_msg["sender"] == {"role": "operator", "id": "ann", "name": "Ann"}
+
+    h.frame("o1", action="end", chat_id=chat_id)
+    assert h.sender.of("p1", "chat.ended")[0]["ended_by"] == "operator"
+    assert h.sender.of("o1", "chat.ended")
+    assert h.store.operators["ann"].active_chats == 0
+    h.frame("o1", action="close", chat_id=chat_id)
+    assert h.sender.of("o1", "chat.closed") == [{"type": "chat.closed", "chat_id": chat_id}]
+    assert chat_id not in h.store.operators["ann"].chats
+    assert h.store.chats[chat_id].status == "closed"
+
+
+def test_second_claim_loses_with_conflict_and_everyone_hears_the_winner(h):
+    h.operator("ann")
+    h.operator("bob")
+    h.connect_operator("o1", "ann")
+    h.connect_operator("o2", "bob")
+    chat_id, _ = h.new_chat()
+    assert h.frame("o1", action="claim", chat_id=chat_id) == []
+    lost = h.frame("o2", action="claim", chat_id=chat_id, request_id="r9")
+    assert lost == [{"type": "error", "code": "conflict", "request_id": "r9",
+                     "message": lost[0]["message"]}]
+    assert h.sender.of("o2", "chat.claimed")[0]["operator"]["id"] == "ann"
+    assert len(h.store.claims) == 1
+
+
+def test_operator_at_max_chats_gets_capacity(h):
+    h.operator("newbie", max_chats=1)
+    h.connect_operator("o1", "newbie")
+    first, _ = h.new_chat("one")
+    second, _ = h.new_chat("two")
+    assert h.frame("o1", action="claim", chat_id=first) == []
+    replies = h.frame("o1", action="claim", chat_id=second)
+    assert types(replies) == ["error"] and replies[0]["code"] == "capacity"
+    assert h.store.chats[second].status == "queued"
+    # ending the first frees the slot
+    h.frame("o1", action="end", chat_id=first)
+    assert h.frame("o1", action="claim", chat_id=second) == []
+
+
+def test_resent_client_msg_id_is_stored_once_and_echoed_to_sender(h):
+    chat_id, _ = setup_claimed(h)
+    h.frame("p1", action="send", chat_id=chat_id, text="hi", client_msg_id="m-1")
+    again = h.frame("p1", action="send", chat_id=chat_id, text="hi", client_msg_id="m-1")
+    assert types(again) == ["chat.message"] and again[0]["message"]["seq"] == 2
+    assert h.store.chats[chat_id].last_seq == 2
+    assert [f["message"]["seq"] for f in h.sender.of("o1", "chat.message")] == [2]
+
+
+def test_patron_drop_and_resume_gets_exactly_the_missed_messages(h):
+    chat_id, token = setup_claimed(h)
+    h.service.disconnect("p1")
+    presence = h.sender.of("o1", "chat.presence")
+    assert presence[-1]["patron"] == "offline"
+    for i in range(3):
+        h.frame("o1", action="send", chat_id=chat_id, text=f"m{i}")
+    replies = h.connect_patron("p2", token, after={chat_id: 1})
+    assert types(replies) == ["welcome", "chat.message", "chat.message", "chat.message"]
+    assert [f["message"]["text"] for f in replies[1:]] == ["m0", "m1", "m2"]
+    assert h.sender.of("o1", "chat.presence")[-1]["patron"] == "online"
+
+
+def test_typing_reaches_the_other_side_with_preview_for_operators_only(h):
+    chat_id, _ = setup_claimed(h)
+    h.frame("p1", action="typing", chat_id=chat_id, typing=True, preview="I need a bo")
+    h.frame("o1", action="typing", chat_id=chat_id, typing=True, preview="secret")
+    to_op = h.sender.of("o1", "chat.typing")
+    to_patron = h.sender.of("p1", "chat.typing")
+    assert to_op == [{"type": "chat.typing", "chat_id": chat_id, "role": "patron",
+                      "typing": True, "preview": "I need a bo"}]
+    assert to_patron == [{"type": "chat.typing", "chat_id": chat_id, "role": "operator", "typing": True}]
+
+
+def test_presence_away_reaches_operator(h):
+    chat_id, _ = setup_claimed(h)
+    h.frame("p1", action="presence", chat_id=chat_id, state="away")
+    assert h.sender.of("o1", "chat.presence") == [
+        {"type": "chat.presence", "chat_id": chat_id, "patron": "away"}]
+    bad = h.frame("o1", action="presence", chat_id=chat_id, state="away")
+    assert bad[0]["code"] == "forbidden"
+
+
+def test_patron_ends_chat_operator_sees_it_then_closes(h):
+    chat_id, _ = setup_claimed(h)
+    h.frame("p1", action="end")
+    assert h.sender.of("o1", "chat.ended")[0]["ended_by"] == "patron"
+    late = h.frame("p1", action="send", chat_id=chat_id, text="wait")
+    assert late[0]["code"] == "invalid_state"
+    h.frame("o1", action="close", chat_id=chat_id)
+    assert h.store.chats[chat_id].status == "closed"
+
+
+def test_patron_ending_a_queued_chat_tells_all_operators(h):
+    h.operator("ann")
+    h.connect_operator("o1", "ann")
+    chat_id, token = h.new_chat()
+    h.connect_patron("p1", token)
+    h.frame("p1", action="end")
+    assert h.sender.of("o1", "chat.ended")[0]["chat_id"] == chat_id
+    assert h.frame("o1", action="claim", chat_id=chat_id)[0]["code"] == "conflict"
+
+
+def test_close_before_end_is_invalid_state(h):
+    chat_id, _ = setup_claimed(h)
+    assert h.frame("o1", action="close", chat_id=chat_id)[0]["code"] == "invalid_state"
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("{not json", "bad_request"),
+    ("[1, 2]", "bad_request"),
+    ('{"action": "dance"}', "bad_request"),
+    ('{"no_action": 1}', "bad_request"),
+    ('{"action": "send"}', "bad_request"),
+    ('{"action": "send", "text": 5}', "bad_request"),
+    ('{"action": "send", "text": ""}', "bad_request"),
+    ('{"action": "typing", "typing": "yes"}', "bad_request"),
+    ('{"action": "claim"}', "bad_request"),
+    ('{"action": "presence", "state": "asleep"}', "bad_request"),
+    ('{"action": "hello", "after": {"x": -1}}', "bad_request"),
+])
+def test_bad_frames_get_error_codes_and_write_nothing(h, raw, code):
+    chat_id, _ = setup_claimed(h)
+    before = (dict(h.store.messages), h.store.chats[chat_id].last_seq)
+    replies = h.service.handle_frame("p1", raw)
+    assert types(replies) == ["error"] and replies[0]["code"] == code
+    assert replies[0]["message"]
+    assert (dict(h.store.messages), h.store.chats[chat_id].last_seq) == before
+
+
+def test_text_over_4000_chars_is_too_large_and_not_stored(h):
+    chat_id, _ = setup_claimed(h)
+    replies = h.frame("p1", action="send", chat_id=chat_id, text="x" * 4001)
+    assert replies[0]["code"] == "too_large"
+    assert h.store.chats[chat_id].last_seq == 1
+    ok = h.frame("p1", action="send", chat_id=chat_id, text="x" * 4000)
+    assert ok == [] and h.store.chats[chat_id].last_seq == 2
+
+
+def test_patron_cannot_touch_another_chat(h):
+    chat_id, _ = setup_claimed(h)
+    other_id, other_token = h.new_chat("other patron's question")
+    h.connect_patron("p9", other_token)
+    for action in ({"action": "send", "text": "hi"}, {"action": "typing", "typing": True},
+                   {"action": "end"}):
+        replies = h.frame("p9", chat_id=chat_id, **action)
+        assert replies[0]["code"] == "forbidden", action
+    assert h.frame("p9", action="hello", after={chat_id: 0})[0]["code"] == "forbidden"
+    assert h.store.chats[chat_id].last_seq == 1 and h.store.chats[chat_id].status == "active"
+    with pytest.raises(ServiceError) as err:
+        h.service.history(other_token, chat_id, None)
+    assert err.value.code == "forbidden"
+
+
+def test_patron_cannot_claim_or_close(h):
+    h.operator("ann")
+    chat_id, token = h.new_chat()
+    h.connect_patron("p1", token)
+    assert h.frame("p1", action="claim", chat_id=chat_id)[0]["code"] == "forbidden"
+    assert h.frame("p1", action="close", chat_id=chat_id)[0]["code"] == "forbidden"
+    assert h.store.chats[chat_id].status == "queued"
+
+
+def test_patron_token_refused_for_operator_rest_calls(h):
+    _, token = h.new_chat()
+    with pytest.raises(ServiceError) as err:
+        h.service.operator_for_token(token)
+    assert err.value.code == "forbidden"
+
+
+@pytest.mark.parametrize("token", [None, "", "p1.e30.AAAA", "garbage", "op:"])
+def test_connect_refuses_missing_forged_or_unknown_tokens(h, token):
+    with pytest.raises(ServiceError) as err:
+        h.service.connect("c1", token)
+    assert err.value.code in ("unauthorized", "forbidden")
+    assert h.store.connections == {}
+
+
+def test_connect_refuses_expired_patron_token_and_operator_without_record(h):
+    chat_id, _ = h.new_chat()
+    expired = sign_patron_token(b"s" * 32, chat_id, int(h.clock.now) - 1)
+    with pytest.raises(ServiceError) as err:
+        h.service.connect("c1", expired)
+    assert err.value.code == "unauthorized"
+    forged = sign_patron_token(b"x" * 32, chat_id, int(h.clock.now) + 100)
+    with pytest.raises(ServiceError):
+        h.service.connect("c1", forged)
+    with pytest.raises(ServiceError) as err:
+        h.service.connect("c2", "op:ghost")
+    assert err.value.code == "forbidden"
+    assert h.store.connections == {}
+
+
+def test_gone_connection_is_forgotten_and_others_still_get_the_message(h):
+    chat_id, _ = setup_claimed(h)
+    h.connect_operator("o2", "ann")  # a second tab of the same operator
+    h.sender.gone.add("o1")
+    h.frame("p1", action="send", chat_id=chat_id, text="anyone?")
+    assert h.sender.of("o2", "chat.message")[0]["message"]["text"] == "anyone?"
+    assert "o1" not in h.store.connections
+    assert "o1" not in h.store.chats[chat_id].operator_conns
+
+
+def test_operator_second_tab_joins_its_chats_at_hello(h):
+    chat_id, _ = setup_claimed(h)
+    welcome = h.connect_operator("o2", "ann")[0]
+    assert [c["chat_id"] for c in welcome["mine"]] == [chat_id]
+    assert welcome["operator"] == {"id": "ann", "name": "Ann", "role": "librarian", "max_chats": 3}
+    h.frame("p1", action="send", chat_id=chat_id, text="hi both")
+    assert h.sender.of("o2", "chat.message")
+
+
+def test_welcome_lists_queued_chats_for_operators(h):
+    h.operator("ann")
+    a, _ = h.new_chat("first")
+    h.clock.now += 5
+    b, _ = h.new_chat("second")
+    welcome = h.connect_operator("o1", "ann")[0]
+    assert [c["chat_id"] for c in welcome["queued"]] == [a, b]
+    assert welcome["mine"] == []
+
+
+def test_status_follows_operator_connections(h):
+    assert h.service.status()["online"] is False
+    h.operator("ann")
+    h.service.connect("o1", "op:ann")
+    assert h.service.status()["online"] is False  # not before hello
+    h.frame("o1", action="hello")
+    status = h.service.status()
+    assert status["online"] is True
+    assert status["queues"][0] == {"id": "general", "name": "Ask a librarian", "online": True}
+    h.service.disconnect("o1")
+    assert h.service.status()["online"] is False
+
+
+def test_login_returns_token_and_profile(h):
+    h.operator("ann")
+    out = h.service.login({"username": "ann", "password": "pw"})
+    assert out["token"] == "op:ann" and out["operator"]["id"] == "ann"
+    with pytest.raises(ServiceError) as err:
+        h.service.login({"username": "ann", "password": "nope"})
+    assert err.value.code == "unauthorized"
+
+
+def test_history_pages_after_seq(h):
+    chat_id, token = setup_claimed(h)
+    for i in range(5):
+        h.frame("p1", action="send", chat_id=chat_id, text=str(i))
+    msgs = h.service.history(token, chat_id, "3")["messages"]
+    assert [m["seq"] for m in msgs] == [4, 5, 6]
+    with pytest.raises(ServiceError):
+        h.service.history(token, chat_id, "x")
+    assert h.service.history("op:ann", chat_id, "5")["messages"][0]["seq"] == 6
+
+
+def test_expired_chat_is_not_found_even_before_ttl_deletes_it(h):
+    chat_id, token = setup_claimed(h)
+    h.clock.now += 31 * 86400
+    with pytest.raises(ServiceError) as err:
+        h.service.history("op:ann", chat_id, None)
+    assert err.value.code == "not_found"
+
+
+def test_ping_pong(h):
+    assert h.service.handle_frame("x", json.dumps({"action": "ping"})) == [{"type": "pong"}]
