@@ -134,13 +134,18 @@ def botocore_requests(monkeypatch) -> BotocoreRequests:
     return recorder
 
 
-def moto_jwks_url() -> str:
-    import moto.cognitoidp
-    return (Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-public.json").as_uri()
+@pytest.fixture(scope="session")
+def moto_jwks_url(tmp_path_factory) -> str:
+    """moto signs its Cognito tokens with a key it ships; under mock_aws there is no HTTP
+    endpoint for the JWKS, so the service reads the same document from a file: URL."""
+    from moto.utilities.utils import load_resource
+    path = tmp_path_factory.mktemp("jwks") / "jwks.json"
+    path.write_text(json.dumps(load_resource("cognitoidp/resources/jwks-public.json")))
+    return path.as_uri()
 
 
 @pytest.fixture
-def aws(monkeypatch):
+def aws(monkeypatch, moto_jwks_url):
     """moto for everything, with the app's settings pointing at it and its resources made."""
     from moto import mock_aws
     from chalicelib import wiring
@@ -156,11 +161,12 @@ def aws(monkeypatch):
         env = {
             "TABLE_PREFIX": prefix, "PATRON_TOKEN_SECRET": secrets.token_urlsafe(32),
             "COGNITO_USER_POOL_ID": pool, "COGNITO_CLIENT_ID": client_id,
-            "COGNITO_JWKS_URL": moto_jwks_url(), "WS_URL": "wss://example.test/dev",
+            "COGNITO_JWKS_URL": moto_jwks_url, "WS_URL": "wss://example.test/dev",
+            # REST calls (a new chat) push too, so on AWS the endpoint comes from config.
+            "WS_MANAGEMENT_ENDPOINT": "https://abc123defg.execute-api.us-east-1.amazonaws.com/dev",
         }
         for key, value in env.items():
             monkeypatch.setenv(key, value)
-        monkeypatch.delenv("WS_MANAGEMENT_ENDPOINT", raising=False)
         wiring.reset()
         dynamo.bind(prefix, REGION)
         dynamo.create_tables()

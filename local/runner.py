@@ -1,0 +1,189 @@
+"""`make run`: the whole service on this machine, on an embedded AWS, with no AWS account.
+
+1. moto's server runs in this process on 127.0.0.1 (a free port). Its DynamoDB requests are
+   serialized by a lock: real DynamoDB transactions and conditional writes are atomic, moto's
+   Python implementation is not under concurrent threads, and the claim race must be settled by
+   storage exactly as on AWS.
+2. Every resource is provisioned: the tables (from the PynamoDB models), the files bucket, the
+   operators' SNS topic, a Cognito user pool with an app client, and the demo operators.
+3. The local gateway (local/gateway.py) serves the WebSocket API, the management API, the REST
+   API under /api and the static front ends, invoking the same Chalice handlers as AWS would.
+
+Local-only: nothing here ships in the Lambda package.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+DEFAULT_DEMO_PASSWORD = "Library-Demo-2026"
+TABLE_PREFIX = "libchat-local"
+
+DEMO_OPERATORS = (
+    # username, display name, role, max_chats
+    ("admin", "Ada Admin", "admin", 3),
+    ("librarian", "Libby Librarian", "librarian", 3),
+    ("trainee", "Theo Trainee", "librarian", 1),  # new operators take one chat at a time
+)
+
+log = logging.getLogger("local.runner")
+
+
+class _SerializedDynamoDB:
+    """WSGI middleware: one DynamoDB request at a time (see the module docstring)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            with self.lock:
+                # The body must be produced inside the lock too: werkzeug may iterate lazily.
+                return list(self.app(environ, start_response))
+        return self.app(environ, start_response)
+
+
+class EmbeddedAWS:
+    """moto's server in a thread of this process."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        from moto.moto_server.werkzeug_app import (DomainDispatcherApplication,
+                                                   MotoRequestHandler, create_backend_app)
+        from werkzeug.serving import make_server
+        app = _SerializedDynamoDB(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(host, port, app, threaded=True,
+                                   request_handler=MotoRequestHandler)
+        self.url = f"http://{host}:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        name="embedded-aws")
+
+    def start(self) -> "EmbeddedAWS":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@dataclass
+class Provisioned:
+    user_pool_id: str
+    client_id: str
+    bucket: str
+    topic_arn: str
+
+
+def provision(aws_url: str, demo_password: str) -> Provisioned:
+    """Create every resource the app uses, the way infra/ does on AWS."""
+    import boto3
+    from chalicelib.adapters import dynamo
+    from chalicelib.domain.model import Operator
+
+    def client(name):
+        return boto3.client(name, region_name=REGION, endpoint_url=aws_url)
+
+    dynamo.bind(TABLE_PREFIX, REGION, host=aws_url)
+    dynamo.create_tables()
+    bucket = f"{TABLE_PREFIX}-files"
+    client("s3").create_bucket(Bucket=bucket)
+    topic_arn = client("sns").create_topic(Name=f"{TABLE_PREFIX}-operators")["TopicArn"]
+    idp = client("cognito-idp")
+    pool_id = idp.create_user_pool(
+        PoolName=f"{TABLE_PREFIX}-operators",
+        Policies={"PasswordPolicy": {"MinimumLength": 12}})["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="dashboard", GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    store = dynamo.DynamoStore(REGION, host=aws_url)
+    for username, name, role, max_chats in DEMO_OPERATORS:
+        idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "name", "Value": name}])
+        idp.admin_set_user_password(UserPoolId=pool_id, Username=username,
+                                    Password=demo_password, Permanent=True)
+        store.put_operator(Operator(id=username, name=name, role=role, max_chats=max_chats))
+    return Provisioned(pool_id, client_id, bucket, topic_arn)
+
+
+class LocalStack:
+    """The embedded AWS, provisioned, plus the gateway in front of the Chalice app."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 8000,
+                 demo_password: str = DEFAULT_DEMO_PASSWORD, idle_timeout: float = 600.0) -> None:
+        self.host, self.port = host, port
+        self.demo_password = demo_password
+        self.idle_timeout = idle_timeout
+        self.aws: EmbeddedAWS | None = None
+        self.gateway = None
+
+    def start(self) -> "LocalStack":
+        self.aws = EmbeddedAWS(self.host).start()
+        res = provision(self.aws.url, self.demo_password)
+        from local.gateway import LocalGateway
+
+        # The gateway must know its port before the app's settings are read (WS_URL).
+        self.gateway = None
+        env = {
+            "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
+            "AWS_ENDPOINT_URL": self.aws.url,
+            "TABLE_PREFIX": TABLE_PREFIX,
+            "PATRON_TOKEN_SECRET": secrets.token_urlsafe(32),
+            "COGNITO_USER_POOL_ID": res.user_pool_id,
+            "COGNITO_CLIENT_ID": res.client_id,
+            "COGNITO_JWKS_URL": f"{self.aws.url}/{res.user_pool_id}/.well-known/jwks.json",
+            "FILES_BUCKET": res.bucket,
+            "OPERATORS_TOPIC_ARN": res.topic_arn,
+        }
+        os.environ.update(env)
+        for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+            os.environ.pop(var, None)
+
+        import app as app_module
+        from chalicelib import wiring
+
+        gateway = LocalGateway(
+            rest_app=app_module.app,
+            ws_handlers={"$connect": app_module.ws_connect, "$default": app_module.ws_message,
+                         "$disconnect": app_module.ws_disconnect},
+            host=self.host, port=self.port, static_dir=str(ROOT / "widget"),
+            idle_timeout=self.idle_timeout)
+        gateway.start()
+        os.environ["WS_URL"] = gateway.ws_url
+        os.environ["WS_MANAGEMENT_ENDPOINT"] = gateway.management_endpoint
+        wiring.reset()
+        self.gateway = gateway
+        self.port = gateway.port
+        return self
+
+    def stop(self) -> None:
+        if self.gateway is not None:
+            self.gateway.stop()
+        if self.aws is not None:
+            self.aws.stop()
+
+    def banner(self) -> str:
+        gw = self.gateway
+        lines = [
+            "",
+            "Library chat is running on an embedded AWS (moto); nothing leaves this machine.",
+            f"  Demo library page & widget : {gw.base_url}/",
+            f"  REST API                   : {gw.base_url}/api   (try {gw.base_url}/api/health)",
+            f"  WebSocket                  : {gw.ws_url}",
+            f"  Embedded AWS endpoint      : {self.aws.url}",
+            "  Demo operator logins (username / password):",
+        ]
+        for username, name, role, max_chats in DEMO_OPERATORS:
+            lines.append(f"    {username:<10} / {self.demo_password}   ({name}, {role}, "
+                         f"max {max_chats} chat{'s' if max_chats > 1 else ''})")
+        lines += ["Press Ctrl-C to stop.", ""]
+        return "\n".join(lines)

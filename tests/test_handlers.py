@@ -1,0 +1,251 @@
+"""The Chalice handlers on moto: AWS-shaped events in, real boto3/PynamoDB calls out.
+
+These tests also hold the DynamoDB budgets of DESIGN.md, counted from the HTTP requests
+botocore actually sends (tests/conftest.py `botocore_requests`).
+"""
+from __future__ import annotations
+
+import json
+import urllib.parse
+
+import pytest
+from chalice.test import Client
+
+import app as app_module
+
+OPS_WRITE = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
+
+
+def posted_frames(connection_id: str) -> list[dict]:
+    """What moto's management API received for a connection (it concatenates payloads)."""
+    from moto.apigatewaymanagementapi.models import apigatewaymanagementapi_backends
+    backend = apigatewaymanagementapi_backends["123456789012"]["us-east-1"]
+    raw = b"".join(c.data for key, c in backend.connections.items()
+                   if urllib.parse.unquote(key) == connection_id).decode()
+    frames, decoder, pos = [], json.JSONDecoder(), 0
+    while pos < len(raw):
+        frame, pos = decoder.raw_decode(raw, pos)
+        frames.append(frame)
+    return frames
+
+
+class Flow:
+    """Drives the real handlers the way API Gateway would."""
+
+    def __init__(self, aws, ws_event):
+        self.aws, self.ws_event = aws, ws_event
+        self.http = Client(app_module.app).http
+
+    def connect(self, conn, token):
+        return app_module.ws_connect(self.ws_event("connect", conn, query={"token": token}), None)
+
+    def frame(self, conn, **data):
+        return app_module.ws_message(self.ws_event("message", conn, body=json.dumps(data)), None)
+
+    def disconnect(self, conn):
+        return app_module.ws_disconnect(self.ws_event("disconnect", conn), None)
+
+    def post(self, path, body, token=None):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        resp = self.http.post(path, body=json.dumps(body), headers=headers)
+        return resp.status_code, json.loads(resp.body)
+
+    def get(self, path, token=None):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        resp = self.http.get(path, headers=headers)
+        return resp.status_code, json.loads(resp.body)
+
+
+@pytest.fixture
+def flow(aws, ws_event):
+    aws.add_operator("ann", "Ann Archivist")
+    return Flow(aws, ws_event)
+
+
+def claimed_chat(flow):
+    op_token = flow.aws.token("ann")
+    assert flow.connect("opconn1=", op_token)["statusCode"] == 200
+    flow.frame("opconn1=", action="hello")
+    status, created = flow.post("/chats", {"question": "Where is the map room?", "name": "Pat"})
+    assert status == 201
+    chat_id, token = created["chat_id"], created["token"]
+    assert flow.connect("patconn1=", token)["statusCode"] == 200
+    flow.frame("patconn1=", action="hello", chat_id=chat_id)
+    flow.frame("opconn1=", action="claim", chat_id=chat_id)
+    return chat_id, token, op_token
+
+
+def test_rest_routes_speak_the_protocol(flow):
+    assert flow.get("/health") == (200, {"ok": True})
+    status, body = flow.get("/status")
+    assert status == 200 and body["online"] is False and body["queues"][0]["id"] == "general"
+    status, body = flow.post("/chats", {"question": ""})
+    assert status == 400 and body["error"]["code"] == "bad_request"
+    status, body = flow.post("/chats", {"question": "x" * 4001})
+    assert status == 413 and body["error"]["code"] == "too_large"
+    resp = flow.http.post("/chats", body="{nope", headers={"Content-Type": "application/json"})
+    assert resp.status_code == 400 and json.loads(resp.body)["error"]["code"] == "bad_request"
+    status, created = flow.post("/chats", {"question": "Hours on Sunday?"})
+    assert status == 201 and set(created) == {"chat_id", "token", "ws_url"}
+    assert created["ws_url"] == "wss://example.test/dev"
+    status, body = flow.get(f"/chats/{created['chat_id']}/messages?after=0", created["token"])
+    assert status == 200 and [m["seq"] for m in body["messages"]] == [1]
+    status, body = flow.get(f"/chats/{created['chat_id']}/messages")
+    assert status == 401 and body["error"]["code"] == "unauthorized"
+
+
+def test_login_with_cognito_and_token_checks(flow):
+    status, body = flow.post("/auth/login", {"username": "ann", "password": "Correct-Horse-Battery-1"})
+    assert status == 200
+    assert body["operator"] == {"id": "ann", "name": "Ann Archivist", "role": "librarian", "max_chats": 3}
+    assert body["expires_at"].endswith("Z")
+    _, created = flow.post("/chats", {"question": "Q"})
+    status, msgs = flow.get(f"/chats/{created['chat_id']}/messages", body["token"])
+    assert status == 200 and msgs["messages"][0]["text"] == "Q"
+    status, err = flow.post("/auth/login", {"username": "ann", "password": "wrong-password-1"})
+    assert status == 401 and err["error"]["code"] == "unauthorized"
+    status, err = flow.post("/auth/login", {"username": "ann"})
+    assert status == 400
+
+
+def test_connect_refuses_bad_tokens_at_the_handshake(flow):
+    good = flow.aws.token("ann")
+    header, payload, sig = good.split(".")
+    forged = f"{header}.{payload}.{sig[:-4]}AAAA"
+    assert flow.connect("c1=", None)["statusCode"] == 401
+    assert flow.connect("c2=", "not-a-token")["statusCode"] == 401
+    assert flow.connect("c3=", forged)["statusCode"] == 401
+    assert flow.connect("c4=", "p1.eyJjIjoieCIsImV4cCI6MX0.AAAA")["statusCode"] == 401
+    assert flow.connect("c5=", good)["statusCode"] == 200
+
+
+def pool_signed(claims: dict) -> str:
+    """A token signed with the user pool's own key (moto's), claims of our choosing."""
+    from joserfc import jwk, jwt
+    from moto.utilities.utils import load_resource
+    key = jwk.RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
+    return jwt.encode({"kid": "dummy", "alg": "RS256"}, claims, key)
+
+
+def test_operator_tokens_must_be_current_and_ours(flow):
+    import time
+    now = int(time.time())
+    base = {"iss": f"https://cognito-idp.us-east-1.amazonaws.com/{flow.aws.pool}",
+            "token_use": "access", "client_id": flow.aws.client_id, "username": "ann",
+            "exp": now + 600}
+    assert flow.connect("c0=", pool_signed(base))["statusCode"] == 200
+    refused = [
+        {**base, "exp": now - 120},  # expired
+        {**base, "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other"},
+        {**base, "client_id": "another-app"},
+        {**base, "token_use": "id"},
+    ]
+    for i, claims in enumerate(refused):
+        assert flow.connect(f"c{i + 1}=", pool_signed(claims))["statusCode"] == 401, claims
+    status, body = flow.get("/chats/x/messages", pool_signed(refused[0]))
+    assert status == 401 and "expired" in body["error"]["message"]
+
+
+def test_whole_flow_through_handlers_and_moto_management_api(flow):
+    chat_id, token, _ = claimed_chat(flow)
+    flow.frame("opconn1=", action="send", chat_id=chat_id, text="Hi Pat", client_msg_id="o-1")
+    flow.frame("patconn1=", action="send", chat_id=chat_id, text="Hi!", client_msg_id="p-1")
+    pat = [f for f in posted_frames("patconn1=") if f["type"] == "chat.message"]
+    assert [f["message"]["seq"] for f in pat] == [2, 3]
+    op = posted_frames("opconn1=")
+    assert [f["type"] for f in op][:2] == ["welcome", "chat.queued"]
+    assert "chat.claimed" in [f["type"] for f in op]
+    flow.frame("patconn1=", action="end", chat_id=chat_id)
+    flow.frame("opconn1=", action="close", chat_id=chat_id)
+    assert posted_frames("opconn1=")[-1] == {"type": "chat.closed", "chat_id": chat_id}
+    flow.disconnect("patconn1=")
+    flow.disconnect("opconn1=")
+
+
+def test_send_budget_two_requests_no_query(flow, botocore_requests):
+    chat_id, _, _ = claimed_chat(flow)
+    for conn, cmid in (("patconn1=", "p-1"), ("opconn1=", "o-1"), ("patconn1=", None)):
+        botocore_requests.clear()
+        data = {"action": "send", "chat_id": chat_id, "text": "hello"}
+        if cmid:
+            data["client_msg_id"] = cmid
+        flow.frame(conn, **data)
+        ops = botocore_requests.ops()
+        assert ops == ["GetItem", "TransactWriteItems"], ops
+        # one post per recipient connection: the patron and the operator (sender included)
+        assert sorted(botocore_requests.posts()) == sorted(["patconn1%3D", "opconn1%3D"])
+
+
+def test_resend_is_stored_once_within_budget(flow, botocore_requests):
+    chat_id, token, _ = claimed_chat(flow)
+    flow.frame("patconn1=", action="send", chat_id=chat_id, text="once", client_msg_id="dup")
+    botocore_requests.clear()
+    flow.frame("patconn1=", action="send", chat_id=chat_id, text="once", client_msg_id="dup")
+    assert "Query" not in botocore_requests.ops() and "Scan" not in botocore_requests.ops()
+    _, body = flow.get(f"/chats/{chat_id}/messages", token)
+    assert [m["text"] for m in body["messages"]] == ["Where is the map room?", "once"]
+    again = [f for f in posted_frames("patconn1=") if f["type"] == "chat.message"]
+    assert [f["message"]["seq"] for f in again] == [2, 2]  # broadcast once, echoed once
+
+
+def test_typing_budget_one_read_no_write(flow, botocore_requests):
+    chat_id, _, _ = claimed_chat(flow)
+    botocore_requests.clear()
+    flow.frame("patconn1=", action="typing", chat_id=chat_id, typing=True, preview="the ma")
+    assert botocore_requests.ops() == ["GetItem"]
+    assert botocore_requests.posts() == ["opconn1%3D"]
+    typing = [f for f in posted_frames("opconn1=") if f["type"] == "chat.typing"]
+    assert typing[-1]["preview"] == "the ma"
+
+
+def test_claim_budget_one_transaction_one_read_plus_broadcast_query(flow, botocore_requests):
+    op_token = flow.aws.token("ann")
+    flow.connect("opconn1=", op_token)
+    flow.frame("opconn1=", action="hello")
+    _, created = flow.post("/chats", {"question": "Q"})
+    botocore_requests.clear()
+    flow.frame("opconn1=", action="claim", chat_id=created["chat_id"])
+    assert botocore_requests.ops() == ["Query", "GetItem", "TransactWriteItems"]
+
+
+def test_new_chat_broadcast_is_one_query(flow, botocore_requests):
+    flow.connect("opconn1=", flow.aws.token("ann"))
+    flow.frame("opconn1=", action="hello")
+    botocore_requests.clear()
+    flow.post("/chats", {"question": "Q"})
+    assert botocore_requests.ops() == ["TransactWriteItems", "Query"]
+    assert botocore_requests.posts() == ["opconn1%3D"]
+
+
+def test_no_scan_anywhere_in_a_whole_flow(flow, botocore_requests):
+    chat_id, token, _ = claimed_chat(flow)
+    flow.frame("patconn1=", action="presence", chat_id=chat_id, state="away")
+    flow.frame("patconn1=", action="send", chat_id=chat_id, text="x")
+    flow.disconnect("patconn1=")
+    flow.connect("patconn2=", token)
+    flow.frame("patconn2=", action="hello", after={chat_id: 1})
+    flow.frame("opconn1=", action="end", chat_id=chat_id)
+    flow.frame("opconn1=", action="close", chat_id=chat_id)
+    flow.get("/status")
+    flow.disconnect("opconn1=")
+    ops = botocore_requests.ops()
+    assert ops and not [op for op in ops if "Scan" in op]
+
+
+def test_bad_frames_answer_error_on_the_callers_connection(flow):
+    chat_id, _, _ = claimed_chat(flow)
+    app_module.ws_message(flow.ws_event("message", "patconn1=", body="{oops"), None)
+    flow.frame("patconn1=", action="claim", chat_id=chat_id, request_id="r1")
+    errors = [f for f in posted_frames("patconn1=") if f["type"] == "error"]
+    assert [e["code"] for e in errors] == ["bad_request", "forbidden"]
+    assert errors[1]["request_id"] == "r1"
+
+
+def test_operator_only_action_with_patron_token(flow):
+    chat_id, token, _ = claimed_chat(flow)
+    status, body = flow.get("/chats/other/messages", token)
+    assert status == 403
+    flow.frame("patconn1=", action="close", chat_id=chat_id)
+    assert posted_frames("patconn1=")[-1]["code"] == "forbidden"
