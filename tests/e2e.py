@@ -112,12 +112,14 @@ class Client:
         except TimeoutError:
             return False
 
-    def wait(self, type_: str, timeout: float = 10.0, **match) -> dict:
-        """The first not-yet-taken frame of that type (and field values); others stay queued."""
+    def wait(self, type_: str, timeout: float = 10.0, where=None, **match) -> dict:
+        """The first not-yet-taken frame of that type (and field values, and `where(frame)`);
+        other frames stay queued for later waits."""
         deadline = time.monotonic() + timeout
         while True:
             for i, frame in enumerate(self.pending):
-                if frame.get("type") == type_ and all(frame.get(k) == v for k, v in match.items()):
+                if frame.get("type") == type_ and all(frame.get(k) == v for k, v in match.items()) \
+                        and (where is None or where(frame)):
                     return self.pending.pop(i)
             left = deadline - time.monotonic()
             if left <= 0 or not self._pull(left):
@@ -132,3 +134,10 @@ class Client:
 
     def close(self) -> None:
         self.ws.close()
+
+
+def aws_client(svc: LocalService, name: str):
+    """A boto3 client on the runner's embedded AWS, to look at what the service stored."""
+    import boto3
+    return boto3.client(name, region_name="us-east-1", endpoint_url=svc.aws_url,
+                        aws_access_key_id="local", aws_secret_access_key="local")
