@@ -10,6 +10,9 @@ PORT   ?= 8000
 venv: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
+	@# Debian's system Python keeps venv/ensurepip in a separate package.
+	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { command -v apt-get >/dev/null && \
+	  (apt-get update -qq && apt-get install -y -qq python3-venv) ; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)

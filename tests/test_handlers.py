@@ -34,7 +34,9 @@ class Flow:
 
     def __init__(self, aws, ws_event):
         self.aws, self.ws_event = aws, ws_event
-        self.http = Client(app_module.app).http
+        # A stage that .chalice/config.json does not define: Chalice's test client would
+        # otherwise overlay the dev stage's environment on the fixture's.
+        self.http = Client(app_module.app, stage_name="moto-tests").http
 
     def connect(self, conn, token):
         return app_module.ws_connect(self.ws_event("connect", conn, query={"token": token}), None)
@@ -249,3 +251,44 @@ def test_operator_only_action_with_patron_token(flow):
     assert status == 403
     flow.frame("patconn1=", action="close", chat_id=chat_id)
     assert posted_frames("patconn1=")[-1]["code"] == "forbidden"
+
+
+def test_patron_data_carries_ttl_from_retention_and_no_ip_by_default(flow, monkeypatch):
+    import time
+    import boto3
+    from chalicelib import wiring
+    chat_id, token, _ = claimed_chat(flow)
+    flow.frame("patconn1=", action="send", chat_id=chat_id, text="hi", client_msg_id="c-1")
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    prefix = wiring.settings().table_prefix
+    chat = ddb.get_item(TableName=f"{prefix}-chats", Key={"chat_id": {"S": chat_id}})["Item"]
+    expires = int(chat["expires_at"]["N"])
+    assert abs(expires - (time.time() + 30 * 86400)) < 120  # RETENTION_DAYS default 30
+    for kind in ("messages", "message-ids", "claims"):
+        items = ddb.query(TableName=f"{prefix}-{kind}", KeyConditionExpression="chat_id = :c",
+                          ExpressionAttributeValues={":c": {"S": chat_id}})["Items"]
+        assert items and all(int(i["expires_at"]["N"]) == expires for i in items), kind
+    conn = ddb.get_item(TableName=f"{prefix}-connections",
+                        Key={"connection_id": {"S": "patconn1="}})["Item"]
+    assert "expires_at" in conn and "source_ip" not in conn
+    for kind in ("chats", "messages", "message-ids", "claims", "connections"):
+        ttl = ddb.describe_time_to_live(TableName=f"{prefix}-{kind}")["TimeToLiveDescription"]
+        assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at"), kind
+
+
+def test_retention_and_ip_are_configurable(aws, ws_event, monkeypatch):
+    import time
+    import boto3
+    from chalicelib import wiring
+    monkeypatch.setenv("RETENTION_DAYS", "7")
+    monkeypatch.setenv("STORE_PATRON_IP", "true")
+    wiring.reset()
+    flow = Flow(aws, ws_event)
+    _, created = flow.post("/chats", {"question": "Q"})
+    assert flow.connect("p1=", created["token"])["statusCode"] == 200
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    prefix = wiring.settings().table_prefix
+    chat = ddb.get_item(TableName=f"{prefix}-chats", Key={"chat_id": {"S": created["chat_id"]}})["Item"]
+    assert abs(int(chat["expires_at"]["N"]) - (time.time() + 7 * 86400)) < 120
+    conn = ddb.get_item(TableName=f"{prefix}-connections", Key={"connection_id": {"S": "p1="}})["Item"]
+    assert conn["source_ip"]["S"]  # the documented sample's sourceIp
