@@ -14,7 +14,7 @@ from local.runner import DEFAULT_DEMO_PASSWORD, LocalStack
 def main() -> int:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("werkzeug", "botocore", "urllib3", "aiohttp.access"):
+    for noisy in ("werkzeug", "botocore", "urllib3", "aiohttp.access", "pynamodb"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     port = int(os.environ.get("PORT", "8000"))
     host = os.environ.get("HOST", "127.0.0.1")

@@ -126,15 +126,17 @@ class LocalStack:
         self.gateway = None
 
     def start(self) -> "LocalStack":
+        # Fake credentials before any client exists: the embedded AWS accepts anything, and a
+        # developer's real profile must never be picked up by accident.
+        os.environ.update({"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+                           "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION})
+        for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+            os.environ.pop(var, None)
         self.aws = EmbeddedAWS(self.host).start()
         res = provision(self.aws.url, self.demo_password)
         from local.gateway import LocalGateway
 
-        # The gateway must know its port before the app's settings are read (WS_URL).
-        self.gateway = None
         env = {
-            "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
             "AWS_ENDPOINT_URL": self.aws.url,
             "TABLE_PREFIX": TABLE_PREFIX,
             "PATRON_TOKEN_SECRET": secrets.token_urlsafe(32),
@@ -145,8 +147,6 @@ class LocalStack:
             "OPERATORS_TOPIC_ARN": res.topic_arn,
         }
         os.environ.update(env)
-        for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
-            os.environ.pop(var, None)
 
         import app as app_module
         from chalicelib import wiring

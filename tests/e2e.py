@@ -32,8 +32,9 @@ class LocalService:
 
     def __init__(self, idle_timeout: float = 600.0) -> None:
         self.port = free_port()
-        env = {**os.environ, "PORT": str(self.port), "DEMO_PASSWORD": DEMO_PASSWORD,
-               "IDLE_TIMEOUT": str(idle_timeout), "PYTHONUNBUFFERED": "1"}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}  # as a fresh shell
+        env.update({"PORT": str(self.port), "DEMO_PASSWORD": DEMO_PASSWORD,
+                    "IDLE_TIMEOUT": str(idle_timeout), "PYTHONUNBUFFERED": "1"})
         self.proc = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.output: list[str] = []
