@@ -1,30 +1,54 @@
-# Two commands: `make run` and `make test`. Both create .venv and install what they need.
+# Two commands: `make run` and `make test`. Both create .venv and install what they need,
+# Debian packages included (chromium for the browser tests, nodejs for the front-end unit tests).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
+STAGE  ?= dev
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEBIAN_PACKAGES := chromium nodejs
 
-.PHONY: run test venv clean bench
+.PHONY: run test test-python test-js venv system clean bench deploy destroy
 
 venv: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@# Debian's system Python keeps venv/ensurepip in a separate package.
 	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { command -v apt-get >/dev/null && \
-	  (apt-get update -qq && apt-get install -y -qq python3-venv) ; }
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv ; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
+# Debian packages, installed only when missing (CI runs as root on a fresh machine).
+system:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
 run: $(STAMP)
 	PORT=$(PORT) $(BIN)/python -m local
 
-test: $(STAMP)
+test: system $(STAMP) test-js test-python
+
+test-js:
+	@if ls widget/tests/*.test.mjs >/dev/null 2>&1; then node --test widget/tests/; fi
+
+test-python: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+deploy: $(STAMP)
+	STAGE=$(STAGE) bash scripts/deploy.sh
+
+destroy: $(STAMP)
+	STAGE=$(STAGE) bash scripts/destroy.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache artifacts
