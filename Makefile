@@ -7,7 +7,6 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 STAGE  ?= dev
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBIAN_PACKAGES := chromium nodejs
 
 .PHONY: run test test-python test-js venv system clean bench deploy destroy
 
@@ -36,7 +35,7 @@ run: $(STAMP)
 test: system $(STAMP) test-js test-python
 
 test-js:
-	@if ls widget/tests/*.test.mjs >/dev/null 2>&1; then node --test widget/tests/; fi
+	@if ls widget/tests/*.test.mjs >/dev/null 2>&1; then node --test widget/tests/*.test.mjs; fi
 
 test-python: $(STAMP)
 	$(BIN)/python -m pytest
