@@ -41,6 +41,14 @@ def chat_messages(chat_id):
     return chat_service()[0].history(api.bearer(request), chat_id, after)
 
 
+@app.route("/chats/{chat_id}/survey", methods=["POST"])
+@api.rest
+def chat_survey(chat_id):
+    request = app.current_request
+    return api.created(chat_service()[0].submit_survey(api.bearer(request), chat_id,
+                                                       api.json_body(request)))
+
+
 @app.route("/auth/login", methods=["POST"])
 @api.rest
 def login():

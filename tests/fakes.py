@@ -10,8 +10,8 @@ import copy
 import threading
 from dataclasses import replace
 
-from chalicelib.domain.model import ACTIVE, ENDED, OPEN_STATES, QUEUED, Chat, Connection, Message, Operator
-from chalicelib.domain.ports import AtCapacity, ClaimLost, DuplicateMessage, SeqConflict
+from chalicelib.domain.model import ACTIVE, ENDED, OPEN_STATES, QUEUED, Chat, Connection, Message, Operator, Survey
+from chalicelib.domain.ports import AlreadyExists, AtCapacity, ClaimLost, DuplicateMessage, SeqConflict
 from chalicelib.errors import ServiceError
 
 
@@ -23,6 +23,7 @@ class MemoryStore:
         self.claims: list[tuple[str, str, float]] = []
         self.connections: dict[str, Connection] = {}
         self.operators: dict[str, Operator] = {}
+        self.surveys: dict[str, Survey] = {}
         self.calls: list[str] = []
         self._lock = threading.RLock()
 
@@ -189,6 +190,14 @@ class MemoryStore:
         with self._lock:
             self._log("any_operator_connected")
             return any(c.role == "operator" and c.joined for c in self.connections.values())
+
+    # surveys
+    def put_survey(self, survey: Survey) -> None:
+        with self._lock:
+            self._log("put_survey")
+            if survey.chat_id in self.surveys:
+                raise AlreadyExists()
+            self.surveys[survey.chat_id] = copy.deepcopy(survey)
 
     # operators
     def get_operator(self, operator_id: str) -> Operator | None:

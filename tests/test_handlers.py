@@ -292,3 +292,19 @@ def test_retention_and_ip_are_configurable(aws, ws_event, monkeypatch):
     assert abs(int(chat["expires_at"]["N"]) - (time.time() + 7 * 86400)) < 120
     conn = ddb.get_item(TableName=f"{prefix}-connections", Key={"connection_id": {"S": "p1="}})["Item"]
     assert conn["source_ip"]["S"]  # the documented sample's sourceIp
+
+
+def test_survey_route(flow):
+    chat_id, token, _ = claimed_chat(flow)
+    status, body = flow.post(f"/chats/{chat_id}/survey", {"rating": 5}, token)
+    assert status == 409 and body["error"]["code"] == "invalid_state"
+    flow.frame("opconn1=", action="end", chat_id=chat_id)
+    status, body = flow.post(f"/chats/{chat_id}/survey", {"rating": 9}, token)
+    assert status == 400 and body["error"]["code"] == "bad_request"
+    status, body = flow.post(f"/chats/{chat_id}/survey",
+                             {"rating": 5, "answered": True, "comment": "Thanks!"}, token)
+    assert (status, body) == (201, {"ok": True})
+    status, body = flow.post(f"/chats/{chat_id}/survey", {"rating": 5}, token)
+    assert status == 409 and body["error"]["code"] == "conflict"
+    status, body = flow.post(f"/chats/{chat_id}/survey", {"rating": 5})
+    assert status == 401

@@ -338,3 +338,31 @@ def test_expired_chat_is_not_found_even_before_ttl_deletes_it(h):
 
 def test_ping_pong(h):
     assert h.service.handle_frame("x", json.dumps({"action": "ping"})) == [{"type": "pong"}]
+
+
+def test_survey_only_after_end_only_once_only_by_that_patron(h):
+    chat_id, token = setup_claimed(h)
+    with pytest.raises(ServiceError) as err:
+        h.service.submit_survey(token, chat_id, {"rating": 5})
+    assert err.value.code == "invalid_state"
+    h.frame("o1", action="end", chat_id=chat_id)
+    other_id, other_token = h.new_chat("someone else")
+    for tok, code in ((other_token, "forbidden"), ("op:ann", "forbidden"), (None, "unauthorized")):
+        with pytest.raises(ServiceError) as err:
+            h.service.submit_survey(tok, chat_id, {"rating": 5})
+        assert err.value.code == code
+    for body in ({}, {"rating": 0}, {"rating": 6}, {"rating": "5"}, {"rating": True},
+                 {"rating": 4, "answered": "yes"}, {"rating": 4, "comment": "x" * 2001}):
+        with pytest.raises(ServiceError) as err:
+            h.service.submit_survey(token, chat_id, body)
+        assert err.value.code == "bad_request", body
+    assert h.store.surveys == {}
+    assert h.service.submit_survey(token, chat_id, {"rating": 4, "answered": True,
+                                                    "comment": " Very helpful "}) == {"ok": True}
+    survey = h.store.surveys[chat_id]
+    assert (survey.rating, survey.answered, survey.comment, survey.operator_id) == (4, True, "Very helpful", "ann")
+    assert survey.expires_at == h.store.chats[chat_id].expires_at
+    with pytest.raises(ServiceError) as err:
+        h.service.submit_survey(token, chat_id, {"rating": 1})
+    assert err.value.code == "conflict"
+    assert h.store.surveys[chat_id].rating == 4

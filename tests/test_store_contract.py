@@ -149,3 +149,11 @@ def test_batch_get_chats(store):
         make_chat(store, f"c{i}")
     assert [c.chat_id for c in store.get_chats(["c2", "c0", "zz"])] == ["c0", "c2"]
     assert store.get_chats([]) == []
+
+
+def test_one_survey_per_chat(store):
+    from chalicelib.domain.model import Survey
+    from chalicelib.domain.ports import AlreadyExists
+    store.put_survey(Survey("c1", 5, NOW, answered=True, expires_at=EXPIRES))
+    with pytest.raises(AlreadyExists):
+        store.put_survey(Survey("c1", 1, NOW, expires_at=EXPIRES))

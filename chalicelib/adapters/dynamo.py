@@ -16,16 +16,16 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Iterable
 
-from pynamodb.attributes import (JSONAttribute, NumberAttribute, TTLAttribute,
-                                 UnicodeAttribute, UnicodeSetAttribute)
+from pynamodb.attributes import (BooleanAttribute, JSONAttribute, NumberAttribute,
+                                 TTLAttribute, UnicodeAttribute, UnicodeSetAttribute)
 from pynamodb.connection import Connection as PynamoConnection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from ..domain.model import ACTIVE, ENDED, OPEN_STATES, QUEUED, Chat, Connection, Message, Operator
-from ..domain.ports import AtCapacity, ClaimLost, DuplicateMessage, SeqConflict
+from ..domain.model import ACTIVE, ENDED, OPEN_STATES, QUEUED, Chat, Connection, Message, Operator, Survey
+from ..domain.ports import AlreadyExists, AtCapacity, ClaimLost, DuplicateMessage, SeqConflict
 
 OPERATORS_AUDIENCE = "operators"
 
@@ -198,8 +198,25 @@ class OperatorModel(Model):
                         chats=set(self.chats or ()))
 
 
+class SurveyModel(Model):
+    """Key: chat_id, written only if absent: one survey per chat. Carries queue and operator so
+    results can be summarised without joining chats (which expire on the same day)."""
+    class Meta(_Meta):
+        table_name = "surveys"
+
+    chat_id = UnicodeAttribute(hash_key=True)
+    rating = NumberAttribute()
+    answered = BooleanAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    queue = UnicodeAttribute(null=True)
+    operator_id = UnicodeAttribute(null=True)
+    submitted_at = NumberAttribute()
+    expires_at = TTLAttribute()
+
+
 MODELS = {"chats": ChatModel, "messages": MessageModel, "message-ids": MessageIdModel,
-          "claims": ClaimModel, "connections": ConnectionModel, "operators": OperatorModel}
+          "claims": ClaimModel, "connections": ConnectionModel, "operators": OperatorModel,
+          "surveys": SurveyModel}
 
 
 def bind(table_prefix: str, region: str, host: str | None = None) -> None:
@@ -433,6 +450,19 @@ class DynamoStore:
 
     def any_operator_connected(self) -> bool:
         return any(True for _ in ConnectionModel.by_audience.query(OPERATORS_AUDIENCE, limit=1))
+
+    # ----------------------------------------------------------- surveys
+
+    def put_survey(self, survey: Survey) -> None:
+        try:
+            SurveyModel(survey.chat_id, rating=survey.rating, answered=survey.answered,
+                        comment=survey.comment, queue=survey.queue, operator_id=survey.operator_id,
+                        submitted_at=survey.submitted_at, expires_at=_ttl(survey.expires_at)
+                        ).save(condition=SurveyModel.chat_id.does_not_exist())
+        except PutError as err:
+            if _condition_failed(err):
+                raise AlreadyExists() from None
+            raise
 
     # --------------------------------------------------------- operators
 

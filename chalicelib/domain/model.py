@@ -116,3 +116,16 @@ class Connection:
     source_ip: str | None = None
     joined: bool = False  # operators join the broadcast index at `hello`, not at `$connect`
     expires_at: int = 0
+
+
+@dataclass
+class Survey:
+    """The patron's answer to the end-of-chat survey: one per chat."""
+    chat_id: str
+    rating: int
+    submitted_at: float
+    answered: bool | None = None
+    comment: str | None = None
+    queue: str | None = None
+    operator_id: str | None = None
+    expires_at: int = 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Protocol
 
-from .model import Chat, Connection, Message, Operator
+from .model import Chat, Connection, Message, Operator, Survey
 
 
 class StoreConflict(Exception):
@@ -35,6 +35,10 @@ class AtCapacity(StoreConflict):
     """The operator already holds `max_chats` active chats."""
 
 
+class AlreadyExists(StoreConflict):
+    """The item is there already (a second survey for a chat)."""
+
+
 class Store(Protocol):
     # chats and messages
     def create_chat(self, chat: Chat, first: Message) -> None: ...
@@ -59,6 +63,8 @@ class Store(Protocol):
     def delete_connection(self, conn_id: str) -> Connection | None: ...
     def operator_connections(self) -> list[Connection]: ...
     def any_operator_connected(self) -> bool: ...
+    # surveys
+    def put_survey(self, survey: Survey) -> None: ...
     # operators
     def get_operator(self, operator_id: str) -> Operator | None: ...
     def put_operator(self, operator: Operator) -> None: ...

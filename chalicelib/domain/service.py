@@ -23,8 +23,8 @@ from typing import Callable
 from ..errors import ServiceError, bad_request, forbidden, not_found, unauthorized
 from . import events as ev
 from . import validation as v
-from .model import ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, Chat, Connection, Message, Operator, iso
-from .ports import AtCapacity, Authenticator, ClaimLost, DuplicateMessage, SeqConflict, Store
+from .model import ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, Chat, Connection, Message, Operator, Survey, iso
+from .ports import AlreadyExists, AtCapacity, Authenticator, ClaimLost, DuplicateMessage, SeqConflict, Store
 from .tokens import is_patron_token, sign_patron_token, verify_patron_token
 
 PATRON, OPERATOR = "patron", "operator"
@@ -102,6 +102,30 @@ class ChatService:
         chat = self._live_chat(chat_id)
         msgs = self.store.messages_after(chat.chat_id, after, BACKLOG_PAGE)
         return {"messages": [m.to_wire() for m in msgs]}
+
+    def submit_survey(self, token: str | None, chat_id: str, body: dict) -> dict:
+        """The end-of-chat survey: the chat's own patron, once, and only after the chat ended."""
+        if not token:
+            raise unauthorized("the patron token of this chat is required")
+        if not is_patron_token(token):
+            raise forbidden("only the chat's patron answers its survey")
+        if verify_patron_token(self.token_secret, token, self.clock()) != chat_id:
+            raise forbidden("this token does not open that chat")
+        rating = v.integer(body, "rating", minimum=1, maximum=5)
+        answered = v.boolean(body, "answered")
+        comment = v.string(body, "comment", max_len=2000, min_len=0)
+        chat = self._live_chat(chat_id)
+        if chat.status not in (ENDED, CLOSED):
+            raise ServiceError("invalid_state", "the survey opens when the chat has ended")
+        survey = Survey(chat_id=chat_id, rating=rating, answered=answered,
+                        comment=comment.strip() if comment and comment.strip() else None,
+                        submitted_at=self.clock(), queue=chat.queue,
+                        operator_id=chat.operator_id, expires_at=chat.expires_at)
+        try:
+            self.store.put_survey(survey)
+        except AlreadyExists:
+            raise ServiceError("conflict", "this chat's survey was already submitted") from None
+        return {"ok": True}
 
     def login(self, body: dict) -> dict:
         username = v.string(body, "username", required=True)
