@@ -7,7 +7,7 @@ REST routes are served under the API's `api` stage (`/api/...`); the WebSocket A
 from chalice import Chalice
 
 from chalicelib import api
-from chalicelib.wiring import chat_service
+from chalicelib.wiring import canned_service, chat_service
 
 app = Chalice(app_name="library-chat")
 app.api.cors = True  # bearer tokens, no cookies: any library page may embed the widget
@@ -53,6 +53,36 @@ def chat_survey(chat_id):
 @api.rest
 def login():
     return chat_service()[0].login(api.json_body(app.current_request))
+
+
+def _operator():
+    return chat_service()[0].operator_for_token(api.bearer(app.current_request))
+
+
+@app.route("/canned", methods=["GET"])
+@api.rest
+def canned_list():
+    return canned_service().list(_operator())
+
+
+@app.route("/canned", methods=["POST"])
+@api.rest
+def canned_create():
+    operator = _operator()
+    return api.created(canned_service().create(operator, api.json_body(app.current_request)))
+
+
+@app.route("/canned/{canned_id}", methods=["PUT"])
+@api.rest
+def canned_update(canned_id):
+    operator = _operator()
+    return canned_service().update(operator, canned_id, api.json_body(app.current_request))
+
+
+@app.route("/canned/{canned_id}", methods=["DELETE"])
+@api.rest
+def canned_delete(canned_id):
+    return canned_service().delete(_operator(), canned_id)
 
 
 @app.on_ws_connect()

@@ -91,3 +91,12 @@ def chat_service(management_endpoint: str | None = None):
             push.subscribe(dispatcher)
             _state[key] = (service, push)
         return _state[key]
+
+
+def canned_service():
+    with _lock:
+        if "canned" not in _state:
+            import time
+            from .domain.canned import CannedService
+            _state["canned"] = CannedService(store(), time.time)
+        return _state["canned"]

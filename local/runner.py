@@ -32,6 +32,23 @@ DEMO_OPERATORS = (
     ("trainee", "Theo Trainee", "librarian", 1),  # new operators take one chat at a time
 )
 
+# System canned messages seeded for local use (the manual's "Canned Messages document").
+SEED_CANNED = (
+    ("greeting", "Greeting", "Hello, and thanks for contacting the library! How can I help you today?"),
+    ("busy", "Helping several patrons",
+     "I'm helping several patrons at the moment, so please bear with me: I'll be back with "
+     "you as soon as I can."),
+    ("moment", "One moment", "Give me a moment while I look that up for you."),
+    ("still-there", "Still there?", "Are you still there? Let me know if you need anything else."),
+    ("hours", "Library hours",
+     "Our opening hours are on the library website under \"Hours & locations\"."),
+    ("ill", "Interlibrary loan",
+     "If we don't own it, we can usually borrow it for you through interlibrary loan. "
+     "Would you like the request link?"),
+    ("closing", "Closing",
+     "Thanks for chatting with us! If you have more questions, we're here. Happy researching!"),
+)
+
 log = logging.getLogger("local.runner")
 
 
@@ -111,6 +128,10 @@ def provision(aws_url: str, demo_password: str) -> Provisioned:
         idp.admin_set_user_password(UserPoolId=pool_id, Username=username,
                                     Password=demo_password, Permanent=True)
         store.put_operator(Operator(id=username, name=name, role=role, max_chats=max_chats))
+    from chalicelib.domain.canned import Canned
+    for shortcut, title, text in SEED_CANNED:
+        store.put_canned(Canned(owner="system", canned_id=f"s-seed-{shortcut}", title=title,
+                                text=text, shortcut=shortcut, updated_by="admin"), must_exist=False)
     return Provisioned(pool_id, client_id, bucket, topic_arn)
 
 

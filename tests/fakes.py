@@ -24,6 +24,7 @@ class MemoryStore:
         self.connections: dict[str, Connection] = {}
         self.operators: dict[str, Operator] = {}
         self.surveys: dict[str, Survey] = {}
+        self.canned: dict[tuple[str, str], object] = {}
         self.calls: list[str] = []
         self._lock = threading.RLock()
 
@@ -198,6 +199,28 @@ class MemoryStore:
             if survey.chat_id in self.surveys:
                 raise AlreadyExists()
             self.surveys[survey.chat_id] = copy.deepcopy(survey)
+
+    # canned
+    def list_canned(self, owner: str) -> list:
+        with self._lock:
+            self._log("list_canned")
+            return [copy.deepcopy(c) for (o, _), c in sorted(self.canned.items()) if o == owner]
+
+    def put_canned(self, item, *, must_exist: bool) -> None:
+        with self._lock:
+            self._log("put_canned")
+            exists = (item.owner, item.canned_id) in self.canned
+            if must_exist and not exists:
+                raise ServiceError("not_found", "no such canned message")
+            if not must_exist and exists:
+                raise AlreadyExists()
+            self.canned[(item.owner, item.canned_id)] = copy.deepcopy(item)
+
+    def delete_canned(self, owner: str, canned_id: str) -> None:
+        with self._lock:
+            self._log("delete_canned")
+            if self.canned.pop((owner, canned_id), None) is None:
+                raise ServiceError("not_found", "no such canned message")
 
     # operators
     def get_operator(self, operator_id: str) -> Operator | None:

@@ -238,3 +238,10 @@ def test_operator_rest_call_with_patron_token_is_forbidden(svc):
     status, body = svc.request("GET", f"/api/chats/{other['chat_id']}/messages",
                                token=created["token"])
     assert status == 403 and body["error"]["code"] == "forbidden"
+
+
+def test_local_mode_seeds_system_canned_messages(svc):
+    status, lists = svc.request("GET", "/api/canned", token=svc.login("librarian"))
+    assert status == 200
+    shortcuts = {c.get("shortcut") for c in lists["system"]}
+    assert {"greeting", "busy", "closing"} <= shortcuts

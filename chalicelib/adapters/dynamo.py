@@ -19,12 +19,14 @@ from typing import Iterable
 from pynamodb.attributes import (BooleanAttribute, JSONAttribute, NumberAttribute,
                                  TTLAttribute, UnicodeAttribute, UnicodeSetAttribute)
 from pynamodb.connection import Connection as PynamoConnection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from ..domain.canned import Canned
 from ..domain.model import ACTIVE, ENDED, OPEN_STATES, QUEUED, Chat, Connection, Message, Operator, Survey
+from ..errors import not_found
 from ..domain.ports import AlreadyExists, AtCapacity, ClaimLost, DuplicateMessage, SeqConflict
 
 OPERATORS_AUDIENCE = "operators"
@@ -214,9 +216,24 @@ class SurveyModel(Model):
     expires_at = TTLAttribute()
 
 
+class CannedModel(Model):
+    """Key: owner ("system" or "op#<operator id>") + id: each list is one Query, and an
+    operator's requests only ever address their own partition or the system one."""
+    class Meta(_Meta):
+        table_name = "canned"
+
+    owner = UnicodeAttribute(hash_key=True)
+    canned_id = UnicodeAttribute(range_key=True)
+    title = UnicodeAttribute()
+    text = UnicodeAttribute()
+    shortcut = UnicodeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+    updated_at = NumberAttribute(default=0)
+
+
 MODELS = {"chats": ChatModel, "messages": MessageModel, "message-ids": MessageIdModel,
           "claims": ClaimModel, "connections": ConnectionModel, "operators": OperatorModel,
-          "surveys": SurveyModel}
+          "surveys": SurveyModel, "canned": CannedModel}
 
 
 def bind(table_prefix: str, region: str, host: str | None = None) -> None:
@@ -462,6 +479,34 @@ class DynamoStore:
         except PutError as err:
             if _condition_failed(err):
                 raise AlreadyExists() from None
+            raise
+
+    # ------------------------------------------------------------ canned
+
+    def list_canned(self, owner: str) -> list[Canned]:
+        return [Canned(owner=m.owner, canned_id=m.canned_id, title=m.title, text=m.text,
+                       shortcut=m.shortcut, updated_by=m.updated_by, updated_at=m.updated_at)
+                for m in CannedModel.query(owner)]
+
+    def put_canned(self, item: Canned, *, must_exist: bool) -> None:
+        cond = CannedModel.canned_id.exists() if must_exist else CannedModel.canned_id.does_not_exist()
+        try:
+            CannedModel(item.owner, item.canned_id, title=item.title, text=item.text,
+                        shortcut=item.shortcut, updated_by=item.updated_by,
+                        updated_at=item.updated_at).save(condition=cond)
+        except PutError as err:
+            if _condition_failed(err):
+                if must_exist:
+                    raise not_found("no such canned message") from None
+                raise AlreadyExists() from None
+            raise
+
+    def delete_canned(self, owner: str, canned_id: str) -> None:
+        try:
+            CannedModel(owner, canned_id).delete(condition=CannedModel.canned_id.exists())
+        except DeleteError as err:
+            if _condition_failed(err):
+                raise not_found("no such canned message") from None
             raise
 
     # --------------------------------------------------------- operators
