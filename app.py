@@ -85,6 +85,19 @@ def canned_delete(canned_id):
     return canned_service().delete(_operator(), canned_id)
 
 
+@app.route("/operators", methods=["GET"])
+@api.rest
+def operators_list():
+    return chat_service()[0].list_operators(_operator())
+
+
+@app.route("/operators/{operator_id}", methods=["PUT"])
+@api.rest
+def operators_update(operator_id):
+    admin = _operator()
+    return chat_service()[0].update_operator(admin, operator_id, api.json_body(app.current_request))
+
+
 @app.on_ws_connect()
 def ws_connect(event):
     return api.ws_connect(event)

@@ -28,6 +28,7 @@ class Push:
         dispatcher.subscribe(ev.PRESENCE_CHANGED, self.presence_changed)
         dispatcher.subscribe(ev.CHAT_ENDED, self.chat_ended)
         dispatcher.subscribe(ev.CHAT_CLOSED, self.chat_closed)
+        dispatcher.subscribe(ev.OPERATOR_STATUS, self.operator_status)
 
     def deliver(self, connection_ids: Iterable[str], frame: dict) -> int:
         """Post `frame` to each connection once; returns how many took it."""
@@ -74,6 +75,9 @@ class Push:
 
     def chat_closed(self, chat: Chat) -> None:
         self.deliver(chat.operator_conns, {"type": "chat.closed", "chat_id": chat.chat_id})
+
+    def operator_status(self, operator: dict, operator_conns: list[str]) -> None:
+        self.deliver(operator_conns, {"type": "operator.status", "operator": operator})
 
 
 class NullSender:

@@ -89,7 +89,7 @@ class MemoryStore:
             op = self.operators.get(operator.id)
             if stored is None or stored.status != QUEUED:
                 raise ClaimLost()
-            if op is None or op.active_chats >= op.max_chats:
+            if op is None or op.active_chats >= op.effective_limit:
                 raise AtCapacity()
             stored.status, stored.claimed_at = ACTIVE, now
             stored.operator_id, stored.operator_name = operator.id, operator.name
@@ -233,6 +233,27 @@ class MemoryStore:
         with self._lock:
             self._log("put_operator")
             self.operators[operator.id] = copy.deepcopy(operator)
+
+    def list_operators(self) -> list[Operator]:
+        with self._lock:
+            self._log("list_operators")
+            return [copy.deepcopy(o) for _, o in sorted(self.operators.items())]
+
+    def update_operator(self, operator_id: str, **changes) -> Operator | None:
+        with self._lock:
+            self._log("update_operator")
+            op = self.operators.get(operator_id)
+            if op is None:
+                return None
+            for name, value in changes.items():
+                setattr(op, name, value)
+            return copy.deepcopy(op)
+
+    def set_connection_availability(self, conn_id: str, availability: str) -> None:
+        with self._lock:
+            self._log("set_connection_availability")
+            if conn_id in self.connections:
+                self.connections[conn_id].availability = availability
 
 
 class RecordingSender:

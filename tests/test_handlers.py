@@ -101,7 +101,8 @@ def test_rest_routes_speak_the_protocol(flow):
 def test_login_with_cognito_and_token_checks(flow):
     status, body = flow.post("/auth/login", {"username": "ann", "password": "Correct-Horse-Battery-1"})
     assert status == 200
-    assert body["operator"] == {"id": "ann", "name": "Ann Archivist", "role": "librarian", "max_chats": 3}
+    assert body["operator"] == {"id": "ann", "name": "Ann Archivist", "role": "librarian",
+                                "max_chats": 3, "availability": "available"}
     assert body["expires_at"].endswith("Z")
     _, created = flow.post("/chats", {"question": "Q"})
     status, msgs = flow.get(f"/chats/{created['chat_id']}/messages", body["token"])
@@ -308,3 +309,28 @@ def test_survey_route(flow):
     assert status == 409 and body["error"]["code"] == "conflict"
     status, body = flow.post(f"/chats/{chat_id}/survey", {"rating": 5})
     assert status == 401
+
+
+def test_operator_admin_routes(flow):
+    flow.aws.add_operator("ada", "Ada Admin", role="admin")
+    admin, ann = flow.aws.token("ada"), flow.aws.token("ann")
+    status, body = flow.get("/operators", admin)
+    assert status == 200 and {o["id"] for o in body["operators"]} == {"ada", "ann"}
+    status, body = flow.get("/operators", ann)
+    assert status == 403
+    resp = flow.http.put("/operators/ann", body='{"max_chats": 1}',
+                         headers={"Authorization": f"Bearer {admin}", "Content-Type": "application/json"})
+    assert resp.status_code == 200 and json.loads(resp.body)["max_chats"] == 1
+    resp = flow.http.put("/operators/ann", body='{"max_chats": 3}',
+                         headers={"Authorization": f"Bearer {ann}", "Content-Type": "application/json"})
+    assert resp.status_code == 403
+
+
+def test_status_follows_availability_on_moto(flow):
+    flow.connect("opconn1=", flow.aws.token("ann"))
+    flow.frame("opconn1=", action="hello")
+    assert flow.get("/status")[1]["online"] is True
+    flow.frame("opconn1=", action="status", state="away")
+    assert flow.get("/status")[1]["online"] is False
+    flow.frame("opconn1=", action="status", state="available")
+    assert flow.get("/status")[1]["online"] is True

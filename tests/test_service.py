@@ -280,7 +280,8 @@ def test_operator_second_tab_joins_its_chats_at_hello(h):
     chat_id, _ = setup_claimed(h)
     welcome = h.connect_operator("o2", "ann")[0]
     assert [c["chat_id"] for c in welcome["mine"]] == [chat_id]
-    assert welcome["operator"] == {"id": "ann", "name": "Ann", "role": "librarian", "max_chats": 3}
+    assert welcome["operator"] == {"id": "ann", "name": "Ann", "role": "librarian", "max_chats": 3,
+                                   "availability": "available"}
     h.frame("p1", action="send", chat_id=chat_id, text="hi both")
     assert h.sender.of("o2", "chat.message")
 
@@ -366,3 +367,71 @@ def test_survey_only_after_end_only_once_only_by_that_patron(h):
         h.service.submit_survey(token, chat_id, {"rating": 1})
     assert err.value.code == "conflict"
     assert h.store.surveys[chat_id].rating == 4
+
+
+def test_operator_status_away_and_back_drives_public_status_and_roster(h):
+    h.operator("ann")
+    h.operator("bob")
+    h.connect_operator("o1", "ann")
+    welcome = h.connect_operator("o2", "bob")[0]
+    assert welcome["operators"] == [{"id": "ann", "name": "Ann", "state": "available"},
+                                    {"id": "bob", "name": "Bob", "state": "available"}]
+    assert h.sender.of("o1", "operator.status")[-1]["operator"] == {
+        "id": "bob", "name": "Bob", "state": "available"}
+    assert h.sender.of("o2", "operator.status") == []  # its own arrival comes in the welcome
+    h.frame("o1", action="status", state="away")
+    assert h.sender.of("o2", "operator.status")[-1]["operator"]["state"] == "away"
+    assert h.service.status()["online"] is True  # bob is still available
+    h.frame("o2", action="status", state="away")
+    assert h.service.status()["online"] is False
+    assert h.store.operators["bob"].availability == "away"
+    h.service.disconnect("o2")
+    assert h.sender.of("o1", "operator.status")[-1]["operator"] == {
+        "id": "bob", "name": "Bob", "state": "offline"}
+    welcome = h.connect_operator("o3", "bob")[0]  # remembered across connections
+    assert welcome["operator"]["availability"] == "away"
+    h.frame("o3", action="status", state="available")
+    assert h.service.status()["online"] is True
+
+
+def test_one_chat_at_a_time_today(h):
+    h.operator("ann", max_chats=3)
+    h.connect_operator("o1", "ann")
+    assert h.frame("o1", action="status", chat_limit=5)[0]["code"] == "bad_request"  # > max_chats
+    assert h.frame("o1", action="status", chat_limit=1) == []
+    first, _ = h.new_chat("one")
+    second, _ = h.new_chat("two")
+    assert h.frame("o1", action="claim", chat_id=first) == []
+    assert h.frame("o1", action="claim", chat_id=second)[0]["code"] == "capacity"
+    h.frame("o1", action="status", chat_limit=None)
+    assert h.frame("o1", action="claim", chat_id=second) == []
+
+
+def test_status_action_is_for_operators_with_something_to_set(h):
+    h.operator("ann")
+    h.connect_operator("o1", "ann")
+    assert h.frame("o1", action="status")[0]["code"] == "bad_request"
+    assert h.frame("o1", action="status", state="asleep")[0]["code"] == "bad_request"
+    _, token = h.new_chat()
+    h.connect_patron("p1", token)
+    assert h.frame("p1", action="status", state="away")[0]["code"] == "forbidden"
+
+
+def test_admins_list_operators_and_edit_max_chats(h):
+    h.operator("ada", role="admin")
+    h.operator("ann")
+    h.connect_operator("o1", "ann")
+    admin, ann = h.store.operators["ada"], h.store.operators["ann"]
+    listing = h.service.list_operators(admin)["operators"]
+    assert [(o["id"], o["state"]) for o in listing] == [("ada", "offline"), ("ann", "available")]
+    assert h.service.update_operator(admin, "ann", {"max_chats": 1})["max_chats"] == 1
+    assert h.store.operators["ann"].max_chats == 1
+    for who, oid, body, code in ((ann, "ann", {"max_chats": 5}, "forbidden"),
+                                 (admin, "ann", {"max_chats": 0}, "bad_request"),
+                                 (admin, "ann", {"max_chats": "2"}, "bad_request"),
+                                 (admin, "ghost", {"max_chats": 2}, "not_found")):
+        with pytest.raises(ServiceError) as err:
+            h.service.update_operator(who, oid, body)
+        assert err.value.code == code
+    with pytest.raises(ServiceError):
+        h.service.list_operators(ann)

@@ -157,3 +157,24 @@ def test_one_survey_per_chat(store):
     store.put_survey(Survey("c1", 5, NOW, answered=True, expires_at=EXPIRES))
     with pytest.raises(AlreadyExists):
         store.put_survey(Survey("c1", 1, NOW, expires_at=EXPIRES))
+
+
+def test_operator_updates_directory_and_own_limit_in_claims(store):
+    store.put_operator(Operator(id="ann", name="Ann", max_chats=3))
+    store.put_operator(Operator(id="ada", name="Ada", role="admin"))
+    assert [o.id for o in store.list_operators()] == ["ada", "ann"]
+    ann = store.update_operator("ann", availability="away", chat_limit=1)
+    assert (ann.availability, ann.chat_limit, ann.effective_limit) == ("away", 1, 1)
+    assert store.update_operator("ghost", max_chats=2) is None
+    c1, c2 = make_chat(store, "c1"), make_chat(store, "c2")
+    store.claim(c1, Operator(id="ann", name="Ann"), {"o1"}, NOW)
+    with pytest.raises(AtCapacity):
+        store.claim(c2, Operator(id="ann", name="Ann"), {"o1"}, NOW)
+    assert store.update_operator("ann", chat_limit=None).chat_limit is None
+    store.claim(c2, Operator(id="ann", name="Ann"), {"o1"}, NOW)
+    store.put_connection(Connection("o1", "operator", NOW, operator_id="ann", joined=True,
+                                    availability="available", expires_at=EXPIRES))
+    store.set_connection_availability("o1", "away")
+    store.set_connection_availability("gone", "away")  # no error, no item created
+    assert store.get_connection("o1").availability == "away"
+    assert store.get_connection("gone") is None

@@ -169,6 +169,7 @@ class ConnectionModel(Model):
     operator_name = UnicodeAttribute(null=True)
     source_ip = UnicodeAttribute(null=True)
     audience = UnicodeAttribute(null=True)
+    availability = UnicodeAttribute(null=True)
     connected_at = NumberAttribute()
     expires_at = TTLAttribute()
     by_audience = ConnectionsByAudience()
@@ -178,26 +179,42 @@ class ConnectionModel(Model):
                           connected_at=float(self.connected_at), chat_id=self.chat_id,
                           operator_id=self.operator_id, operator_name=self.operator_name,
                           source_ip=self.source_ip, joined=self.audience is not None,
-                          expires_at=_epoch(self.expires_at))
+                          availability=self.availability, expires_at=_epoch(self.expires_at))
+
+
+class OperatorsDirectory(GlobalSecondaryIndex):
+    """Every operator under one key: the admins' operator list is a Query, never a Scan."""
+    class Meta:
+        index_name = "by_directory"
+        projection = AllProjection()
+
+    directory = UnicodeAttribute(hash_key=True)
+    operator_id = UnicodeAttribute(range_key=True)
 
 
 class OperatorModel(Model):
     """Key: the Cognito username. `active_chats` counts claimed, not yet ended chats (what
-    `max_chats` limits); `chats` lists the chats on the operator's dashboard until closed."""
+    `max_chats` and the operator's own `chat_limit` limit); `chats` lists the chats on the
+    operator's dashboard until closed."""
     class Meta(_Meta):
         table_name = "operators"
 
     operator_id = UnicodeAttribute(hash_key=True)
+    directory = UnicodeAttribute(default="all")
     name = UnicodeAttribute()
     role = UnicodeAttribute(default="librarian")
     max_chats = NumberAttribute(default=3)
+    chat_limit = NumberAttribute(null=True)
     active_chats = NumberAttribute(default=0)
+    availability = UnicodeAttribute(default="available")
     chats = UnicodeSetAttribute(null=True)
+    by_directory = OperatorsDirectory()
 
     def to_domain(self) -> Operator:
         return Operator(id=self.operator_id, name=self.name, role=self.role,
                         max_chats=int(self.max_chats), active_chats=int(self.active_chats),
-                        chats=set(self.chats or ()))
+                        chats=set(self.chats or ()), availability=self.availability,
+                        chat_limit=int(self.chat_limit) if self.chat_limit else None)
 
 
 class SurveyModel(Model):
@@ -362,7 +379,9 @@ class DynamoStore:
                           actions=[OperatorModel.active_chats.add(1),
                                    OperatorModel.chats.add({chat_id})],
                           condition=OperatorModel.operator_id.exists()
-                          & (OperatorModel.active_chats < OperatorModel.max_chats))
+                          & (OperatorModel.active_chats < OperatorModel.max_chats)
+                          & (OperatorModel.chat_limit.does_not_exist()
+                             | (OperatorModel.active_chats < OperatorModel.chat_limit)))
         except TransactWriteError as err:
             if _failed(err, 1):
                 raise ClaimLost() from None
@@ -448,7 +467,7 @@ class DynamoStore:
                         operator_id=conn.operator_id, operator_name=conn.operator_name,
                         source_ip=conn.source_ip, connected_at=conn.connected_at,
                         audience=OPERATORS_AUDIENCE if conn.role == "operator" and conn.joined else None,
-                        expires_at=_ttl(conn.expires_at)).save()
+                        availability=conn.availability, expires_at=_ttl(conn.expires_at)).save()
 
     def get_connection(self, conn_id: str) -> Connection | None:
         try:
@@ -520,4 +539,33 @@ class DynamoStore:
     def put_operator(self, operator: Operator) -> None:
         OperatorModel(operator.id, name=operator.name, role=operator.role,
                       max_chats=operator.max_chats, active_chats=operator.active_chats,
+                      availability=operator.availability, chat_limit=operator.chat_limit,
                       chats=set(operator.chats) or None).save()
+
+    def list_operators(self) -> list[Operator]:
+        return [m.to_domain() for m in OperatorModel.by_directory.query("all")]
+
+    def update_operator(self, operator_id: str, **changes) -> Operator | None:
+        """Set `availability`, `chat_limit` (None removes it) or `max_chats`, if the operator
+        exists; returns the operator as stored afterwards."""
+        actions = []
+        for name, value in changes.items():
+            attr = getattr(OperatorModel, name)
+            actions.append(attr.remove() if value is None else attr.set(value))
+        item = OperatorModel(operator_id)
+        try:
+            item.update(actions=actions, condition=OperatorModel.operator_id.exists())
+        except UpdateError as err:
+            if _condition_failed(err):
+                return None
+            raise
+        return item.to_domain()
+
+    def set_connection_availability(self, conn_id: str, availability: str) -> None:
+        try:
+            ConnectionModel(conn_id).update(
+                actions=[ConnectionModel.availability.set(availability)],
+                condition=ConnectionModel.connection_id.exists())
+        except UpdateError as err:
+            if not _condition_failed(err):
+                raise

@@ -16,6 +16,7 @@ TYPING = "typing"
 PRESENCE_CHANGED = "presence_changed"
 CHAT_ENDED = "chat_ended"
 CHAT_CLOSED = "chat_closed"
+OPERATOR_STATUS = "operator_status"
 
 Listener = Callable[..., Any]
 

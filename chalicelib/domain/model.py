@@ -26,9 +26,19 @@ class Operator:
     max_chats: int = 3
     active_chats: int = 0
     chats: set[str] = field(default_factory=set)
+    availability: str = "available"  # what the operator set: available | away
+    chat_limit: int | None = None  # self-imposed for today ("one chat at a time for me")
+
+    @property
+    def effective_limit(self) -> int:
+        return min(self.max_chats, self.chat_limit) if self.chat_limit else self.max_chats
 
     def public(self) -> dict:
-        return {"id": self.id, "name": self.name, "role": self.role, "max_chats": self.max_chats}
+        out = {"id": self.id, "name": self.name, "role": self.role, "max_chats": self.max_chats,
+               "availability": self.availability}
+        if self.chat_limit:
+            out["chat_limit"] = self.chat_limit
+        return out
 
     def ref(self) -> dict:
         return {"id": self.id, "name": self.name}
@@ -115,6 +125,7 @@ class Connection:
     operator_name: str | None = None
     source_ip: str | None = None
     joined: bool = False  # operators join the broadcast index at `hello`, not at `$connect`
+    availability: str | None = None  # operators: copied from the operator at hello / on change
     expires_at: int = 0
 
 

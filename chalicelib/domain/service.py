@@ -28,6 +28,7 @@ from .ports import AlreadyExists, AtCapacity, Authenticator, ClaimLost, Duplicat
 from .tokens import is_patron_token, sign_patron_token, verify_patron_token
 
 PATRON, OPERATOR = "patron", "operator"
+AVAILABLE, AWAY, OFFLINE = "available", "away", "offline"
 CONNECTION_TTL = 3 * 3600  # API Gateway closes any WebSocket after 2 hours
 BACKLOG_PAGE = 500
 MAX_SEND_ATTEMPTS = 8
@@ -58,7 +59,7 @@ class ChatService:
         self._actions = {
             "hello": self.hello, "send": self.send, "typing": self.typing,
             "presence": self.presence, "claim": self.claim, "end": self.end,
-            "close": self.close, "ping": self.ping,
+            "close": self.close, "ping": self.ping, "status": self.set_status,
         }
 
     # ------------------------------------------------------------------ REST
@@ -67,7 +68,8 @@ class ChatService:
         return {"ok": True}
 
     def status(self) -> dict:
-        online = self.store.any_operator_connected()
+        """Someone can answer when an operator who set "available" has a connection open."""
+        online = any(c.availability in (None, AVAILABLE) for c in self.store.operator_connections())
         return {"online": online,
                 "queues": [{"id": q.id, "name": q.name, "online": online} for q in self.queues]}
 
@@ -200,6 +202,10 @@ class ChatService:
             operator = self.store.get_operator(conn.operator_id)
             for chat_id in (operator.chats if operator else ()):
                 self.store.detach_operator_conn(chat_id, connection_id)
+            if operator and conn.joined:
+                conns = [c for c in self.store.operator_connections() if c.connection_id != connection_id]
+                if not any(c.operator_id == operator.id for c in conns):
+                    self._announce_operator(operator, OFFLINE, conns)
 
     def handle_frame(self, connection_id: str, body: str | None) -> list[dict]:
         """`$default`: one place that dispatches on the frame's `action`."""
@@ -238,16 +244,24 @@ class ChatService:
                 self.events.emit(ev.PRESENCE_CHANGED, chat=chat, presence=chat.patron_presence)
             replies = [{"type": "welcome", "role": PATRON, "chat": chat.to_wire()}]
         else:
-            self.store.put_connection(replace(conn, joined=True))  # joins the broadcast index
             operator = self._operator(conn.operator_id)
+            self.store.put_connection(replace(conn, joined=True,  # joins the broadcast index
+                                              availability=operator.availability))
             mine = self.store.get_chats(operator.chats)
             for chat in mine:
                 if chat.status in OPEN_STATES and connection_id not in chat.operator_conns:
                     self.store.attach_operator_conns(chat.chat_id, operator.id, {connection_id})
             queued = self.store.queued_chats(200)
+            conns = self.store.operator_connections()
+            if connection_id not in {c.connection_id for c in conns}:  # index not caught up yet
+                conns.append(replace(conn, joined=True, availability=operator.availability))
+            # the others hear of it; this connection learns it from its welcome (which comes first)
+            self._announce_operator(operator, operator.availability,
+                                    [c for c in conns if c.connection_id != connection_id])
             replies = [{"type": "welcome", "role": OPERATOR, "operator": operator.public(),
                         "queued": [c.to_wire() for c in queued],
-                        "mine": [c.to_wire() for c in mine if c.status != CLOSED]}]
+                        "mine": [c.to_wire() for c in mine if c.status != CLOSED],
+                        "operators": self._roster(conns)}]
         for chat_id, seq in after.items():
             replies.extend(self._message_frame(chat_id, m) for m in self._backlog(chat_id, seq))
         return replies
@@ -360,6 +374,72 @@ class ChatService:
         chat.status = CLOSED
         self.events.emit(ev.CHAT_CLOSED, chat=chat)
         return []
+
+    def set_status(self, connection_id: str, data: dict) -> list[dict]:
+        """An operator sets available/away and, optionally, a limit of their own for today
+        (`chat_limit`: 1..max_chats, or null to lift it); every operator hears it."""
+        conn = self._connection(connection_id)
+        if conn.role != OPERATOR:
+            raise forbidden("only operators have a status")
+        operator = self._operator(conn.operator_id)
+        changes = {}
+        state = v.choice(data, "state", (AVAILABLE, AWAY), required=False)
+        if state:
+            changes["availability"] = state
+        if "chat_limit" in data:
+            limit = data["chat_limit"]
+            if limit is not None:
+                limit = v.integer(data, "chat_limit", minimum=1, maximum=operator.max_chats)
+            changes["chat_limit"] = limit
+        if not changes:
+            raise bad_request("send 'state' and/or 'chat_limit'")
+        operator = self.store.update_operator(operator.id, **changes) or operator
+        conns = self.store.operator_connections()
+        if "availability" in changes:
+            for c in conns:
+                if c.operator_id == operator.id:
+                    self.store.set_connection_availability(c.connection_id, operator.availability)
+                    c.availability = operator.availability
+        self._announce_operator(operator, operator.availability, conns)
+        return []
+
+    def list_operators(self, admin: Operator) -> dict:
+        """Admins see every operator, whether connected, and their limits."""
+        self._require_admin(admin)
+        online = {c.operator_id: c.availability or AVAILABLE for c in self.store.operator_connections()}
+        return {"operators": [{**op.public(), "state": online.get(op.id, OFFLINE),
+                               "active_chats": op.active_chats}
+                              for op in self.store.list_operators()]}
+
+    def update_operator(self, admin: Operator, operator_id: str, body: dict) -> dict:
+        self._require_admin(admin)
+        max_chats = v.integer(body, "max_chats", minimum=1, maximum=10)
+        operator = self.store.update_operator(operator_id, max_chats=max_chats)
+        if operator is None:
+            raise not_found("no such operator")
+        return operator.public()
+
+    @staticmethod
+    def _require_admin(operator: Operator) -> None:
+        if operator.role != "admin":
+            raise forbidden("only admins can do this")
+
+    def _announce_operator(self, operator: Operator, state: str, conns: list[Connection]) -> None:
+        info = {"id": operator.id, "name": operator.name, "state": state}
+        if operator.chat_limit and state != OFFLINE:
+            info["chat_limit"] = operator.chat_limit
+        self.events.emit(ev.OPERATOR_STATUS, operator=info,
+                         operator_conns=[c.connection_id for c in conns])
+
+    @staticmethod
+    def _roster(conns: list[Connection]) -> list[dict]:
+        """Operators connected now, once each, with the state they set."""
+        seen: dict[str, dict] = {}
+        for c in conns:
+            if c.operator_id and c.operator_id not in seen:
+                seen[c.operator_id] = {"id": c.operator_id, "name": c.operator_name or c.operator_id,
+                                       "state": c.availability or AVAILABLE}
+        return sorted(seen.values(), key=lambda o: o["name"].lower())
 
     # -------------------------------------------------------------- helpers
 
