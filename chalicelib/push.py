@@ -29,6 +29,7 @@ class Push:
         dispatcher.subscribe(ev.CHAT_ENDED, self.chat_ended)
         dispatcher.subscribe(ev.CHAT_CLOSED, self.chat_closed)
         dispatcher.subscribe(ev.OPERATOR_STATUS, self.operator_status)
+        dispatcher.subscribe(ev.CHAT_TRANSFERRED, self.chat_transferred)
 
     def deliver(self, connection_ids: Iterable[str], frame: dict) -> int:
         """Post `frame` to each connection once; returns how many took it."""
@@ -45,8 +46,11 @@ class Push:
                 self.forget(conn_id)
         return delivered
 
-    def chat_queued(self, chat: Chat, operator_conns: list[str]) -> None:
-        self.deliver(operator_conns, {"type": "chat.queued", "chat": chat.to_wire()})
+    def chat_queued(self, chat: Chat, operator_conns: list[str], note: str | None = None) -> None:
+        frame = {"type": "chat.queued", "chat": chat.to_wire()}
+        if note:
+            frame["note"] = note
+        self.deliver(operator_conns, frame)
 
     def chat_claimed(self, chat: Chat, operator_conns: list[str]) -> None:
         frame = {"type": "chat.claimed", "chat_id": chat.chat_id,
@@ -79,6 +83,23 @@ class Push:
     def operator_status(self, operator: dict, operator_conns: list[str]) -> None:
         self.deliver(operator_conns, {"type": "operator.status", "operator": operator})
 
+    def chat_transferred(self, chat: Chat, from_operator: dict, to_operator: dict | None,
+                         note: str | None, operator_conns: list[str]) -> None:
+        """Operators all learn who has the chat now (the note is for them only); the patron sees
+        who is helping now (`chat.claimed`), or that it waits for a librarian again."""
+        frame = {"type": "chat.transferred", "chat_id": chat.chat_id, "from": from_operator,
+                 "to": to_operator, "chat": chat.to_wire()}
+        if note:
+            frame["note"] = note
+        self.deliver([*operator_conns, *chat.operator_conns], frame)
+        if to_operator:
+            patron = {"type": "chat.claimed", "chat_id": chat.chat_id, "operator": to_operator}
+        else:
+            patron = {"type": "chat.transferred", "chat_id": chat.chat_id, "from": from_operator, "to": None}
+        self.deliver(chat.patron_conns, patron)
+        if to_operator is None:
+            self.chat_queued(chat, operator_conns, note)
+
 
 class NullSender:
     """Used when no management endpoint is configured (a REST-only deployment step): pushes are
@@ -87,3 +108,4 @@ class NullSender:
     def post(self, connection_id: str, frame: dict) -> bool:
         log.warning("no WS_MANAGEMENT_ENDPOINT configured; %s not pushed", frame.get("type"))
         return True
+

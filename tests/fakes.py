@@ -98,6 +98,37 @@ class MemoryStore:
             op.chats.add(chat.chat_id)
             self.claims.append((chat.chat_id, operator.id, now))
 
+    def transfer(self, chat: Chat, from_id: str, target: Operator, target_conns: set[str],
+                 now: float, note: str | None) -> None:
+        with self._lock:
+            self._log("transfer")
+            stored = self.chats.get(chat.chat_id)
+            if stored is None or stored.status != ACTIVE or stored.operator_id != from_id:
+                raise SeqConflict()
+            tgt = self.operators.get(target.id)
+            if tgt is None or tgt.active_chats >= tgt.effective_limit:
+                raise AtCapacity()
+            stored.operator_id, stored.operator_name = target.id, target.name
+            stored.operator_conns, stored.claimed_at = set(target_conns), now
+            tgt.active_chats += 1
+            tgt.chats.add(chat.chat_id)
+            src = self.operators[from_id]
+            src.active_chats -= 1
+            src.chats.discard(chat.chat_id)
+            self.claims.append((chat.chat_id, target.id, now))
+
+    def requeue(self, chat: Chat, from_id: str, now: float) -> None:
+        with self._lock:
+            self._log("requeue")
+            stored = self.chats.get(chat.chat_id)
+            if stored is None or stored.status != ACTIVE or stored.operator_id != from_id:
+                raise SeqConflict()
+            stored.status, stored.operator_id, stored.operator_name = QUEUED, None, None
+            stored.claimed_at, stored.operator_conns = None, set()
+            src = self.operators[from_id]
+            src.active_chats -= 1
+            src.chats.discard(chat.chat_id)
+
     def end_chat(self, chat: Chat, ended_by: str, now: float) -> Chat:
         with self._lock:
             self._log("end_chat")

@@ -334,3 +334,23 @@ def test_status_follows_availability_on_moto(flow):
     assert flow.get("/status")[1]["online"] is False
     flow.frame("opconn1=", action="status", state="available")
     assert flow.get("/status")[1]["online"] is True
+
+
+def test_transfer_on_moto_refused_over_limit_then_done(flow):
+    chat_id, token, _ = claimed_chat(flow)  # ann holds it on opconn1=
+    flow.aws.add_operator("bob", "Bob", max_chats=1)
+    flow.connect("opconn2=", flow.aws.token("bob"))
+    flow.frame("opconn2=", action="hello")
+    _, other = flow.post("/chats", {"question": "other"})
+    flow.frame("opconn2=", action="claim", chat_id=other["chat_id"])
+    flow.frame("opconn1=", action="transfer", chat_id=chat_id, to="bob", request_id="t1")
+    assert posted_frames("opconn1=")[-1]["code"] == "capacity"
+    from chalicelib import wiring
+    assert wiring.store().get_chat(chat_id).operator_id == "ann"
+    flow.frame("opconn2=", action="end", chat_id=other["chat_id"])
+    flow.frame("opconn1=", action="transfer", chat_id=chat_id, to="bob", note="law question")
+    assert wiring.store().get_chat(chat_id).operator_id == "bob"
+    assert posted_frames("patconn1=")[-1] == {"type": "chat.claimed", "chat_id": chat_id,
+                                              "operator": {"id": "bob", "name": "Bob"}}
+    flow.frame("patconn1=", action="send", chat_id=chat_id, text="hello Bob")
+    assert posted_frames("opconn2=")[-1]["message"]["text"] == "hello Bob"

@@ -435,3 +435,55 @@ def test_admins_list_operators_and_edit_max_chats(h):
         assert err.value.code == code
     with pytest.raises(ServiceError):
         h.service.list_operators(ann)
+
+
+def test_transfer_to_another_librarian_while_the_patron_keeps_talking(h):
+    chat_id, _ = setup_claimed(h)  # ann on o1, patron p1
+    h.operator("bob")
+    h.connect_operator("o2", "bob")
+    h.sender.clear()
+    assert h.frame("o1", action="transfer", chat_id=chat_id, to="bob", note="Needs the law collection") == []
+    moved = h.sender.of("o2", "chat.transferred")[0]
+    assert (moved["from"]["id"], moved["to"]["id"], moved["note"]) == ("ann", "bob", "Needs the law collection")
+    assert h.sender.of("o1", "chat.transferred")[0]["to"]["id"] == "bob"
+    assert h.sender.of("p1", "chat.claimed")[0]["operator"] == {"id": "bob", "name": "Bob"}
+    assert h.sender.of("p1", "chat.transferred") == []  # the note stays among librarians
+    assert (h.store.operators["ann"].active_chats, h.store.operators["bob"].active_chats) == (0, 1)
+    assert chat_id in h.store.operators["bob"].chats and chat_id not in h.store.operators["ann"].chats
+    h.sender.clear()
+    h.frame("p1", action="send", chat_id=chat_id, text="still here")
+    assert h.sender.of("o2", "chat.message") and not h.sender.of("o1", "chat.message")
+    assert h.frame("o1", action="send", chat_id=chat_id, text="x")[0]["code"] == "forbidden"
+    h.frame("o2", action="send", chat_id=chat_id, text="Hi, Bob here")
+    assert h.sender.of("p1", "chat.message")[-1]["message"]["sender"]["name"] == "Bob"
+
+
+def test_transfer_over_targets_limit_is_refused_and_chat_stays(h):
+    chat_id, _ = setup_claimed(h)
+    h.operator("newbie", max_chats=1)
+    h.connect_operator("o2", "newbie")
+    other, _ = h.new_chat("other")
+    h.frame("o2", action="claim", chat_id=other)
+    replies = h.frame("o1", action="transfer", chat_id=chat_id, to="newbie")
+    assert replies[0]["code"] == "capacity"
+    chat = h.store.chats[chat_id]
+    assert (chat.operator_id, chat.operator_conns) == ("ann", {"o1"})
+    assert h.store.operators["ann"].active_chats == 1
+    assert h.frame("o1", action="transfer", chat_id=chat_id, to="ghost")[0]["code"] == "invalid_state"
+    assert h.frame("o1", action="transfer", chat_id=chat_id, to="ann")[0]["code"] == "bad_request"
+    assert h.frame("o2", action="transfer", chat_id=chat_id, to="newbie")[0]["code"] == "forbidden"
+    assert h.frame("p1", action="transfer", chat_id=chat_id)[0]["code"] == "forbidden"
+
+
+def test_transfer_back_to_the_queue_with_a_note(h):
+    chat_id, _ = setup_claimed(h)
+    h.operator("bob")
+    h.connect_operator("o2", "bob")
+    h.sender.clear()
+    h.frame("o1", action="transfer", chat_id=chat_id, note="Patron wants someone from archives")
+    queued = h.sender.of("o2", "chat.queued")[0]
+    assert queued["chat"]["status"] == "queued" and queued["note"].startswith("Patron wants")
+    assert h.sender.of("p1", "chat.transferred")[0]["to"] is None
+    assert h.store.operators["ann"].active_chats == 0
+    assert h.frame("o2", action="claim", chat_id=chat_id) == []
+    assert h.sender.of("p1", "chat.claimed")[-1]["operator"]["id"] == "bob"

@@ -178,3 +178,26 @@ def test_operator_updates_directory_and_own_limit_in_claims(store):
     store.set_connection_availability("gone", "away")  # no error, no item created
     assert store.get_connection("o1").availability == "away"
     assert store.get_connection("gone") is None
+
+
+def test_transfer_and_requeue_are_conditional(store):
+    store.put_operator(Operator(id="ann", name="Ann", max_chats=3))
+    store.put_operator(Operator(id="bob", name="Bob", max_chats=1))
+    c1, c2 = make_chat(store, "c1"), make_chat(store, "c2")
+    store.claim(c1, Operator(id="ann", name="Ann"), {"o1"}, NOW)
+    store.claim(c2, Operator(id="ann", name="Ann"), {"o1"}, NOW)
+    store.transfer(store.get_chat("c1"), "ann", Operator(id="bob", name="Bob"), {"o2"}, NOW + 1, "n")
+    chat = store.get_chat("c1")
+    assert (chat.operator_id, chat.operator_conns) == ("bob", {"o2"})
+    with pytest.raises(AtCapacity):  # bob is at 1
+        store.transfer(store.get_chat("c2"), "ann", Operator(id="bob", name="Bob"), {"o2"}, NOW, None)
+    assert store.get_chat("c2").operator_id == "ann"
+    with pytest.raises(SeqConflict):  # ann no longer holds c1
+        store.transfer(store.get_chat("c1"), "ann", Operator(id="bob", name="Bob"), {"o2"}, NOW, None)
+    assert (store.get_operator("ann").active_chats, store.get_operator("bob").active_chats) == (1, 1)
+    store.requeue(store.get_chat("c2"), "ann", NOW)
+    chat = store.get_chat("c2")
+    assert (chat.status, chat.operator_id, chat.operator_conns) == ("queued", None, set())
+    assert store.get_operator("ann").active_chats == 0 and store.get_operator("ann").chats == set()
+    with pytest.raises(SeqConflict):
+        store.requeue(store.get_chat("c2"), "ann", NOW)

@@ -136,7 +136,7 @@ class MessageIdModel(Model):
 
 
 class ClaimModel(Model):
-    """Who claimed which chat, when (an audit trail; transfers will add more rows per chat)."""
+    """Who took which chat, when: one row per claim and per transfer (`from_operator_id`)."""
     class Meta(_Meta):
         table_name = "claims"
 
@@ -144,6 +144,8 @@ class ClaimModel(Model):
     claimed_at = NumberAttribute(range_key=True)
     operator_id = UnicodeAttribute()
     operator_name = UnicodeAttribute(null=True)
+    from_operator_id = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
 
 
@@ -378,15 +380,66 @@ class DynamoStore:
                 tx.update(OperatorModel(operator.id),
                           actions=[OperatorModel.active_chats.add(1),
                                    OperatorModel.chats.add({chat_id})],
-                          condition=OperatorModel.operator_id.exists()
-                          & (OperatorModel.active_chats < OperatorModel.max_chats)
-                          & (OperatorModel.chat_limit.does_not_exist()
-                             | (OperatorModel.active_chats < OperatorModel.chat_limit)))
+                          condition=self._capacity_condition())
         except TransactWriteError as err:
             if _failed(err, 1):
                 raise ClaimLost() from None
             if _failed(err, 2):
                 raise AtCapacity() from None
+            raise
+
+    def _capacity_condition(self):
+        return (OperatorModel.operator_id.exists()
+                & (OperatorModel.active_chats < OperatorModel.max_chats)
+                & (OperatorModel.chat_limit.does_not_exist()
+                   | (OperatorModel.active_chats < OperatorModel.chat_limit)))
+
+    def transfer(self, chat: Chat, from_id: str, target: Operator, target_conns: set[str],
+                 now: float, note: str | None) -> None:
+        """One TransactWriteItems: the chat moves only if `from_id` still holds it and the
+        target is under their limits; both operators' counts move in the same step."""
+        try:
+            with self._tx() as tx:
+                tx.save(ClaimModel(chat.chat_id, now, operator_id=target.id,
+                                   operator_name=target.name, from_operator_id=from_id, note=note,
+                                   expires_at=_ttl(chat.expires_at)))
+                tx.update(ChatModel(chat.chat_id),
+                          actions=[ChatModel.operator_id.set(target.id),
+                                   ChatModel.operator_name.set(target.name),
+                                   ChatModel.operator_conns.set(set(target_conns)),
+                                   ChatModel.claimed_at.set(now)],
+                          condition=(ChatModel.status == ACTIVE) & (ChatModel.operator_id == from_id))
+                tx.update(OperatorModel(target.id),
+                          actions=[OperatorModel.active_chats.add(1),
+                                   OperatorModel.chats.add({chat.chat_id})],
+                          condition=self._capacity_condition())
+                tx.update(OperatorModel(from_id),
+                          actions=[OperatorModel.active_chats.add(-1),
+                                   OperatorModel.chats.delete({chat.chat_id})],
+                          condition=OperatorModel.operator_id.exists())
+        except TransactWriteError as err:
+            if _failed(err, 1):
+                raise SeqConflict() from None
+            if _failed(err, 2):
+                raise AtCapacity() from None
+            raise
+
+    def requeue(self, chat: Chat, from_id: str, now: float) -> None:
+        """Back to the waiting list: one TransactWriteItems, only while `from_id` holds it."""
+        try:
+            with self._tx() as tx:
+                tx.update(ChatModel(chat.chat_id),
+                          actions=[ChatModel.status.set(QUEUED), ChatModel.operator_id.remove(),
+                                   ChatModel.operator_name.remove(), ChatModel.claimed_at.remove(),
+                                   ChatModel.operator_conns.remove()],
+                          condition=(ChatModel.status == ACTIVE) & (ChatModel.operator_id == from_id))
+                tx.update(OperatorModel(from_id),
+                          actions=[OperatorModel.active_chats.add(-1),
+                                   OperatorModel.chats.delete({chat.chat_id})],
+                          condition=OperatorModel.operator_id.exists())
+        except TransactWriteError as err:
+            if _failed(err, 0):
+                raise SeqConflict() from None
             raise
 
     def end_chat(self, chat: Chat, ended_by: str, now: float) -> Chat:

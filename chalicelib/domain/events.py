@@ -17,6 +17,7 @@ PRESENCE_CHANGED = "presence_changed"
 CHAT_ENDED = "chat_ended"
 CHAT_CLOSED = "chat_closed"
 OPERATOR_STATUS = "operator_status"
+CHAT_TRANSFERRED = "chat_transferred"
 
 Listener = Callable[..., Any]
 

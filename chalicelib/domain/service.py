@@ -43,8 +43,9 @@ class ChatService:
                  token_secret: bytes, ws_url: str, queues: tuple, retention_seconds: int,
                  patron_token_seconds: int, store_patron_ip: bool = False,
                  max_text: int = 4000, clock: Callable[[], float] = time.time,
-                 ids: Callable[[], str] = new_id) -> None:
+                 ids: Callable[[], str] = new_id, files=None) -> None:
         self.store = store
+        self.files = files  # a FilesService (domain/files.py); None: attachments are refused
         self.events = events
         self.auth = auth
         self.token_secret = token_secret
@@ -60,6 +61,7 @@ class ChatService:
             "hello": self.hello, "send": self.send, "typing": self.typing,
             "presence": self.presence, "claim": self.claim, "end": self.end,
             "close": self.close, "ping": self.ping, "status": self.set_status,
+            "transfer": self.transfer,
         }
 
     # ------------------------------------------------------------------ REST
@@ -268,12 +270,15 @@ class ChatService:
 
     def send(self, connection_id: str, data: dict) -> list[dict]:
         text = v.string(data, "text", max_len=self.max_text, too_large_over=self.max_text)
-        if data.get("attachment") is not None:
+        attachment = data.get("attachment")
+        if attachment is not None and self.files is None:
             raise bad_request("attachments are not enabled on this service yet")
-        if text is None:
+        if text is None and attachment is None:
             raise bad_request("'text' is required")
         client_msg_id = v.string(data, "client_msg_id")
         chat_id = self._chat_id_of(connection_id, data)
+        if attachment is not None:  # one S3 HeadObject; the DynamoDB budget is unchanged
+            attachment = self.files.check_attachment(chat_id, attachment)
         for _ in range(MAX_SEND_ATTEMPTS):
             chat = self._live_chat(chat_id)
             role = self._member_role(chat, connection_id)
@@ -282,7 +287,7 @@ class ChatService:
                 raise ServiceError("invalid_state", f"this chat is {chat.status}; messages cannot be sent")
             msg = Message(chat_id=chat_id, seq=chat.last_seq + 1, sender_role=role,
                           sent_at=self.clock(), text=text, client_msg_id=client_msg_id,
-                          expires_at=chat.expires_at)
+                          attachment=attachment, expires_at=chat.expires_at)
             if role == OPERATOR:
                 msg.sender_id, msg.sender_name = chat.operator_id, chat.operator_name
             else:
@@ -373,6 +378,53 @@ class ChatService:
             raise ServiceError("invalid_state", "this chat changed while closing it") from None
         chat.status = CLOSED
         self.events.emit(ev.CHAT_CLOSED, chat=chat)
+        return []
+
+    def transfer(self, connection_id: str, data: dict) -> list[dict]:
+        """Hand an active chat to another signed-in operator (within their limits) or back to
+        the queue, with an optional note for the librarians. The patron keeps talking
+        throughout: only the delivery list and the operator on the chat change."""
+        chat = self._live_chat(v.string(data, "chat_id", required=True))
+        to = v.string(data, "to")
+        note = v.string(data, "note", max_len=500, min_len=0)
+        note = note.strip() if note and note.strip() else None
+        if self._member_role(chat, connection_id) != OPERATOR:
+            raise forbidden("only the chat's librarian can transfer it")
+        if chat.status != ACTIVE:
+            raise ServiceError("invalid_state", f"only an active chat can be transferred; this one is {chat.status}")
+        source = {"id": chat.operator_id, "name": chat.operator_name}
+        conns = self.store.operator_connections()
+        now = self.clock()
+        if to is not None:
+            if to == chat.operator_id:
+                raise bad_request("this chat is already yours")
+            target_conns = {c.connection_id for c in conns if c.operator_id == to}
+            if not target_conns:
+                raise ServiceError("invalid_state", "that librarian is not signed in")
+            name = next(c.operator_name for c in conns if c.operator_id == to) or to
+            target = Operator(id=to, name=name)
+            try:
+                self.store.transfer(chat, chat.operator_id, target, target_conns, now, note)
+            except AtCapacity:
+                raise ServiceError("capacity", f"{name} already has as many chats as they can take") from None
+            except SeqConflict:
+                raise ServiceError("conflict", "this chat changed hands meanwhile; reload it") from None
+            old_conns = chat.operator_conns
+            chat.operator_id, chat.operator_name, chat.claimed_at = target.id, target.name, now
+            chat.operator_conns = target_conns | old_conns  # the old pane hears it too
+            self.events.emit(ev.CHAT_TRANSFERRED, chat=chat, from_operator=source,
+                             to_operator=target.ref(), note=note,
+                             operator_conns=[c.connection_id for c in conns])
+            chat.operator_conns = target_conns
+        else:
+            try:
+                self.store.requeue(chat, chat.operator_id, now)
+            except SeqConflict:
+                raise ServiceError("conflict", "this chat changed hands meanwhile; reload it") from None
+            chat.status, chat.operator_id, chat.operator_name = QUEUED, None, None
+            chat.claimed_at, chat.operator_conns = None, set()
+            self.events.emit(ev.CHAT_TRANSFERRED, chat=chat, from_operator=source, to_operator=None,
+                             note=note, operator_conns=[c.connection_id for c in conns])
         return []
 
     def set_status(self, connection_id: str, data: dict) -> list[dict]:
