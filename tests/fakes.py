@@ -25,6 +25,7 @@ class MemoryStore:
         self.operators: dict[str, Operator] = {}
         self.surveys: dict[str, Survey] = {}
         self.canned: dict[tuple[str, str], object] = {}
+        self.reminded: set[str] = set()
         self.calls: list[str] = []
         self._lock = threading.RLock()
 
@@ -175,6 +176,15 @@ class MemoryStore:
             if chat is None or chat.patron_conns or chat.status not in OPEN_STATES:
                 return False
             chat.patron_presence = "offline"
+            return True
+
+    def mark_reminded(self, chat_id: str, now: float) -> bool:
+        with self._lock:
+            self._log("mark_reminded")
+            chat = self.chats.get(chat_id)
+            if chat is None or chat.status != QUEUED or chat_id in self.reminded:
+                return False
+            self.reminded.add(chat_id)
             return True
 
     def set_presence(self, chat_id: str, presence: str) -> None:

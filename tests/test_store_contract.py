@@ -201,3 +201,14 @@ def test_transfer_and_requeue_are_conditional(store):
     assert store.get_operator("ann").active_chats == 0 and store.get_operator("ann").chats == set()
     with pytest.raises(SeqConflict):
         store.requeue(store.get_chat("c2"), "ann", NOW)
+
+
+def test_reminder_mark_is_once_and_only_while_queued(store):
+    store.put_operator(Operator(id="ann", name="Ann"))
+    c1, c2 = make_chat(store, "c1"), make_chat(store, "c2")
+    assert store.mark_reminded("c1", NOW) is True
+    assert store.mark_reminded("c1", NOW + 60) is False
+    store.claim(c2, Operator(id="ann", name="Ann"), {"o1"}, NOW)
+    assert store.mark_reminded("c2", NOW) is False
+    assert store.mark_reminded("missing", NOW) is False
+    assert store.get_chat("missing") is None

@@ -73,6 +73,7 @@ class ChatModel(Model):
     ended_at = NumberAttribute(null=True)
     ended_by = UnicodeAttribute(null=True)
     closed_at = NumberAttribute(null=True)
+    reminded_at = NumberAttribute(null=True)  # the one "still waiting" notification went out
     last_seq = NumberAttribute(default=0)
     patron_presence = UnicodeAttribute(default="offline")
     # Delivery lists: who gets this chat's pushes. DynamoDB drops a set that becomes empty.
@@ -502,6 +503,13 @@ class DynamoStore:
         return self._update_chat(
             chat_id, [ChatModel.patron_presence.set("offline")],
             ChatModel.patron_conns.does_not_exist() & ChatModel.status.is_in(*OPEN_STATES)) is not None
+
+    def mark_reminded(self, chat_id: str, now: float) -> bool:
+        """True for exactly one caller per chat, and only while it is still queued: concurrent
+        scheduler runs cannot both send the reminder."""
+        return self._update_chat(chat_id, [ChatModel.reminded_at.set(now)],
+                                 ChatModel.reminded_at.does_not_exist()
+                                 & (ChatModel.status == QUEUED)) is not None
 
     def set_presence(self, chat_id: str, presence: str) -> None:
         self._update_chat(chat_id, [ChatModel.patron_presence.set(presence)])

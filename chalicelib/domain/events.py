@@ -18,6 +18,7 @@ CHAT_ENDED = "chat_ended"
 CHAT_CLOSED = "chat_closed"
 OPERATOR_STATUS = "operator_status"
 CHAT_TRANSFERRED = "chat_transferred"
+CHAT_WAITING = "chat_waiting"  # still unclaimed after the configured wait (one reminder)
 
 Listener = Callable[..., Any]
 

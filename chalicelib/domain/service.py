@@ -455,6 +455,23 @@ class ChatService:
         self._announce_operator(operator, operator.availability, conns)
         return []
 
+    def remind_unclaimed(self, wait_seconds: int) -> int:
+        """Scheduled (every minute on AWS): announce once each chat still waiting after
+        `wait_seconds`. One Query of the queued chats, then one conditional update per chat
+        that needs its reminder. Returns how many reminders went out."""
+        now = self.clock()
+        sent = 0
+        for chat in self.store.queued_chats(200):  # oldest first
+            if chat.created_at > now - wait_seconds:
+                break
+            if chat.expires_at > now and self.store.mark_reminded(chat.chat_id, now):
+                self.events.emit(ev.CHAT_WAITING, chat=chat, waited_seconds=int(now - chat.created_at))
+                sent += 1
+        return sent
+
+    def anyone_available(self) -> bool:
+        return self.status()["online"]
+
     def list_operators(self, admin: Operator) -> dict:
         """Admins see every operator, whether connected, and their limits."""
         self._require_admin(admin)
