@@ -61,11 +61,18 @@ class Push:
         frame = {"type": "chat.message", "chat_id": chat.chat_id, "message": message.to_wire()}
         self.deliver([*chat.patron_conns, *chat.operator_conns], frame)
 
-    def typing(self, chat: Chat, role: str, typing: bool, preview: str | None) -> None:
+    def typing(self, chat: Chat, role: str, typing: bool, preview: str | None,
+               connection_id: str | None = None) -> None:
         frame = {"type": "chat.typing", "chat_id": chat.chat_id, "role": role, "typing": typing}
         if preview is not None:
             frame["preview"] = preview
-        others = chat.operator_conns if role == "patron" else chat.patron_conns
+        if chat.kind == "staff":  # the staff room: every other operator, told who it is
+            member = chat.staff_member(connection_id) if connection_id else None
+            if member:
+                frame["operator"] = {"id": member[0], "name": member[1]}
+            others = chat.operator_conns - {connection_id}
+        else:
+            others = chat.operator_conns if role == "patron" else chat.patron_conns
         self.deliver(others, frame)
 
     def presence_changed(self, chat: Chat, presence: str) -> None:

@@ -200,6 +200,21 @@ class MemoryStore:
             if chat and chat.operator_id == operator_id:
                 chat.operator_conns |= set(conn_ids)
 
+    def join_staff_room(self, room: Chat, conn_id: str, member: str) -> Chat:
+        with self._lock:
+            self._log("join_staff_room")
+            stored = self.chats.setdefault(room.chat_id, copy.deepcopy(room))
+            stored.operator_conns.add(conn_id)
+            stored.staff_members.add(member)
+            return copy.deepcopy(stored)
+
+    def leave_staff_room(self, room_id: str, conn_id: str, member: str) -> None:
+        with self._lock:
+            self._log("leave_staff_room")
+            if room_id in self.chats:
+                self.chats[room_id].operator_conns.discard(conn_id)
+                self.chats[room_id].staff_members.discard(member)
+
     def detach_operator_conn(self, chat_id: str, conn_id: str) -> None:
         with self._lock:
             self._log("detach_operator_conn")

@@ -487,3 +487,54 @@ def test_transfer_back_to_the_queue_with_a_note(h):
     assert h.store.operators["ann"].active_chats == 0
     assert h.frame("o2", action="claim", chat_id=chat_id) == []
     assert h.sender.of("p1", "chat.claimed")[-1]["operator"]["id"] == "bob"
+
+
+def test_internal_staff_chat_room(h):
+    h.operator("ann")
+    h.operator("bob")
+    w1 = h.connect_operator("o1", "ann")[0]
+    w2 = h.connect_operator("o2", "bob")[0]
+    assert w2["staff"]["chat_id"] == "staff" and w2["staff"]["kind"] == "staff"
+    assert w1["staff"]["status"] == "active"
+    h.sender.clear()
+    h.frame("o1", action="send", chat_id="staff", text="Morning! I'm on until 2.", client_msg_id="s1")
+    for conn in ("o1", "o2"):
+        got = h.sender.of(conn, "chat.message")
+        assert got[0]["message"]["sender"] == {"role": "operator", "id": "ann", "name": "Ann"}
+    h.frame("o2", action="send", chat_id="staff", text="Great, thanks")
+    assert h.sender.of("o1", "chat.message")[-1]["message"]["sender"]["name"] == "Bob"
+    assert h.sender.of("o1", "chat.message")[-1]["message"]["seq"] == 2
+    msg = h.store.messages[("staff", 1)]
+    assert msg.expires_at == int(h.clock.now) + 30 * 86400  # same retention rules
+    h.frame("o1", action="typing", chat_id="staff", typing=True)
+    assert h.sender.of("o2", "chat.typing")[-1]["operator"] == {"id": "ann", "name": "Ann"}
+    assert h.sender.of("o1", "chat.typing") == []
+    # the room is not a patron chat: it cannot be claimed, ended, closed or transferred
+    assert h.frame("o1", action="claim", chat_id="staff")[0]["code"] == "conflict"
+    for action in ("end", "close", "transfer"):
+        assert h.frame("o1", action=action, chat_id="staff")[0]["code"] == "invalid_state", action
+    assert h.store.chats["staff"].status == "active"
+    # patrons cannot get in
+    _, token = h.new_chat()
+    h.connect_patron("p1", token)
+    assert h.frame("p1", action="send", chat_id="staff", text="hi")[0]["code"] == "forbidden"
+    with pytest.raises(ServiceError):
+        h.service.history(token, "staff", None)
+    assert [m["seq"] for m in h.service.history("op:bob", "staff", None)["messages"]] == [1, 2]
+    # leaving: no more deliveries to a closed connection
+    h.service.disconnect("o2")
+    assert "o2" not in h.store.chats["staff"].operator_conns
+    assert h.store.chats["staff"].staff_member("o2") is None
+
+
+def test_one_chat_at_a_time_is_announced_in_the_staff_room(h):
+    h.operator("ann")
+    h.operator("theo")
+    h.connect_operator("o1", "ann")
+    h.connect_operator("o2", "theo")
+    h.sender.clear()
+    h.frame("o2", action="status", chat_limit=1)
+    notice = h.sender.of("o1", "chat.message")[-1]
+    assert notice["chat_id"] == "staff"
+    assert notice["message"]["sender"] == {"role": "system"}
+    assert notice["message"]["text"] == "Theo will take one chat at a time today."

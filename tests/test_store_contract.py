@@ -212,3 +212,18 @@ def test_reminder_mark_is_once_and_only_while_queued(store):
     assert store.mark_reminded("c2", NOW) is False
     assert store.mark_reminded("missing", NOW) is False
     assert store.get_chat("missing") is None
+
+
+def test_staff_room_join_creates_once_and_leave(store):
+    room = Chat(chat_id="staff", queue="staff", question="Internal Staff Chat", created_at=NOW,
+                status="active", kind="staff", expires_at=EXPIRES)
+    first = store.join_staff_room(room, "o1", "o1\tann\tAnn")
+    assert (first.kind, first.status, first.last_seq, first.operator_conns) == ("staff", "active", 0, {"o1"})
+    store.append_message(first, Message("staff", 1, "operator", NOW, text="hi", expires_at=EXPIRES))
+    second = store.join_staff_room(room, "o2", "o2\tbob\tBob")  # must not reset the room
+    assert second.last_seq == 1 and second.operator_conns == {"o1", "o2"}
+    assert second.staff_member("o2") == ("bob", "Bob")
+    store.leave_staff_room("staff", "o1", "o1\tann\tAnn")
+    after = store.get_chat("staff")
+    assert after.operator_conns == {"o2"} and after.staff_member("o1") is None
+    assert [c.chat_id for c in store.queued_chats(10)] == []

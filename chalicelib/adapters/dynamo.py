@@ -79,6 +79,8 @@ class ChatModel(Model):
     # Delivery lists: who gets this chat's pushes. DynamoDB drops a set that becomes empty.
     patron_conns = UnicodeSetAttribute(null=True)
     operator_conns = UnicodeSetAttribute(null=True)
+    kind = UnicodeAttribute(null=True)  # absent: a patron chat; "staff": the staff room
+    staff_members = UnicodeSetAttribute(null=True)  # staff room: "conn\toperator\tname"
     expires_at = TTLAttribute()
     by_status = ChatsByStatus()
 
@@ -91,7 +93,8 @@ class ChatModel(Model):
             claimed_at=self.claimed_at, ended_at=self.ended_at, ended_by=self.ended_by,
             last_seq=int(self.last_seq), patron_presence=self.patron_presence,
             patron_conns=set(self.patron_conns or ()), operator_conns=set(self.operator_conns or ()),
-            expires_at=_epoch(self.expires_at))
+            expires_at=_epoch(self.expires_at), kind=self.kind or "patron",
+            staff_members=set(self.staff_members or ()))
 
     @classmethod
     def from_domain(cls, chat: Chat) -> "ChatModel":
@@ -520,6 +523,28 @@ class DynamoStore:
 
     def detach_operator_conn(self, chat_id: str, conn_id: str) -> None:
         self._update_chat(chat_id, [ChatModel.operator_conns.delete({conn_id})])
+
+    def join_staff_room(self, room: Chat, conn_id: str, member: str) -> Chat:
+        """One UpdateItem that creates the room on first use (if_not_exists) and adds the
+        connection to its delivery list and member list."""
+        item = ChatModel(room.chat_id)
+        item.update(actions=[
+            ChatModel.operator_conns.add({conn_id}),
+            ChatModel.staff_members.add({member}),
+            ChatModel.kind.set(ChatModel.kind | room.kind),
+            ChatModel.status.set(ChatModel.status | room.status),
+            ChatModel.queue.set(ChatModel.queue | room.queue),
+            ChatModel.question.set(ChatModel.question | room.question),
+            ChatModel.created_at.set(ChatModel.created_at | room.created_at),
+            ChatModel.last_seq.set(ChatModel.last_seq | 0),
+            ChatModel.patron_presence.set(ChatModel.patron_presence | "offline"),
+            ChatModel.expires_at.set(ChatModel.expires_at | _ttl(room.expires_at)),
+        ])
+        return item.to_domain()
+
+    def leave_staff_room(self, room_id: str, conn_id: str, member: str) -> None:
+        self._update_chat(room_id, [ChatModel.operator_conns.delete({conn_id}),
+                                    ChatModel.staff_members.delete({member})])
 
     # ------------------------------------------------------- connections
 

@@ -63,6 +63,17 @@ class Chat:
     patron_conns: set[str] = field(default_factory=set)
     operator_conns: set[str] = field(default_factory=set)
     expires_at: int = 0
+    kind: str = "patron"  # "staff": the operators' Internal Staff Chat room
+    staff_members: set[str] = field(default_factory=set)  # staff room: "conn\toperator\tname"
+
+    def staff_member(self, connection_id: str) -> tuple[str, str] | None:
+        """(operator id, name) behind a connection in the staff room."""
+        for entry in self.staff_members:
+            conn, _, rest = entry.partition("\t")
+            if conn == connection_id:
+                op_id, _, name = rest.partition("\t")
+                return op_id, name
+        return None
 
     def to_wire(self) -> dict:
         out = {
@@ -82,6 +93,8 @@ class Chat:
             out["claimed_at"] = iso(self.claimed_at)
         if self.ended_at:
             out["ended_at"] = iso(self.ended_at)
+        if self.kind != "patron":
+            out["kind"] = self.kind
         return out
 
 

@@ -28,6 +28,8 @@ from .ports import AlreadyExists, AtCapacity, Authenticator, ClaimLost, Duplicat
 from .tokens import is_patron_token, sign_patron_token, verify_patron_token
 
 PATRON, OPERATOR = "patron", "operator"
+STAFF_ROOM = "staff"  # the chat id of the Internal Staff Chat room
+STAFF_ROOM_SECONDS = 100 * 365 * 86400  # the room itself holds no patron data; its messages expire
 AVAILABLE, AWAY, OFFLINE = "available", "away", "offline"
 CONNECTION_TTL = 3 * 3600  # API Gateway closes any WebSocket after 2 hours
 BACKLOG_PAGE = 500
@@ -204,6 +206,9 @@ class ChatService:
             operator = self.store.get_operator(conn.operator_id)
             for chat_id in (operator.chats if operator else ()):
                 self.store.detach_operator_conn(chat_id, connection_id)
+            if conn.joined:
+                self.store.leave_staff_room(STAFF_ROOM, connection_id, self._staff_member(
+                    connection_id, conn.operator_id, conn.operator_name or conn.operator_id))
             if operator and conn.joined:
                 conns = [c for c in self.store.operator_connections() if c.connection_id != connection_id]
                 if not any(c.operator_id == operator.id for c in conns):
@@ -254,6 +259,8 @@ class ChatService:
                 if chat.status in OPEN_STATES and connection_id not in chat.operator_conns:
                     self.store.attach_operator_conns(chat.chat_id, operator.id, {connection_id})
             queued = self.store.queued_chats(200)
+            staff = self.store.join_staff_room(self._staff_room(), connection_id,
+                                               self._staff_member(connection_id, operator.id, operator.name))
             conns = self.store.operator_connections()
             if connection_id not in {c.connection_id for c in conns}:  # index not caught up yet
                 conns.append(replace(conn, joined=True, availability=operator.availability))
@@ -263,7 +270,7 @@ class ChatService:
             replies = [{"type": "welcome", "role": OPERATOR, "operator": operator.public(),
                         "queued": [c.to_wire() for c in queued],
                         "mine": [c.to_wire() for c in mine if c.status != CLOSED],
-                        "operators": self._roster(conns)}]
+                        "operators": self._roster(conns), "staff": staff.to_wire()}]
         for chat_id, seq in after.items():
             replies.extend(self._message_frame(chat_id, m) for m in self._backlog(chat_id, seq))
         return replies
@@ -288,7 +295,10 @@ class ChatService:
             msg = Message(chat_id=chat_id, seq=chat.last_seq + 1, sender_role=role,
                           sent_at=self.clock(), text=text, client_msg_id=client_msg_id,
                           attachment=attachment, expires_at=chat.expires_at)
-            if role == OPERATOR:
+            if chat.kind == "staff":  # many operators in one room: who is behind this connection
+                msg.sender_id, msg.sender_name = chat.staff_member(connection_id) or (None, None)
+                msg.expires_at = int(msg.sent_at) + self.retention_seconds
+            elif role == OPERATOR:
                 msg.sender_id, msg.sender_name = chat.operator_id, chat.operator_name
             else:
                 msg.sender_name = chat.patron_name
@@ -311,7 +321,8 @@ class ChatService:
         role = self._member_role(chat, connection_id)
         if chat.status in OPEN_STATES:
             self.events.emit(ev.TYPING, chat=chat, role=role, typing=typing,
-                             preview=preview if role == PATRON and typing else None)
+                             preview=preview if role == PATRON and typing else None,
+                             connection_id=connection_id)
         return []
 
     def presence(self, connection_id: str, data: dict) -> list[dict]:
@@ -353,7 +364,7 @@ class ChatService:
         return []
 
     def end(self, connection_id: str, data: dict) -> list[dict]:
-        chat = self._live_chat(self._chat_id_of(connection_id, data))
+        chat = self._patron_chat(self._chat_id_of(connection_id, data))
         role = self._member_role(chat, connection_id)
         if chat.status not in OPEN_STATES:
             raise ServiceError("invalid_state", f"this chat is already {chat.status}")
@@ -367,7 +378,7 @@ class ChatService:
         return []
 
     def close(self, connection_id: str, data: dict) -> list[dict]:
-        chat = self._live_chat(v.string(data, "chat_id", required=True))
+        chat = self._patron_chat(v.string(data, "chat_id", required=True))
         if self._member_role(chat, connection_id) != OPERATOR:
             raise forbidden("only the chat's librarian can close it")
         if chat.status != ENDED:
@@ -384,7 +395,7 @@ class ChatService:
         """Hand an active chat to another signed-in operator (within their limits) or back to
         the queue, with an optional note for the librarians. The patron keeps talking
         throughout: only the delivery list and the operator on the chat change."""
-        chat = self._live_chat(v.string(data, "chat_id", required=True))
+        chat = self._patron_chat(v.string(data, "chat_id", required=True))
         to = v.string(data, "to")
         note = v.string(data, "note", max_len=500, min_len=0)
         note = note.strip() if note and note.strip() else None
@@ -453,6 +464,11 @@ class ChatService:
                     self.store.set_connection_availability(c.connection_id, operator.availability)
                     c.availability = operator.availability
         self._announce_operator(operator, operator.availability, conns)
+        if "chat_limit" in changes:
+            limit = operator.chat_limit
+            self._staff_notice(
+                f"{operator.name} will take {'one chat' if limit == 1 else f'{limit} chats'} at a time today."
+                if limit else f"{operator.name} is back to taking up to {operator.max_chats} chats.")
         return []
 
     def remind_unclaimed(self, wait_seconds: int) -> int:
@@ -532,6 +548,40 @@ class ChatService:
         if conn.role != PATRON:
             raise bad_request("'chat_id' is required")
         return conn.chat_id
+
+    def _patron_chat(self, chat_id: str) -> Chat:
+        """A chat with a patron: the staff room cannot be ended, closed or transferred."""
+        chat = self._live_chat(chat_id)
+        if chat.kind != "patron":
+            raise ServiceError("invalid_state", "the staff room cannot be ended, closed or transferred")
+        return chat
+
+    def _staff_room(self) -> Chat:
+        now = self.clock()
+        return Chat(chat_id=STAFF_ROOM, queue="staff", question="Internal Staff Chat",
+                    created_at=now, status=ACTIVE, kind="staff", last_seq=0,
+                    expires_at=int(now) + STAFF_ROOM_SECONDS)
+
+    @staticmethod
+    def _staff_member(connection_id: str, operator_id: str, name: str) -> str:
+        return f"{connection_id}\t{operator_id}\t{name}"
+
+    def _staff_notice(self, text: str) -> None:
+        """A system line in the staff room (e.g. someone takes one chat at a time today)."""
+        for _ in range(MAX_SEND_ATTEMPTS):
+            room = self.store.get_chat(STAFF_ROOM)
+            if room is None:
+                return
+            now = self.clock()
+            msg = Message(chat_id=STAFF_ROOM, seq=room.last_seq + 1, sender_role="system",
+                          sent_at=now, text=text, expires_at=int(now) + self.retention_seconds)
+            try:
+                self.store.append_message(room, msg)
+            except SeqConflict:
+                continue
+            room.last_seq = msg.seq
+            self.events.emit(ev.MESSAGE_SENT, chat=room, message=msg)
+            return
 
     def _live_chat(self, chat_id: str) -> Chat:
         """Reads filter expired chats: DynamoDB's TTL deletes lazily (up to days later)."""
