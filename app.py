@@ -85,6 +85,13 @@ def canned_delete(canned_id):
     return canned_service().delete(_operator(), canned_id)
 
 
+@app.route("/surveys", methods=["GET"])
+@api.rest
+def surveys():
+    days = (app.current_request.query_params or {}).get("days")
+    return chat_service()[0].survey_results(_operator(), days)
+
+
 @app.route("/operators", methods=["GET"])
 @api.rest
 def operators_list():

@@ -256,6 +256,13 @@ class MemoryStore:
                 raise AlreadyExists()
             self.surveys[survey.chat_id] = copy.deepcopy(survey)
 
+    def surveys_of_day(self, day: str, limit: int) -> list[Survey]:
+        from chalicelib.adapters.dynamo import survey_day
+        with self._lock:
+            self._log("surveys_of_day")
+            found = [s for s in self.surveys.values() if survey_day(s.submitted_at) == day]
+            return copy.deepcopy(sorted(found, key=lambda s: -s.submitted_at)[:limit])
+
     # canned
     def list_canned(self, owner: str) -> list:
         with self._lock:

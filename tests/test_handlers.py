@@ -354,3 +354,14 @@ def test_transfer_on_moto_refused_over_limit_then_done(flow):
                                               "operator": {"id": "bob", "name": "Bob"}}
     flow.frame("patconn1=", action="send", chat_id=chat_id, text="hello Bob")
     assert posted_frames("opconn2=")[-1]["message"]["text"] == "hello Bob"
+
+
+def test_survey_results_route_for_admins(flow):
+    flow.aws.add_operator("ada", "Ada", role="admin")
+    chat_id, token, _ = claimed_chat(flow)
+    flow.frame("patconn1=", action="end", chat_id=chat_id)
+    flow.post(f"/chats/{chat_id}/survey", {"rating": 4, "answered": True}, token)
+    status, body = flow.get("/surveys?days=1", flow.aws.token("ada"))
+    assert status == 200 and body["count"] == 1 and body["surveys"][0]["chat_id"] == chat_id
+    status, _ = flow.get("/surveys", flow.aws.token("ann"))
+    assert status == 403

@@ -538,3 +538,32 @@ def test_one_chat_at_a_time_is_announced_in_the_staff_room(h):
     assert notice["chat_id"] == "staff"
     assert notice["message"]["sender"] == {"role": "system"}
     assert notice["message"]["text"] == "Theo will take one chat at a time today."
+
+
+def test_admins_see_survey_results(h):
+    h.operator("ada", role="admin")
+    h.operator("ann")
+    h.connect_operator("o1", "ann")
+    ratings = [(5, True, "Great help"), (3, False, None), (4, None, "ok")]
+    for i, (rating, answered, comment) in enumerate(ratings):
+        chat_id, token = h.new_chat(f"q{i}")
+        h.connect_patron(f"p{i}", token)
+        h.frame("o1", action="claim", chat_id=chat_id)
+        h.frame(f"p{i}", action="end", chat_id=chat_id)
+        body = {"rating": rating}
+        if answered is not None:
+            body["answered"] = answered
+        if comment:
+            body["comment"] = comment
+        h.service.submit_survey(token, chat_id, body)
+        h.clock.now += 3600
+    results = h.service.survey_results(h.store.operators["ada"], "7")
+    assert results["count"] == 3 and results["average_rating"] == 4.0
+    assert results["ratings"] == {"1": 0, "2": 0, "3": 1, "4": 1, "5": 1}
+    assert results["answered_share"] == 0.5
+    assert results["surveys"][0]["comment"] == "ok"  # newest first
+    with pytest.raises(ServiceError) as err:
+        h.service.survey_results(h.store.operators["ann"], None)
+    assert err.value.code == "forbidden"
+    with pytest.raises(ServiceError):
+        h.service.survey_results(h.store.operators["ada"], "400")

@@ -32,6 +32,10 @@ from ..domain.ports import AlreadyExists, AtCapacity, ClaimLost, DuplicateMessag
 OPERATORS_AUDIENCE = "operators"
 
 
+def survey_day(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d")
+
+
 def _ttl(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, tz=timezone.utc)
 
@@ -223,6 +227,16 @@ class OperatorModel(Model):
                         chat_limit=int(self.chat_limit) if self.chat_limit else None)
 
 
+class SurveysByDay(GlobalSecondaryIndex):
+    """Surveys of one UTC day, newest first: the admins' results are one Query per day."""
+    class Meta:
+        index_name = "by_day"
+        projection = AllProjection()
+
+    day = UnicodeAttribute(hash_key=True)
+    submitted_at = NumberAttribute(range_key=True)
+
+
 class SurveyModel(Model):
     """Key: chat_id, written only if absent: one survey per chat. Carries queue and operator so
     results can be summarised without joining chats (which expire on the same day)."""
@@ -230,6 +244,7 @@ class SurveyModel(Model):
         table_name = "surveys"
 
     chat_id = UnicodeAttribute(hash_key=True)
+    day = UnicodeAttribute()  # YYYY-MM-DD (UTC) of submission, for by_day
     rating = NumberAttribute()
     answered = BooleanAttribute(null=True)
     comment = UnicodeAttribute(null=True)
@@ -237,6 +252,12 @@ class SurveyModel(Model):
     operator_id = UnicodeAttribute(null=True)
     submitted_at = NumberAttribute()
     expires_at = TTLAttribute()
+    by_day = SurveysByDay()
+
+    def to_domain(self) -> Survey:
+        return Survey(chat_id=self.chat_id, rating=int(self.rating), submitted_at=self.submitted_at,
+                      answered=self.answered, comment=self.comment, queue=self.queue,
+                      operator_id=self.operator_id, expires_at=_epoch(self.expires_at))
 
 
 class CannedModel(Model):
@@ -577,7 +598,8 @@ class DynamoStore:
 
     def put_survey(self, survey: Survey) -> None:
         try:
-            SurveyModel(survey.chat_id, rating=survey.rating, answered=survey.answered,
+            SurveyModel(survey.chat_id, day=survey_day(survey.submitted_at),
+                        rating=survey.rating, answered=survey.answered,
                         comment=survey.comment, queue=survey.queue, operator_id=survey.operator_id,
                         submitted_at=survey.submitted_at, expires_at=_ttl(survey.expires_at)
                         ).save(condition=SurveyModel.chat_id.does_not_exist())
@@ -585,6 +607,10 @@ class DynamoStore:
             if _condition_failed(err):
                 raise AlreadyExists() from None
             raise
+
+    def surveys_of_day(self, day: str, limit: int) -> list[Survey]:
+        return [m.to_domain() for m in SurveyModel.by_day.query(day, scan_index_forward=False,
+                                                                  limit=limit)]
 
     # ------------------------------------------------------------ canned
 

@@ -133,6 +133,33 @@ class ChatService:
             raise ServiceError("conflict", "this chat's survey was already submitted") from None
         return {"ok": True}
 
+    def survey_results(self, admin: Operator, days_raw: str | None) -> dict:
+        """Admins: the last `days` (1..31, default 7) of surveys, summarised, newest first.
+        One Query per UTC day of the `by_day` index; comments are the patrons' own words."""
+        self._require_admin(admin)
+        try:
+            days = int(days_raw) if days_raw not in (None, "") else 7
+        except ValueError:
+            raise bad_request("'days' must be an integer") from None
+        if not 1 <= days <= 31:
+            raise bad_request("'days' must be between 1 and 31")
+        now = self.clock()
+        surveys = []
+        for back in range(days):
+            day = time.strftime("%Y-%m-%d", time.gmtime(now - back * 86400))
+            surveys.extend(s for s in self.store.surveys_of_day(day, 1000) if s.expires_at > now)
+        ratings = [s.rating for s in surveys]
+        answered = [s.answered for s in surveys if s.answered is not None]
+        return {
+            "days": days, "count": len(surveys),
+            "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
+            "ratings": {str(r): ratings.count(r) for r in range(1, 6)},
+            "answered_share": round(sum(answered) / len(answered), 2) if answered else None,
+            "surveys": [{"chat_id": s.chat_id, "rating": s.rating, "answered": s.answered,
+                         "comment": s.comment, "queue": s.queue, "operator_id": s.operator_id,
+                         "submitted_at": iso(s.submitted_at)} for s in surveys[:200]],
+        }
+
     def login(self, body: dict) -> dict:
         username = v.string(body, "username", required=True)
         password = v.string(body, "password", required=True, max_len=256)
