@@ -55,6 +55,18 @@ def login():
     return chat_service()[0].login(api.json_body(app.current_request))
 
 
+@app.route("/auth/refresh", methods=["POST"])
+@api.rest
+def refresh():
+    return chat_service()[0].refresh(api.json_body(app.current_request))
+
+
+@app.route("/auth/me", methods=["GET"])
+@api.rest
+def me():
+    return chat_service()[0].me(api.bearer(app.current_request))
+
+
 def _operator():
     return chat_service()[0].operator_for_token(api.bearer(app.current_request))
 

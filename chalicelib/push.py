@@ -54,7 +54,8 @@ class Push:
 
     def chat_claimed(self, chat: Chat, operator_conns: list[str]) -> None:
         frame = {"type": "chat.claimed", "chat_id": chat.chat_id,
-                 "operator": {"id": chat.operator_id, "name": chat.operator_name}}
+                 "operator": {"id": chat.operator_id, "name": chat.operator_name},
+                 "chat": chat.to_wire()}  # the claimer's pane starts with presence and all
         self.deliver([*operator_conns, *chat.operator_conns, *chat.patron_conns], frame)
 
     def message_sent(self, chat: Chat, message: Message) -> None:

@@ -349,6 +349,12 @@ class FakeAuthenticator:
     def login(self, username: str, password: str) -> tuple[str, int]:
         if self.passwords.get(username) != password:
             raise ServiceError("unauthorized", "wrong username or password")
+        return f"op:{username}", 2_000_000_000, f"refresh:{username}"
+
+    def refresh(self, refresh_token: str) -> tuple[str, int]:
+        kind, _, username = refresh_token.partition(":")
+        if kind != "refresh" or not username:
+            raise ServiceError("unauthorized", "the session has ended; sign in again")
         return f"op:{username}", 2_000_000_000
 
     def verify(self, token: str, now: float) -> str:

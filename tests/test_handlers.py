@@ -365,3 +365,16 @@ def test_survey_results_route_for_admins(flow):
     assert status == 200 and body["count"] == 1 and body["surveys"][0]["chat_id"] == chat_id
     status, _ = flow.get("/surveys", flow.aws.token("ann"))
     assert status == 403
+
+
+def test_refresh_token_and_me_on_cognito(flow):
+    status, body = flow.post("/auth/login", {"username": "ann", "password": "Correct-Horse-Battery-1"})
+    assert status == 200 and body["refresh_token"]
+    status, fresh = flow.post("/auth/refresh", {"refresh_token": body["refresh_token"]})
+    assert status == 200 and fresh["token"] and fresh["expires_at"].endswith("Z")
+    status, me = flow.get("/auth/me", fresh["token"])
+    assert status == 200 and me["operator"]["id"] == "ann"
+    status, err = flow.post("/auth/refresh", {"refresh_token": "not-a-refresh-token"})
+    assert status == 401 and err["error"]["code"] == "unauthorized"
+    status, err = flow.get("/auth/me")
+    assert status == 401

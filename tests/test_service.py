@@ -567,3 +567,39 @@ def test_admins_see_survey_results(h):
     assert err.value.code == "forbidden"
     with pytest.raises(ServiceError):
         h.service.survey_results(h.store.operators["ada"], "400")
+
+
+def test_ended_chat_can_be_closed_from_a_new_connection_after_reload(h):
+    chat_id, _ = setup_claimed(h)
+    h.frame("p1", action="end", chat_id=chat_id)
+    h.service.disconnect("o1")  # the dashboard reloads
+    welcome = h.connect_operator("o9", "ann")[0]
+    mine = {c["chat_id"]: c for c in welcome["mine"]}
+    assert mine[chat_id]["status"] == "ended" and mine[chat_id]["ended_by"] == "patron"
+    assert h.frame("o9", action="close", chat_id=chat_id) == []
+    assert h.sender.of("o9", "chat.closed")[0]["chat_id"] == chat_id
+
+
+def test_chat_claimed_carries_the_chat_with_patron_presence(h):
+    h.operator("ann")
+    h.connect_operator("o1", "ann")
+    chat_id, token = h.new_chat()
+    h.connect_patron("p1", token)
+    h.frame("o1", action="claim", chat_id=chat_id)
+    claimed = h.sender.of("o1", "chat.claimed")[0]
+    assert claimed["chat"]["patron_presence"] == "online" and claimed["chat"]["status"] == "active"
+
+
+def test_refresh_and_me(h):
+    h.operator("ann")
+    out = h.service.login({"username": "ann", "password": "pw"})
+    assert out["refresh_token"] == "refresh:ann"
+    assert h.service.refresh({"refresh_token": out["refresh_token"]})["token"] == "op:ann"
+    with pytest.raises(ServiceError) as err:
+        h.service.refresh({"refresh_token": "bogus"})
+    assert err.value.code == "unauthorized"
+    assert h.service.me("op:ann")["operator"]["id"] == "ann"
+    _, patron_token = h.new_chat()
+    with pytest.raises(ServiceError) as err:
+        h.service.me(patron_token)
+    assert err.value.code == "forbidden"

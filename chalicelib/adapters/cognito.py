@@ -48,6 +48,19 @@ class CognitoAuthenticator:
             raise ServiceError("unauthorized",
                                f"sign-in needs another step ({resp.get('ChallengeName')}); "
                                "ask an admin to set a permanent password")
+        return (result["AccessToken"], int(time.time()) + int(result.get("ExpiresIn", 3600)),
+                result.get("RefreshToken"))
+
+    def refresh(self, refresh_token: str) -> tuple[str, int]:
+        try:
+            resp = self._client_factory("cognito-idp").initiate_auth(
+                AuthFlow="REFRESH_TOKEN_AUTH", ClientId=self.client_id,
+                AuthParameters={"REFRESH_TOKEN": refresh_token})
+        except ClientError as err:
+            if err.response["Error"]["Code"] in ("NotAuthorizedException", "UserNotFoundException"):
+                raise ServiceError("unauthorized", "the session has ended; sign in again") from None
+            raise
+        result = resp["AuthenticationResult"]
         return result["AccessToken"], int(time.time()) + int(result.get("ExpiresIn", 3600))
 
     def verify(self, token: str, now: float) -> str:

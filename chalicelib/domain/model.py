@@ -93,6 +93,8 @@ class Chat:
             out["claimed_at"] = iso(self.claimed_at)
         if self.ended_at:
             out["ended_at"] = iso(self.ended_at)
+        if self.ended_by:
+            out["ended_by"] = self.ended_by
         if self.kind != "patron":
             out["kind"] = self.kind
         return out

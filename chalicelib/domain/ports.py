@@ -83,8 +83,11 @@ class Sender(Protocol):
 
 
 class Authenticator(Protocol):
-    def login(self, username: str, password: str) -> tuple[str, int]:
-        """Return (access token, expiry epoch seconds) or raise `unauthorized`."""
+    def login(self, username: str, password: str) -> tuple[str, int, str | None]:
+        """Return (access token, expiry epoch seconds, refresh token) or raise `unauthorized`."""
+
+    def refresh(self, refresh_token: str) -> tuple[str, int]:
+        """Return a new (access token, expiry) or raise `unauthorized`."""
 
     def verify(self, token: str, now: float) -> str:
         """Return the operator id (username) the token was issued to, or raise `unauthorized`."""

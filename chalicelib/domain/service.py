@@ -163,11 +163,26 @@ class ChatService:
     def login(self, body: dict) -> dict:
         username = v.string(body, "username", required=True)
         password = v.string(body, "password", required=True, max_len=256)
-        token, expires_at = self.auth.login(username.strip(), password)
+        token, expires_at, refresh_token = self.auth.login(username.strip(), password)
         operator = self.store.get_operator(username.strip())
         if operator is None:
             raise forbidden("this account is not set up as an operator")
-        return {"token": token, "expires_at": iso(expires_at), "operator": operator.public()}
+        out = {"token": token, "expires_at": iso(expires_at), "operator": operator.public()}
+        if refresh_token:
+            out["refresh_token"] = refresh_token
+        return out
+
+    def refresh(self, body: dict) -> dict:
+        """A new access token from the refresh token that `login` returned (Cognito access
+        tokens last an hour; a librarian's shift does not)."""
+        refresh_token = v.string(body, "refresh_token", required=True, max_len=8192)
+        token, expires_at = self.auth.refresh(refresh_token)
+        return {"token": token, "expires_at": iso(expires_at)}
+
+    def me(self, token: str | None) -> dict:
+        """Who this operator token belongs to: lets a dashboard tell an expired session from
+        a network problem."""
+        return {"operator": self.operator_for_token(token).public()}
 
     def operator_for_token(self, token: str | None) -> Operator:
         """Who holds this operator token (REST calls that only operators may make)."""
@@ -282,8 +297,8 @@ class ChatService:
             self.store.put_connection(replace(conn, joined=True,  # joins the broadcast index
                                               availability=operator.availability))
             mine = self.store.get_chats(operator.chats)
-            for chat in mine:
-                if chat.status in OPEN_STATES and connection_id not in chat.operator_conns:
+            for chat in mine:  # ended-not-closed chats too: they stay on the dashboard until closed
+                if chat.status != CLOSED and connection_id not in chat.operator_conns:
                     self.store.attach_operator_conns(chat.chat_id, operator.id, {connection_id})
             queued = self.store.queued_chats(200)
             staff = self.store.join_staff_room(self._staff_room(), connection_id,
