@@ -64,7 +64,8 @@ class MemoryStore:
             if message.client_msg_id and (chat.chat_id, message.client_msg_id) in self.msg_ids:
                 raise DuplicateMessage(self.msg_ids[(chat.chat_id, message.client_msg_id)])
             stored = self.chats.get(chat.chat_id)
-            if stored is None or stored.last_seq != chat.last_seq or stored.status != chat.status:
+            if stored is None or stored.last_seq != chat.last_seq or stored.status != chat.status \
+                    or stored.conn_version != chat.conn_version:
                 raise SeqConflict()
             stored.last_seq = message.seq
             self.messages[(chat.chat_id, message.seq)] = copy.deepcopy(message)
@@ -88,7 +89,7 @@ class MemoryStore:
             self._log("claim")
             stored = self.chats.get(chat.chat_id)
             op = self.operators.get(operator.id)
-            if stored is None or stored.status != QUEUED:
+            if stored is None or stored.status != QUEUED or stored.conn_version != chat.conn_version:
                 raise ClaimLost()
             if op is None or op.active_chats >= op.effective_limit:
                 raise AtCapacity()
@@ -134,7 +135,7 @@ class MemoryStore:
         with self._lock:
             self._log("end_chat")
             stored = self.chats.get(chat.chat_id)
-            if stored is None or stored.status != chat.status:
+            if stored is None or stored.status != chat.status or stored.conn_version != chat.conn_version:
                 raise SeqConflict()
             if chat.status == ACTIVE and chat.operator_id in self.operators:
                 self.operators[chat.operator_id].active_chats -= 1
@@ -157,6 +158,7 @@ class MemoryStore:
             if chat is None:
                 return None
             chat.patron_conns.add(conn_id)
+            chat.conn_version += 1
             chat.patron_presence = "online"
             return copy.deepcopy(chat)
 
@@ -167,6 +169,7 @@ class MemoryStore:
             if chat is None:
                 return None
             chat.patron_conns.discard(conn_id)
+            chat.conn_version += 1
             return copy.deepcopy(chat)
 
     def mark_patron_offline(self, chat_id: str) -> bool:
@@ -199,6 +202,7 @@ class MemoryStore:
             chat = self.chats.get(chat_id)
             if chat and chat.operator_id == operator_id:
                 chat.operator_conns |= set(conn_ids)
+                chat.conn_version += 1
 
     def join_staff_room(self, room: Chat, conn_id: str, member: str) -> Chat:
         with self._lock:
@@ -206,6 +210,7 @@ class MemoryStore:
             stored = self.chats.setdefault(room.chat_id, copy.deepcopy(room))
             stored.operator_conns.add(conn_id)
             stored.staff_members.add(member)
+            stored.conn_version += 1
             return copy.deepcopy(stored)
 
     def leave_staff_room(self, room_id: str, conn_id: str, member: str) -> None:
@@ -214,12 +219,14 @@ class MemoryStore:
             if room_id in self.chats:
                 self.chats[room_id].operator_conns.discard(conn_id)
                 self.chats[room_id].staff_members.discard(member)
+                self.chats[room_id].conn_version += 1
 
     def detach_operator_conn(self, chat_id: str, conn_id: str) -> None:
         with self._lock:
             self._log("detach_operator_conn")
             if chat_id in self.chats:
                 self.chats[chat_id].operator_conns.discard(conn_id)
+                self.chats[chat_id].conn_version += 1
 
     # connections
     def put_connection(self, conn: Connection) -> None:

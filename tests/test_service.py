@@ -603,3 +603,45 @@ def test_refresh_and_me(h):
     with pytest.raises(ServiceError) as err:
         h.service.me(patron_token)
     assert err.value.code == "forbidden"
+
+
+class _JoinDuring:
+    """A store whose next write of the given kind first lets a patron connection join: the
+    race between a reconnecting patron's hello and a claim / message / end."""
+
+    def __init__(self, h, method, chat_id, conn):
+        self.h, self.method, self.chat_id, self.conn = h, method, chat_id, conn
+        original = getattr(h.store, method)
+
+        def racing(*args, **kwargs):
+            setattr(h.store, method, original)  # once
+            h.service.connect(conn, self.token)
+            h.frame(conn, action="hello", chat_id=chat_id)
+            return original(*args, **kwargs)
+
+        self.racing = racing
+
+    def arm(self, token):
+        self.token = token
+        setattr(self.h.store, self.method, self.racing)
+
+
+@pytest.mark.parametrize("method", ["claim", "append_message", "end_chat"])
+def test_a_patron_joining_mid_write_still_gets_the_push(h, method):
+    h.operator("ann")
+    h.connect_operator("o1", "ann")
+    chat_id, token = h.new_chat()
+    if method != "claim":
+        h.connect_patron("p1", token)
+        h.frame("o1", action="claim", chat_id=chat_id)
+    race = _JoinDuring(h, method, chat_id, "p-late")
+    race.arm(token)
+    if method == "claim":
+        h.frame("o1", action="claim", chat_id=chat_id)
+        assert h.sender.of("p-late", "chat.claimed")
+    elif method == "append_message":
+        h.frame("o1", action="send", chat_id=chat_id, text="hello late patron")
+        assert h.sender.of("p-late", "chat.message")[-1]["message"]["text"] == "hello late patron"
+    else:
+        h.frame("o1", action="end", chat_id=chat_id)
+        assert h.sender.of("p-late", "chat.ended")

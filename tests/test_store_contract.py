@@ -227,3 +227,22 @@ def test_staff_room_join_creates_once_and_leave(store):
     after = store.get_chat("staff")
     assert after.operator_conns == {"o2"} and after.staff_member("o1") is None
     assert [c.chat_id for c in store.queued_chats(10)] == []
+
+
+def test_writes_that_push_refuse_when_delivery_lists_changed(store):
+    store.put_operator(Operator(id="ann", name="Ann"))
+    chat = make_chat(store)
+    store.attach_patron("c1", "p1")  # after `chat` was read
+    with pytest.raises(ClaimLost):
+        store.claim(chat, Operator(id="ann", name="Ann"), {"o1"}, NOW)
+    fresh = store.get_chat("c1")
+    store.claim(fresh, Operator(id="ann", name="Ann"), {"o1"}, NOW)
+    fresh = store.get_chat("c1")
+    store.detach_patron("c1", "p1")
+    with pytest.raises(SeqConflict):
+        store.append_message(fresh, msg(fresh, "x"))
+    with pytest.raises(SeqConflict):
+        store.end_chat(fresh, "operator", NOW)
+    newest = store.get_chat("c1")
+    store.append_message(newest, msg(newest, "x"))
+    assert store.get_chat("c1").last_seq == 2

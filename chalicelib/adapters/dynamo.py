@@ -83,6 +83,10 @@ class ChatModel(Model):
     # Delivery lists: who gets this chat's pushes. DynamoDB drops a set that becomes empty.
     patron_conns = UnicodeSetAttribute(null=True)
     operator_conns = UnicodeSetAttribute(null=True)
+    # Bumped by every change to the delivery lists. Writes that push to the lists they read
+    # (a message, a claim, an end) are conditional on it, so a connection that joins between
+    # the read and the write makes the write retry instead of missing the push.
+    conn_version = NumberAttribute(default=0)
     kind = UnicodeAttribute(null=True)  # absent: a patron chat; "staff": the staff room
     staff_members = UnicodeSetAttribute(null=True)  # staff room: "conn\toperator\tname"
     expires_at = TTLAttribute()
@@ -98,6 +102,7 @@ class ChatModel(Model):
             last_seq=int(self.last_seq), patron_presence=self.patron_presence,
             patron_conns=set(self.patron_conns or ()), operator_conns=set(self.operator_conns or ()),
             expires_at=_epoch(self.expires_at), kind=self.kind or "patron",
+            conn_version=int(self.conn_version or 0),
             staff_members=set(self.staff_members or ()))
 
     @classmethod
@@ -298,6 +303,13 @@ def create_tables() -> None:
                 model.update_ttl(ignore_update_ttl_errors=True)
 
 
+def _conns_unchanged(chat: Chat):
+    """The chat's delivery lists are still the ones the caller read."""
+    if chat.conn_version == 0:
+        return (ChatModel.conn_version == 0) | ChatModel.conn_version.does_not_exist()
+    return ChatModel.conn_version == chat.conn_version
+
+
 def _failed(err: TransactWriteError, index: int) -> bool:
     reasons = err.cancellation_reasons or []
     return index < len(reasons) and reasons[index] is not None and \
@@ -356,7 +368,7 @@ class DynamoStore:
                             return_values="ALL_OLD")
                 tx.update(ChatModel(chat.chat_id), actions=[ChatModel.last_seq.set(message.seq)],
                           condition=(ChatModel.last_seq == chat.last_seq)
-                          & (ChatModel.status == chat.status))
+                          & (ChatModel.status == chat.status) & _conns_unchanged(chat))
         except TransactWriteError as err:
             if message.client_msg_id and _failed(err, 1):
                 raw = err.cancellation_reasons[1].raw_item
@@ -401,7 +413,7 @@ class DynamoStore:
                 tx.save(ClaimModel(chat_id, now, operator_id=operator.id,
                                    operator_name=operator.name, expires_at=_ttl(chat.expires_at)))
                 tx.update(ChatModel(chat_id), actions=chat_update,
-                          condition=ChatModel.status == QUEUED)
+                          condition=(ChatModel.status == QUEUED) & _conns_unchanged(chat))
                 tx.update(OperatorModel(operator.id),
                           actions=[OperatorModel.active_chats.add(1),
                                    OperatorModel.chats.add({chat_id})],
@@ -475,7 +487,7 @@ class DynamoStore:
                 tx.update(ChatModel(chat.chat_id),
                           actions=[ChatModel.status.set(ENDED), ChatModel.ended_at.set(now),
                                    ChatModel.ended_by.set(ended_by)],
-                          condition=ChatModel.status == chat.status)
+                          condition=(ChatModel.status == chat.status) & _conns_unchanged(chat))
                 if chat.status == ACTIVE and chat.operator_id:
                     tx.update(OperatorModel(chat.operator_id),
                               actions=[OperatorModel.active_chats.add(-1)],
@@ -516,11 +528,11 @@ class DynamoStore:
         return item.to_domain()
 
     def attach_patron(self, chat_id: str, conn_id: str) -> Chat | None:
-        return self._update_chat(chat_id, [ChatModel.patron_conns.add({conn_id}),
+        return self._update_chat(chat_id, [ChatModel.patron_conns.add({conn_id}), ChatModel.conn_version.add(1),
                                            ChatModel.patron_presence.set("online")])
 
     def detach_patron(self, chat_id: str, conn_id: str) -> Chat | None:
-        return self._update_chat(chat_id, [ChatModel.patron_conns.delete({conn_id})])
+        return self._update_chat(chat_id, [ChatModel.patron_conns.delete({conn_id}), ChatModel.conn_version.add(1)])
 
     def mark_patron_offline(self, chat_id: str) -> bool:
         """Only if no patron connection came back meanwhile (the set is gone when empty)."""
@@ -539,11 +551,11 @@ class DynamoStore:
         self._update_chat(chat_id, [ChatModel.patron_presence.set(presence)])
 
     def attach_operator_conns(self, chat_id: str, operator_id: str, conn_ids: set[str]) -> None:
-        self._update_chat(chat_id, [ChatModel.operator_conns.add(set(conn_ids))],
+        self._update_chat(chat_id, [ChatModel.operator_conns.add(set(conn_ids)), ChatModel.conn_version.add(1)],
                           ChatModel.operator_id == operator_id)
 
     def detach_operator_conn(self, chat_id: str, conn_id: str) -> None:
-        self._update_chat(chat_id, [ChatModel.operator_conns.delete({conn_id})])
+        self._update_chat(chat_id, [ChatModel.operator_conns.delete({conn_id}), ChatModel.conn_version.add(1)])
 
     def join_staff_room(self, room: Chat, conn_id: str, member: str) -> Chat:
         """One UpdateItem that creates the room on first use (if_not_exists) and adds the
@@ -552,6 +564,7 @@ class DynamoStore:
         item.update(actions=[
             ChatModel.operator_conns.add({conn_id}),
             ChatModel.staff_members.add({member}),
+            ChatModel.conn_version.add(1),
             ChatModel.kind.set(ChatModel.kind | room.kind),
             ChatModel.status.set(ChatModel.status | room.status),
             ChatModel.queue.set(ChatModel.queue | room.queue),
@@ -565,7 +578,7 @@ class DynamoStore:
 
     def leave_staff_room(self, room_id: str, conn_id: str, member: str) -> None:
         self._update_chat(room_id, [ChatModel.operator_conns.delete({conn_id}),
-                                    ChatModel.staff_members.delete({member})])
+                                    ChatModel.staff_members.delete({member}), ChatModel.conn_version.add(1)])
 
     # ------------------------------------------------------- connections
 

@@ -63,6 +63,7 @@ class Chat:
     patron_conns: set[str] = field(default_factory=set)
     operator_conns: set[str] = field(default_factory=set)
     expires_at: int = 0
+    conn_version: int = 0  # bumped whenever a delivery list changes (see DynamoStore)
     kind: str = "patron"  # "staff": the operators' Internal Staff Chat room
     staff_members: set[str] = field(default_factory=set)  # staff room: "conn\toperator\tname"
 

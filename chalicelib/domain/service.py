@@ -386,38 +386,43 @@ class ChatService:
             me = self._connection(connection_id)
         if me.role != OPERATOR:
             raise forbidden("only operators can claim chats")
-        chat = self._live_chat(chat_id)
-        if chat.status != QUEUED:
-            raise ServiceError("conflict", "this chat is no longer waiting; someone else took it")
         operator = Operator(id=me.operator_id, name=me.operator_name or me.operator_id)
         my_conns = {c.connection_id for c in operator_conns if c.operator_id == operator.id}
         my_conns.add(connection_id)
-        now = self.clock()
-        try:
-            self.store.claim(chat, operator, my_conns, now)
-        except ClaimLost:
-            raise ServiceError("conflict", "another librarian claimed this chat first") from None
-        except AtCapacity:
-            raise ServiceError("capacity", "you already have as many chats as you can take") from None
-        chat.status, chat.claimed_at = ACTIVE, now
-        chat.operator_id, chat.operator_name, chat.operator_conns = operator.id, operator.name, my_conns
-        self.events.emit(ev.CHAT_CLAIMED, chat=chat,
-                         operator_conns=[c.connection_id for c in operator_conns])
-        return []
+        for _ in range(MAX_SEND_ATTEMPTS):
+            chat = self._live_chat(chat_id)
+            if chat.status != QUEUED:
+                raise ServiceError("conflict", "this chat is no longer waiting; someone else took it")
+            now = self.clock()
+            try:
+                self.store.claim(chat, operator, my_conns, now)
+            except ClaimLost:
+                continue  # taken, or a patron connection came or went: read again to know which
+            except AtCapacity:
+                raise ServiceError("capacity", "you already have as many chats as you can take") from None
+            chat.status, chat.claimed_at = ACTIVE, now
+            chat.operator_id, chat.operator_name, chat.operator_conns = operator.id, operator.name, my_conns
+            self.events.emit(ev.CHAT_CLAIMED, chat=chat,
+                             operator_conns=[c.connection_id for c in operator_conns])
+            return []
+        raise ServiceError("conflict", "the chat is busy; try again")
 
     def end(self, connection_id: str, data: dict) -> list[dict]:
-        chat = self._patron_chat(self._chat_id_of(connection_id, data))
-        role = self._member_role(chat, connection_id)
-        if chat.status not in OPEN_STATES:
-            raise ServiceError("invalid_state", f"this chat is already {chat.status}")
-        was_queued = chat.status == QUEUED
-        try:
-            chat = self.store.end_chat(chat, role, self.clock())
-        except SeqConflict:
-            raise ServiceError("invalid_state", "this chat changed while ending it; reload it") from None
-        self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=role,
-                         operator_conns=self._operator_conn_ids() if was_queued else None)
-        return []
+        chat_id = self._chat_id_of(connection_id, data)
+        for _ in range(MAX_SEND_ATTEMPTS):
+            chat = self._patron_chat(chat_id)
+            role = self._member_role(chat, connection_id)
+            if chat.status not in OPEN_STATES:
+                raise ServiceError("invalid_state", f"this chat is already {chat.status}")
+            was_queued = chat.status == QUEUED
+            try:
+                chat = self.store.end_chat(chat, role, self.clock())
+            except SeqConflict:
+                continue  # claimed, or a connection came or went meanwhile: read again
+            self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=role,
+                             operator_conns=self._operator_conn_ids() if was_queued else None)
+            return []
+        raise ServiceError("conflict", "the chat is busy; try again")
 
     def close(self, connection_id: str, data: dict) -> list[dict]:
         chat = self._patron_chat(v.string(data, "chat_id", required=True))
