@@ -4,14 +4,16 @@ REST routes are served under the API's `api` stage (`/api/...`); the WebSocket A
 `$connect`, `$default` (every action: the service dispatches on the frame's `action`) and
 `$disconnect`. Nothing here builds an AWS client: chalicelib.wiring does, on first use.
 """
-from chalice import Chalice
+from chalice import Chalice, Rate
 
 from chalicelib import api
+from chalicelib.routes_files import files_routes
 from chalicelib.wiring import canned_service, chat_service
 
 app = Chalice(app_name="library-chat")
 app.api.cors = True  # bearer tokens, no cookies: any library page may embed the widget
 app.experimental_feature_flags.update(["WEBSOCKETS"])
+app.register_blueprint(files_routes)  # POST /chats/{id}/uploads, GET /chats/{id}/files
 
 
 @app.route("/health", methods=["GET"])
@@ -115,6 +117,12 @@ def operators_list():
 def operators_update(operator_id):
     admin = _operator()
     return chat_service()[0].update_operator(admin, operator_id, api.json_body(app.current_request))
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def remind_unclaimed(event):
+    """Every minute: one SNS reminder for each chat still unclaimed after NOTIFY_WAIT_SECONDS."""
+    return api.remind_unclaimed()
 
 
 @app.on_ws_connect()

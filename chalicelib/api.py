@@ -14,7 +14,7 @@ import logging
 
 from chalice import Response
 
-from . import wiring
+from . import observability, wiring
 from .errors import ServiceError
 from .domain import validation
 
@@ -30,16 +30,20 @@ def _error_response(err: ServiceError) -> Response:
 
 
 def rest(handler):
-    """Wrap a REST view: ServiceError -> protocol error body; surprises -> 500 `internal`."""
+    """Wrap a REST view: ServiceError -> protocol error body; surprises -> 500 `internal`.
+    One log line per call (chalicelib/observability.py), named after the view."""
     @functools.wraps(handler)
     def wrapped(*args, **kwargs):
-        try:
-            result = handler(*args, **kwargs)
-        except ServiceError as err:
-            return _error_response(err)
-        except Exception:
-            log.exception("unhandled error in %s", handler.__name__)
-            return _error_response(ServiceError("internal", "something went wrong on our side"))
+        with observability.request(handler.__name__, chat_id=kwargs.get("chat_id")) as obs:
+            try:
+                result = handler(*args, **kwargs)
+            except ServiceError as err:
+                obs.outcome = err.code
+                return _error_response(err)
+            except Exception:
+                obs.outcome = "internal"
+                log.exception("unhandled error in %s", handler.__name__)
+                return _error_response(ServiceError("internal", "something went wrong on our side"))
         if isinstance(result, Response):
             return result
         return Response(body=result, status_code=200, headers=JSON)
@@ -78,31 +82,48 @@ def ws_connect(event):
     raw = event.to_dict()
     token = (raw.get("queryStringParameters") or {}).get("token")
     ip = raw["requestContext"].get("identity", {}).get("sourceIp")
-    service, _ = _service_for(event)
-    try:
-        service.connect(event.connection_id, token, ip)
-    except ServiceError as err:
-        log.info("connect refused: %s", err.code)
-        return {"statusCode": err.status if err.status in (401, 403) else 403,
-                "body": json.dumps({"error": err.to_dict()})}
+    with observability.request("$connect", connection_id=event.connection_id,
+                               request_id=raw["requestContext"].get("requestId")) as obs:
+        service, _ = _service_for(event)
+        try:
+            service.connect(event.connection_id, token, ip)
+        except ServiceError as err:
+            obs.outcome = err.code
+            log.info("connect refused: %s", err.code)
+            return {"statusCode": err.status if err.status in (401, 403) else 403,
+                    "body": json.dumps({"error": err.to_dict()})}
     return {"statusCode": 200}
 
 
 def ws_message(event):
-    service, push = _service_for(event)
-    try:
-        replies = service.handle_frame(event.connection_id, event.body)
-    except Exception:
-        log.exception("unhandled error handling a frame")
-        replies = [{"type": "error", "code": "internal", "message": "something went wrong on our side"}]
-    if replies:
-        for frame in replies:
-            if not push.deliver([event.connection_id], frame):
-                break
+    action, chat_id = observability.frame_fields(event.body)
+    with observability.request(action, chat_id=chat_id, connection_id=event.connection_id,
+                               request_id=event.to_dict()["requestContext"].get("requestId")) as obs:
+        service, push = _service_for(event)
+        try:
+            replies = service.handle_frame(event.connection_id, event.body)
+        except Exception:
+            log.exception("unhandled error handling a frame")
+            replies = [{"type": "error", "code": "internal", "message": "something went wrong on our side"}]
+        obs.outcome = next((f["code"] for f in replies if f.get("type") == "error"), "ok")
+        if replies:
+            for frame in replies:
+                if not push.deliver([event.connection_id], frame):
+                    break
     return {"statusCode": 200}
 
 
 def ws_disconnect(event):
-    service, _ = _service_for(event)
-    service.disconnect(event.connection_id)
+    with observability.request("$disconnect", connection_id=event.connection_id,
+                               request_id=event.to_dict()["requestContext"].get("requestId")):
+        service, _ = _service_for(event)
+        service.disconnect(event.connection_id)
     return {"statusCode": 200}
+
+
+def remind_unclaimed() -> dict:
+    """The scheduled reminder (EventBridge on AWS, a timer thread locally)."""
+    with observability.request("remind_unclaimed"):
+        service, _ = wiring.chat_service()
+        sent = service.remind_unclaimed(wiring.settings().notify_wait_seconds)
+    return {"reminders": sent}

@@ -48,6 +48,13 @@ class Settings:
     store_patron_ip: bool = False
     queues: tuple[Queue, ...] = field(default_factory=lambda: (Queue("general", "Ask a librarian"),))
     max_text_chars: int = 4000
+    files_bucket: str = ""  # empty: file attachments are off (uploads refused, as before)
+    max_upload_bytes: int = 10 * 1024 * 1024  # S3 takes up to 5 GB in one POST
+    operators_topic_arn: str = ""  # empty: no SNS notifications
+    notify_mode: str = "always"  # always | unavailable (no operator available) | off
+    notify_wait_seconds: int = 90  # an unclaimed chat this old gets one reminder
+    notify_include_question: bool = False  # private by default
+    dashboard_url: str = ""  # put in notifications, so a librarian can jump there
 
     @property
     def retention_seconds(self) -> int:
@@ -81,4 +88,26 @@ class Settings:
             patron_token_hours=int(env.get("PATRON_TOKEN_HOURS", "24")),
             store_patron_ip=_flag(env.get("STORE_PATRON_IP")),
             queues=_parse_queues(env.get("QUEUES", "general:Ask a librarian")),
+            files_bucket=env.get("FILES_BUCKET", "").strip(),
+            max_upload_bytes=_max_upload_bytes(env.get("MAX_UPLOAD_BYTES")),
+            operators_topic_arn=env.get("OPERATORS_TOPIC_ARN", "").strip(),
+            notify_mode=_choice(env.get("NOTIFY_MODE") or "always", "NOTIFY_MODE",
+                                ("always", "unavailable", "off")),
+            notify_wait_seconds=int(env.get("NOTIFY_WAIT_SECONDS") or "90"),
+            notify_include_question=_flag(env.get("NOTIFY_INCLUDE_QUESTION")),
+            dashboard_url=env.get("DASHBOARD_URL", "").strip(),
         )
+
+
+def _choice(value: str, name: str, options: tuple[str, ...]) -> str:
+    value = value.strip().lower()
+    if value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(options)}")
+    return value
+
+
+def _max_upload_bytes(raw: str | None) -> int:
+    value = int(raw) if raw and raw.strip() else 10 * 1024 * 1024
+    if not 1 <= value <= 5 * 1024 ** 3:
+        raise ValueError("MAX_UPLOAD_BYTES must be between 1 and 5 GB (S3's POST limit)")
+    return value

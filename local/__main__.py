@@ -21,19 +21,28 @@ def main() -> int:
     stack = LocalStack(host=host, port=port,
                        demo_password=os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD,
                        idle_timeout=float(os.environ.get("IDLE_TIMEOUT", "600")))
+    stop = threading.Event()
+    # Handlers first, so a Ctrl-C during start-up is not lost; then wait with a timeout, so
+    # the main thread wakes up to run them even if the signal landed on another thread.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
         stack.start()
     except OSError as err:
         print(f"Cannot start on {host}:{port}: {err}. Try `make run PORT=8001`.", file=sys.stderr)
         stack.stop()
         return 1
-    print(stack.banner(), flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
+    if not stop.is_set():
+        print(stack.banner(), flush=True)
+    while not stop.wait(0.5):
+        pass
     print("Stopping...", flush=True)
+    # A stuck connection must not keep a developer's terminal (or CI) waiting.
+    watchdog = threading.Timer(15.0, lambda: os._exit(3))
+    watchdog.daemon = True
+    watchdog.start()
     stack.stop()
+    watchdog.cancel()
     print("Stopped.", flush=True)
     return 0
 

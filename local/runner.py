@@ -8,6 +8,8 @@
    operators' SNS topic, a Cognito user pool with an app client, and the demo operators.
 3. The local gateway (local/gateway.py) serves the WebSocket API, the management API, the REST
    API under /api and the static front ends, invoking the same Chalice handlers as AWS would.
+   Once it listens, the files bucket gets CORS rules for its origin: the pages upload to and
+   download from the presigned S3 URLs, which point at the embedded AWS (`files_cors`).
 
 Local-only: nothing here ships in the Lambda package.
 """
@@ -135,6 +137,19 @@ def provision(aws_url: str, demo_password: str) -> Provisioned:
     return Provisioned(pool_id, client_id, bucket, topic_arn)
 
 
+def files_cors(origins: list[str]) -> dict:
+    """The files bucket's CORS rules: the pages (widget, dashboard) POST the upload form to S3
+    and may fetch a download link. infra/ sets the same rules for the real origins on AWS.
+
+    moto's server answers preflights and adds Access-Control-Allow-Origin from a bucket's CORS
+    configuration as S3 does (an origin not listed gets 403), so the presigned URLs, which point
+    at the embedded AWS on its own port, work from the gateway's pages with no proxy.
+    """
+    return {"CORSRules": [{"AllowedOrigins": origins, "AllowedMethods": ["GET", "HEAD", "POST"],
+                           "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"],
+                           "MaxAgeSeconds": 3000}]}
+
+
 class LocalStack:
     """The embedded AWS, provisioned, plus the gateway in front of the Chalice app."""
 
@@ -145,6 +160,7 @@ class LocalStack:
         self.idle_timeout = idle_timeout
         self.aws: EmbeddedAWS | None = None
         self.gateway = None
+        self._stopping = threading.Event()
 
     def start(self) -> "LocalStack":
         # Fake credentials before any client exists: the embedded AWS accepts anything, and a
@@ -170,6 +186,7 @@ class LocalStack:
         os.environ.update(env)
 
         import app as app_module
+        import boto3
         from chalicelib import wiring
 
         gateway = LocalGateway(
@@ -179,14 +196,35 @@ class LocalStack:
             host=self.host, port=self.port, static_dir=str(ROOT / "widget"),
             idle_timeout=self.idle_timeout)
         gateway.start()
+        # The pages' origin is known once the gateway listens (PORT may be 0): now the bucket
+        # can allow it, under both names a browser may use for this machine.
+        origins = sorted({gateway.base_url, f"http://localhost:{gateway.port}",
+                          f"http://127.0.0.1:{gateway.port}"})
+        boto3.client("s3", region_name=REGION, endpoint_url=self.aws.url).put_bucket_cors(
+            Bucket=res.bucket, CORSConfiguration=files_cors(origins))
         os.environ["WS_URL"] = gateway.ws_url
         os.environ["WS_MANAGEMENT_ENDPOINT"] = gateway.management_endpoint
+        os.environ["DASHBOARD_URL"] = f"{gateway.base_url}/dashboard/"
         wiring.reset()
         self.gateway = gateway
         self.port = gateway.port
+        self._scheduler = threading.Thread(target=self._every_minute, daemon=True,
+                                           name="local-scheduler")
+        self._scheduler.start()
         return self
 
+    def _every_minute(self) -> None:
+        """What EventBridge does on AWS for the app's `@app.schedule` (here every 15 s, so a
+        demo shows the reminder soon after NOTIFY_WAIT_SECONDS)."""
+        from chalicelib import api
+        while not self._stopping.wait(15):
+            try:
+                api.remind_unclaimed()
+            except Exception:  # keep the local stack up; the log says what went wrong
+                log.exception("scheduled reminder failed")
+
     def stop(self) -> None:
+        self._stopping.set()
         if self.gateway is not None:
             self.gateway.stop()
         if self.aws is not None:

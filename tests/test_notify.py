@@ -95,3 +95,31 @@ def test_sns_messages_reach_a_subscribed_queue_with_the_queue_attribute(aws):
     body = json.loads(msgs[0]["Body"])
     assert body["MessageAttributes"]["queue"] == {"Type": "String", "Value": "law"}
     assert body["Subject"] == "New chat"
+
+
+def test_new_chat_through_the_handlers_publishes_to_the_configured_topic(aws, ws_event, monkeypatch):
+    from chalicelib import wiring
+    from tests.test_handlers import Flow
+    import app as app_module
+    sns = boto3.client("sns", region_name="us-east-1")
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    topic = sns.create_topic(Name="libchat-ops")["TopicArn"]
+    url = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    monkeypatch.setenv("OPERATORS_TOPIC_ARN", topic)
+    monkeypatch.setenv("NOTIFY_WAIT_SECONDS", "0")
+    monkeypatch.setenv("DASHBOARD_URL", "https://chat.example.org/dashboard/")
+    wiring.reset()
+    flow = Flow(aws, ws_event)
+    status, created = flow.post("/chats", {"question": "Secret question"})
+    assert status == 201
+    from tests.test_iam_policy import SCHEDULED_EVENT
+    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 1}
+    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 0}
+    bodies = [json.loads(m["Body"]) for m in
+              sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
+    assert [b["MessageAttributes"]["event"]["Value"] for b in bodies] == ["chat_queued", "chat_waiting"]
+    assert all(b["MessageAttributes"]["queue"]["Value"] == "general" for b in bodies)
+    assert all("Secret question" not in b["Message"] for b in bodies)
+    assert "https://chat.example.org/dashboard/" in bodies[0]["Message"]
