@@ -22,6 +22,8 @@ for _var in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
     os.environ.pop(_var, None)
 
 import pytest  # noqa: E402
+# runtime AWS calls vs. the IAM policy files; the browser fixtures (one Playwright per session)
+pytest_plugins = ["tests.plugins.aws_calls", "tests.browser"]
 
 from chalicelib.domain.events import Dispatcher  # noqa: E402
 from chalicelib.domain.model import Operator  # noqa: E402
