@@ -1,7 +1,8 @@
 """Browser-test helpers: Debian's chromium driven by Playwright (never a downloaded browser),
 screenshots into artifacts/screenshots (kept out of git), and axe-core checks.
 
-Test modules import the fixtures they use: `from tests.browser import browser, new_context`.
+Registered once as a plugin in tests/conftest.py: a session fixture imported into several test
+modules would start one Playwright per module, which Playwright's sync API refuses.
 """
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ const DEFAULTS = {
   jitter: 0.3, // +-30% so a library's worth of patrons does not reconnect in lockstep
   pingInterval: 240000, // API Gateway closes idle sockets after 10 minutes
   gapWait: 1500, // how long to wait for a missing seq before asking the history endpoint
+  connectTimeout: 15000, // a handshake (or a welcome) that hangs longer is abandoned and retried
 };
 
 const TRANSIENT = new Set(["conflict", "rate_limited", "internal"]);
@@ -93,7 +94,7 @@ export class ProtocolClient {
     this.ws = null;
     this.attempt = 0;
     this.connectionNo = 0;
-    this.timers = { reconnect: null, ping: null, gap: new Map() };
+    this.timers = { reconnect: null, ping: null, connect: null, gap: new Map() };
     this.wanted = false;
   }
 
@@ -134,6 +135,7 @@ export class ProtocolClient {
     this.wanted = false;
     this.clearTimer("reconnect");
     this.clearTimer("ping");
+    this.clearTimer("connect");
     if (this.ws) this.ws.close(1000, "bye");
     this.ws = null;
     this.setState("closed");
@@ -146,6 +148,19 @@ export class ProtocolClient {
     this.ws = ws;
     this.connectionNo += 1;
     this.setState(this.attempt === 0 && this.state !== "reconnecting" ? "connecting" : "reconnecting");
+    // Some networks (proxies, captive portals) leave a handshake hanging with no close event;
+    // without this the client would wait on that socket forever.
+    this.clearTimer("connect");
+    this.timers.connect = this.setTimeout(() => {
+      this.timers.connect = null;
+      if (this.ws !== ws) return;
+      try {
+        ws.close();
+      } catch {
+        /* already failing */
+      }
+      this.dropped(ws);
+    }, this.opts.connectTimeout);
     ws.onopen = () => {
       if (this.ws !== ws) return;
       this.sendFrame({ action: "hello", after: this.afterMap() });
@@ -161,20 +176,24 @@ export class ProtocolClient {
       }
       this.receive(frame);
     };
-    ws.onclose = () => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.clearTimer("ping");
-      if (!this.wanted) {
-        this.setState("closed");
-        return;
-      }
-      this.setState("reconnecting");
-      const delay = backoffDelay(this.attempt, this.opts, this.random);
-      this.attempt += 1;
-      this.timers.reconnect = this.setTimeout(() => this.open(), delay);
-    };
+    ws.onclose = () => this.dropped(ws);
     ws.onerror = () => {}; // onclose follows and decides
+  }
+
+  /** The socket is gone (closed, refused, or abandoned): reconnect with backoff if still wanted. */
+  dropped(ws) {
+    if (this.ws !== ws) return;
+    this.ws = null;
+    this.clearTimer("ping");
+    this.clearTimer("connect");
+    if (!this.wanted) {
+      this.setState("closed");
+      return;
+    }
+    this.setState("reconnecting");
+    const delay = backoffDelay(this.attempt, this.opts, this.random);
+    this.attempt += 1;
+    this.timers.reconnect = this.setTimeout(() => this.open(), delay);
   }
 
   /** Reconnect now (e.g. the browser says it is online again) instead of waiting. */
@@ -209,6 +228,7 @@ export class ProtocolClient {
     switch (frame.type) {
       case "welcome":
         this.attempt = 0;
+        this.clearTimer("connect");
         for (const chat of [frame.chat, ...(frame.mine || [])].filter(Boolean)) {
           this.tracker(chat.chat_id);
         }

@@ -269,3 +269,20 @@ test("other frames are passed to the views", () => {
   assert.ok(client.claim("c1", "r1"));
   assert.deepEqual(sockets[0].sent.at(-1), { action: "claim", chat_id: "c1", request_id: "r1" });
 });
+
+test("a handshake that hangs is abandoned after connectTimeout and retried", async () => {
+  const { clock, sockets, client, seen } = setup({ options: { connectTimeout: 3000 } });
+  client.connect();
+  await clock.advance(2999);
+  assert.equal(sockets.length, 1);
+  await clock.advance(1); // no open, no close event: give up on it
+  assert.equal(sockets[0].readyState, 3, "the hung socket is closed");
+  assert.equal(client.state, "reconnecting");
+  await clock.advance(500);
+  assert.equal(sockets.length, 2);
+  sockets[1].accept();
+  sockets[1].serve(welcome());
+  await clock.advance(10000);
+  assert.equal(sockets.length, 2, "no timeout once welcomed");
+  assert.deepEqual(seen.states, ["connecting", "reconnecting", "open"]);
+});

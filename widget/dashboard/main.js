@@ -1,0 +1,211 @@
+// Composition root of the operator dashboard: configuration, the stored sign-in, the shared
+// protocol client, the controller and the view, wired together. Nothing else creates these.
+
+import { ProtocolClient } from "../js/protocol.js";
+import { Alerts } from "./alerts.js";
+import { Api } from "./api.js";
+import { Dashboard } from "./controller.js";
+import { resolveConfig, signInErrorText, usableSession } from "./logic.js";
+import { DashboardView } from "./view.js";
+
+// sessionStorage: survives a reload of this tab, not the tab itself (a shared desk computer).
+const KEYS = { session: "lcd.session", snapshot: "lcd.snapshot", ui: "lcd.ui", message: "lcd.signin-message" };
+const EXPIRED = "Your session has expired. Please sign in again.";
+const PROBE_AFTER_MS = 2500; // not connected for this long: ask REST whether the token still works
+const PROBE_EVERY_MS = 10000;
+
+const store = {
+  get(key) {
+    try {
+      const raw = sessionStorage.getItem(key);
+      return raw ? JSON.parse(raw) : null;
+    } catch {
+      return null;
+    }
+  },
+  set(key, value) {
+    try {
+      sessionStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      /* storage full or disabled: the dashboard still works, a reload just forgets more */
+    }
+  },
+  remove(...keys) {
+    for (const k of keys) {
+      try {
+        sessionStorage.removeItem(k);
+      } catch {
+        /* ignore */
+      }
+    }
+  },
+};
+
+async function loadConfig() {
+  try {
+    const res = await fetch(new URL("../config.json", location.href), { cache: "no-store" });
+    if (!res.ok) return null;
+    return await res.json();
+  } catch {
+    return null;
+  }
+}
+
+async function boot() {
+  const config = resolveConfig(await loadConfig(), location);
+  const api = new Api(config.restUrl);
+  const view = new DashboardView(document, window);
+  const alerts = new Alerts(window);
+
+  /** Back to the sign-in screen with a plain message; a fresh page so nothing lingers. */
+  function toSignIn(message) {
+    store.remove(KEYS.session, KEYS.snapshot, KEYS.ui);
+    if (message) store.set(KEYS.message, message);
+    location.replace(location.pathname + location.search);
+  }
+
+  view.handlers.signIn = async (username, password) => {
+    view.signInBusy(true);
+    view.signInError("");
+    try {
+      const res = await api.login(username, password);
+      store.set(KEYS.session, { token: res.token, expires_at: res.expires_at, operator: res.operator });
+      store.remove(KEYS.snapshot, KEYS.ui);
+      start({ token: res.token, expires_at: res.expires_at, operator: res.operator });
+      view.e.chatsTab.focus(); // the sign-in form is gone: continue from the Chats tab
+    } catch (err) {
+      view.signInBusy(false);
+      view.signInError(signInErrorText(err.status, err.code));
+      view.e.password.select();
+      view.e.password.focus();
+    }
+  };
+
+  function start(session) {
+    api.token = session.token;
+    const snap = store.get(KEYS.snapshot) || {};
+    const client = new ProtocolClient({
+      url: config.wsUrl,
+      token: session.token,
+      lastSeq: snap.lastSeq || {},
+      outbox: Array.isArray(snap.outbox) ? snap.outbox : [],
+      fetchHistory: (chatId, after) => api.history(chatId, after),
+    });
+    const dash = new Dashboard({
+      client, view, api, alerts,
+      operator: session.operator,
+      ui: store.get(KEYS.ui) || undefined,
+      saveUi: (ui) => store.set(KEYS.ui, ui),
+      onAuthLost: () => toSignIn({ text: EXPIRED, kind: "error" }),
+    });
+
+    // What a reload needs: each chat's last seq and the unsent messages.
+    let saveTimer = null;
+    const saveSnapshot = () => {
+      saveTimer = null;
+      store.set(KEYS.snapshot, client.snapshot());
+    };
+    const saveSoon = () => {
+      if (!saveTimer) saveTimer = setTimeout(saveSnapshot, 200);
+    };
+    client.on("message", saveSoon);
+    client.on("pending", saveSoon);
+    client.on("welcome", saveSoon);
+    client.on("frame", (f) => {
+      if (f.type === "chat.closed" || f.type === "chat.transferred") saveSoon(); // a forgotten chat
+    });
+    addEventListener("pagehide", saveSnapshot);
+
+    // Intents from the view.
+    Object.assign(view.handlers, {
+      select: (id, opts) => dash.select(id, opts),
+      claim: (id) => dash.claim(id),
+      send: (id, text) => {
+        const ok = dash.send(id, text);
+        if (ok) saveSnapshot();
+        return ok;
+      },
+      composing: (id, hasText) => dash.composing(id, hasText),
+      end: (id) => dash.end(id),
+      close: (id) => {
+        dash.close(id);
+      },
+      signOut: async () => {
+        const active = dash.activeCount();
+        if (active > 0) {
+          const ok = await view.confirm({
+            title: "Sign out with open chats?",
+            body: `You still have ${active} active chat${active === 1 ? "" : "s"}. ${active === 1 ? "It stays" : "They stay"} assigned to you, and the patron${active === 1 ? "" : "s"} will wait until you sign in again.`,
+            confirm: "Sign out",
+            cancel: "Stay signed in",
+          });
+          if (!ok) return;
+        }
+        client.disconnect();
+        toSignIn({ text: "You have signed out.", kind: "info" });
+      },
+      toggleSound: () => {
+        alerts.setMuted(!alerts.muted);
+        view.setSound(alerts.muted);
+        if (!alerts.muted) alerts.chime(); // a sample, so the librarian knows what to listen for
+      },
+      enableNotifications: async () => {
+        if (alerts.notificationState === "denied") {
+          view.showNotice("Desktop notifications are blocked for this site. Allow them in the browser's site settings, then reload.");
+          return;
+        }
+        view.setNotifyState(await alerts.requestNotifications());
+      },
+    });
+    alerts.onNotificationClick = () => dash.select("chats", { focus: "tab" });
+    view.setSound(alerts.muted);
+    view.setNotifyState(alerts.notificationState);
+
+    // A token the service no longer accepts shows up as a handshake refused again and again.
+    let probeTimer = null;
+    const probe = async () => {
+      probeTimer = null;
+      if (client.state === "open") return;
+      const valid = await api.tokenValid();
+      if (valid === false) {
+        client.disconnect();
+        toSignIn({ text: EXPIRED, kind: "error" });
+        return;
+      }
+      if (client.state !== "open") probeTimer = setTimeout(probe, PROBE_EVERY_MS);
+    };
+    client.on("state", ({ state }) => {
+      if (state === "open") {
+        clearTimeout(probeTimer);
+        probeTimer = null;
+      } else if (state !== "closed" && !probeTimer) {
+        probeTimer = setTimeout(probe, PROBE_AFTER_MS);
+      }
+    });
+    addEventListener("online", () => client.reconnectNow());
+
+    api.status().then((s) => {
+      const names = {};
+      for (const q of (s && s.queues) || []) if (q && q.id) names[q.id] = q.name || q.id;
+      dash.setQueueNames(names);
+    }).catch(() => {});
+
+    view.showApp();
+    client.connect();
+    return dash;
+  }
+
+  const session = store.get(KEYS.session);
+  const usable = usableSession(session, Date.now());
+  const message = store.get(KEYS.message);
+  store.remove(KEYS.message);
+  if (usable.ok) {
+    start(session);
+  } else {
+    if (usable.reason === "expired") store.remove(KEYS.session, KEYS.snapshot, KEYS.ui);
+    if (usable.reason === "expired") view.showSignIn(EXPIRED, "error");
+    else view.showSignIn(message && message.text ? message.text : "", (message && message.kind) || "error");
+  }
+}
+
+boot();

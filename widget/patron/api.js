@@ -1,0 +1,91 @@
+// The REST calls the widget makes (docs/protocol.md). Errors become ApiError with the
+// protocol's error code, or "network" when the service could not be reached at all.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export class PatronApi {
+  constructor(restUrl, fetchFn = globalThis.fetch.bind(globalThis)) {
+    this.base = restUrl.replace(/\/+$/, "");
+    this.fetch = fetchFn;
+  }
+
+  async call(method, path, { body, token } = {}) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response;
+    try {
+      response = await this.fetch(this.base + path, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "omit", cache: "no-store",
+      });
+    } catch (err) {
+      throw new ApiError(0, "network", String(err && err.message ? err.message : err));
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    if (!response.ok) {
+      const error = (data && data.error) || {};
+      throw new ApiError(response.status, error.code || (response.status >= 500 ? "internal" : "bad_request"),
+        error.message);
+    }
+    return data || {};
+  }
+
+  status() {
+    return this.call("GET", "/status");
+  }
+
+  createChat({ question, name, email, queue }) {
+    const body = { question };
+    if (name) body.name = name;
+    if (email) body.email = email;
+    if (queue) body.queue = queue;
+    return this.call("POST", "/chats", { body });
+  }
+
+  async history(chatId, token, after = 0) {
+    const data = await this.call("GET", `/chats/${encodeURIComponent(chatId)}/messages?after=${after}`, { token });
+    return Array.isArray(data.messages) ? data.messages : [];
+  }
+
+  /** A short-lived link to one of the chat's files. */
+  async fileUrl(chatId, token, key) {
+    const data = await this.call("GET", `/chats/${encodeURIComponent(chatId)}/files?key=${encodeURIComponent(key)}`, { token });
+    if (typeof data.url !== "string" || !/^https?:\/\//.test(data.url)) throw new ApiError(200, "bad_request", "no usable link");
+    return data.url;
+  }
+
+  submitSurvey(chatId, token, answers) {
+    return this.call("POST", `/chats/${encodeURIComponent(chatId)}/survey`, { body: answers, token });
+  }
+}
+
+/** Is this queue staffed, according to `/api/status`? Unknown queue: the service as a whole. */
+export function queueOnline(status, queue) {
+  if (!status || typeof status !== "object") return false;
+  const queues = Array.isArray(status.queues) ? status.queues : [];
+  const match = queue ? queues.find((q) => q && q.id === queue) : null;
+  if (match) return Boolean(match.online);
+  return Boolean(status.online);
+}
+
+/** Survey body from the form's answers, the way the endpoint wants it (optional fields omitted). */
+export function surveyBody({ rating, answered, comment }) {
+  const body = { rating: Number(rating) };
+  if (answered === "yes" || answered === true) body.answered = true;
+  else if (answered === "no" || answered === false) body.answered = false;
+  const text = typeof comment === "string" ? comment.trim() : "";
+  if (text) body.comment = text.slice(0, 2000);
+  return body;
+}

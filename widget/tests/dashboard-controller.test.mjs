@@ -1,0 +1,403 @@
+// Unit tests of the dashboard controller (widget/dashboard/controller.js): server frames and
+// librarian actions against a fake protocol client, a recording view and a fake REST api.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Dashboard } from "../dashboard/controller.js";
+import { CONFLICT_TEXT } from "../dashboard/logic.js";
+
+class FakeClient {
+  constructor() {
+    this.handlers = new Map();
+    this.sent = [];
+    this.forgotten = [];
+    this.accepted = [];
+    this.online = true;
+  }
+  on(type, fn) {
+    if (!this.handlers.has(type)) this.handlers.set(type, new Set());
+    this.handlers.get(type).add(fn);
+    return () => this.handlers.get(type).delete(fn);
+  }
+  emit(type, detail) {
+    for (const fn of this.handlers.get(type) || []) fn(detail);
+  }
+  frame(f) {
+    this.emit(f.type === "welcome" ? "welcome" : "frame", f);
+  }
+  record(frame) {
+    if (!this.online) return false;
+    this.sent.push(frame);
+    return true;
+  }
+  claim(chat_id, request_id) { return this.record({ action: "claim", chat_id, request_id }); }
+  end(chat_id, request_id) { return this.record({ action: "end", chat_id, request_id }); }
+  closeChat(chat_id, request_id) { return this.record({ action: "close", chat_id, request_id }); }
+  typing(chat_id, typing) { return this.record({ action: "typing", chat_id, typing }); }
+  send(chat_id, text) {
+    this.sent.push({ action: "send", chat_id, text });
+    return "cmid";
+  }
+  pending() { return []; }
+  forget(id) { this.forgotten.push(id); }
+  acceptMessage(id, m) { this.accepted.push([id, m.seq]); }
+  actions(name) { return this.sent.filter((f) => f.action === name); }
+}
+
+/** Records every call; `confirm` answers with `confirmAnswer`. */
+function fakeView() {
+  const calls = [];
+  const state = { confirmAnswer: true, confirms: [] };
+  const view = new Proxy({}, {
+    get(target, name) {
+      if (name in target) return target[name];
+      if (name === "then") return undefined;
+      if (name === "calls") return calls;
+      if (name === "state") return state;
+      if (name === "confirm") {
+        return (opts) => {
+          state.confirms.push(opts);
+          return Promise.resolve(state.confirmAnswer);
+        };
+      }
+      return (...args) => {
+        calls.push([name, ...args]);
+      };
+    },
+  });
+  view.of = (name) => calls.filter((c) => c[0] === name).map((c) => c.slice(1));
+  view.last = (name) => view.of(name).at(-1);
+  return view;
+}
+
+class Timers {
+  constructor() {
+    this.list = [];
+    this.id = 0;
+    this.setTimeout = (fn, ms) => {
+      this.id += 1;
+      this.list.push({ id: this.id, fn, ms });
+      return this.id;
+    };
+    this.clearTimeout = (id) => {
+      this.list = this.list.filter((t) => t.id !== id);
+    };
+  }
+  runAll() {
+    const due = this.list;
+    this.list = [];
+    for (const t of due) t.fn();
+  }
+}
+
+const operator = { id: "admin", name: "Ada Admin", role: "admin", max_chats: 3 };
+const chat = (id, extra = {}) => ({
+  chat_id: id, status: "queued", queue: "general", question: `Question ${id}?`, patron_name: `Pat ${id}`,
+  created_at: "2026-01-01T10:00:00.000Z", last_seq: 1, patron_presence: "online", ...extra,
+});
+const msg = (seq, role = "patron", extra = {}) => ({
+  seq, sender: role === "operator" ? { role, id: "admin", name: "Ada Admin" } : { role }, text: `m${seq}`,
+  sent_at: "2026-01-01T10:00:00.000Z", ...extra,
+});
+const flush = () => new Promise((r) => setImmediate(r));
+
+function setup({ history = {}, ui } = {}) {
+  const client = new FakeClient();
+  const view = fakeView();
+  const timers = new Timers();
+  const alerts = { chimes: 0, notes: [], chime() { this.chimes += 1; }, notify(...a) { this.notes.push(a); } };
+  const api = { calls: [], async history(id, after) { this.calls.push([id, after]); return history[id] || [msg(1)]; } };
+  const saved = [];
+  let authLost = 0;
+  const dash = new Dashboard({
+    client, view, api, alerts, operator, ui, timers,
+    saveUi: (u) => saved.push(u), onAuthLost: () => { authLost += 1; },
+    now: () => Date.parse("2026-01-01T10:00:10Z"),
+  });
+  return { client, view, timers, alerts, api, dash, saved, authLost: () => authLost };
+}
+
+function welcome(client, { queued = [], mine = [] } = {}) {
+  client.frame({ type: "welcome", role: "operator", operator, queued, mine });
+}
+
+test("the waiting list follows welcome, chat.queued and another librarian's claim", () => {
+  const { client, view, alerts } = setup();
+  welcome(client, { queued: [chat("a")] });
+  assert.equal(view.of("upsertWaiting").length, 1);
+  assert.equal(alerts.chimes, 0, "chats already waiting at sign-in do not ring");
+  assert.deepEqual(view.last("setWaitingCount"), [1]);
+
+  client.frame({ type: "chat.queued", chat: chat("b") });
+  assert.equal(alerts.chimes, 1);
+  assert.equal(alerts.notes[0][0], "New chat waiting");
+  assert.deepEqual(view.last("setWaitingCount"), [2]);
+  assert.match(view.last("announce")[0], /New chat waiting from Pat b: Question b\?/);
+
+  client.frame({ type: "chat.claimed", chat_id: "b", operator: { id: "libby", name: "Libby Librarian" } });
+  assert.deepEqual(view.last("removeWaiting"), ["b"]);
+  assert.deepEqual(view.last("setWaitingCount"), [1]);
+  assert.equal(view.last("announce")[0], "The chat from Pat b was taken by Libby Librarian.");
+  assert.equal(view.of("openPane").length, 0);
+
+  client.frame({ type: "chat.ended", chat_id: "a", ended_by: "patron" });
+  assert.deepEqual(view.last("setWaitingCount"), [0]);
+  assert.match(view.last("announce")[0], /left before anyone answered/);
+});
+
+test("claim conflict and capacity refusals", async () => {
+  const { client, view, dash } = setup();
+  welcome(client, { queued: [chat("a"), chat("b")] });
+  await dash.claim("a");
+  const [claim] = client.actions("claim");
+  assert.equal(claim.chat_id, "a");
+  assert.match(claim.request_id, /^claim-/);
+  assert.deepEqual(view.last("setClaimBusy"), ["a", true]);
+  await dash.claim("a");
+  assert.equal(client.actions("claim").length, 1, "no second claim while the first is out");
+
+  client.frame({ type: "chat.claimed", chat_id: "a", operator: { id: "libby", name: "Libby" } });
+  client.frame({ type: "error", code: "conflict", message: "another librarian claimed this chat first", request_id: claim.request_id });
+  assert.deepEqual(view.last("showNotice"), [CONFLICT_TEXT]);
+
+  await dash.claim("b");
+  const second = client.actions("claim")[1];
+  client.frame({ type: "error", code: "capacity", message: "full", request_id: second.request_id });
+  assert.deepEqual(view.last("showNotice"), ["You are at your limit of 3 chats. End one before claiming another."]);
+  assert.deepEqual(view.last("setClaimBusy"), ["b", false]);
+});
+
+test("claim while offline says so instead of waiting forever", async () => {
+  const { client, view, dash } = setup();
+  welcome(client, { queued: [chat("a")] });
+  client.online = false;
+  await dash.claim("a");
+  assert.match(view.last("showNotice")[0], /offline/);
+  assert.deepEqual(view.last("setClaimBusy"), ["a", false]);
+});
+
+test("my claim opens a pane, focuses its text box and loads its history", async () => {
+  const { client, view, dash, api } = setup({ history: { a: [msg(1), msg(2)] } });
+  welcome(client, { queued: [chat("a")] });
+  await dash.claim("a");
+  client.frame({ type: "chat.claimed", chat_id: "a", operator: { id: "admin", name: "Ada Admin" } });
+  const [id, model] = view.last("openPane");
+  assert.equal(id, "a");
+  assert.equal(model.name, "Pat a");
+  assert.equal(model.question, "Question a?");
+  assert.equal(model.presence.key, "online");
+  assert.deepEqual(view.last("selectTab"), ["a", { focus: "composer" }]);
+  await flush();
+  assert.deepEqual(api.calls, [["a", 0]]);
+  assert.deepEqual(client.accepted, [["a", 1], ["a", 2]], "history goes through the client's seq tracker");
+  assert.deepEqual(view.of("addMessage").map((c) => c[1].seq), [1, 2]);
+  assert.deepEqual(view.last("setMineSummary"), [1, 3]);
+});
+
+test("a claim from chat.queued alone does not pretend to know the patron's presence", async () => {
+  const { client, view, dash } = setup();
+  welcome(client);
+  client.frame({ type: "chat.queued", chat: chat("a", { patron_presence: "offline" }) });
+  await dash.claim("a");
+  client.frame({ type: "chat.claimed", chat_id: "a", operator: { id: "admin", name: "Ada Admin" } });
+  assert.equal(view.last("openPane")[1].presence.key, "unknown");
+  client.frame({ type: "chat.typing", chat_id: "a", role: "patron", typing: true, preview: "Do you" });
+  assert.equal(view.last("updatePane")[1].presence.key, "online", "a typing patron is there");
+});
+
+test("the 4th concurrent chat asks first; cancelling does not claim", async () => {
+  const { client, view, dash } = setup();
+  welcome(client, {
+    queued: [chat("d")],
+    mine: ["a", "b", "c"].map((id) => chat(id, { status: "active", operator })),
+  });
+  view.state.confirmAnswer = false;
+  await dash.claim("d");
+  assert.equal(view.state.confirms.length, 1);
+  assert.match(view.state.confirms[0].body, /You already have 3 chats\. The manual advises no more than 3 unless one is winding down\./);
+  assert.equal(client.actions("claim").length, 0);
+  view.state.confirmAnswer = true;
+  await dash.claim("d");
+  assert.equal(client.actions("claim").length, 1);
+});
+
+test("an ended chat does not count towards the warning", async () => {
+  const { client, view, dash } = setup();
+  welcome(client, {
+    queued: [chat("d")],
+    mine: [chat("a", { status: "active" }), chat("b", { status: "active" }), chat("c", { status: "ended" })],
+  });
+  await dash.claim("d");
+  assert.equal(view.state.confirms.length, 0);
+  assert.equal(client.actions("claim").length, 1);
+});
+
+test("unread counts for panes not in view; selecting a pane clears them", async () => {
+  const { client, view, dash } = setup();
+  welcome(client, { mine: [chat("a", { status: "active" }), chat("b", { status: "active" })] });
+  await flush();
+  dash.select("a");
+  client.emit("message", { chat_id: "b", message: msg(2) });
+  client.emit("message", { chat_id: "b", message: msg(3) });
+  client.emit("message", { chat_id: "b", message: msg(4, "operator") });
+  assert.deepEqual(view.last("setUnread"), ["b", 2]);
+  assert.equal(view.last("announce")[0], "New message from Pat b.");
+  client.emit("message", { chat_id: "a", message: msg(2) });
+  assert.ok(!view.of("setUnread").some(([id, n]) => id === "a" && n > 0), "the pane in view stays read");
+  dash.select("b");
+  assert.deepEqual(view.last("setUnread"), ["b", 0]);
+});
+
+test("typing notice with the preview; cleared by the patron's message", async () => {
+  const { client, view, dash } = setup();
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  client.frame({ type: "chat.typing", chat_id: "a", role: "patron", typing: true, preview: "Do you have the 19" });
+  assert.deepEqual(view.last("setTyping"), ["a", { lead: "Pat a is typing:", preview: "“Do you have the 19”" }]);
+  client.emit("message", { chat_id: "a", message: { ...msg(2), sent_at: new Date(dash.now()).toISOString() } });
+  assert.deepEqual(view.last("setTyping"), ["a", null]);
+  client.frame({ type: "chat.typing", chat_id: "a", role: "patron", typing: true });
+  assert.deepEqual(view.last("setTyping"), ["a", { lead: "Pat a is typing...", preview: "" }]);
+  client.frame({ type: "chat.typing", chat_id: "a", role: "patron", typing: false });
+  assert.deepEqual(view.last("setTyping"), ["a", null]);
+});
+
+test("the librarian's typing: true once, refreshed, false after idle or on send", async () => {
+  const { client, timers, dash } = setup();
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  dash.composing("a", true);
+  dash.composing("a", true);
+  assert.deepEqual(client.actions("typing").map((f) => f.typing), [true]);
+  timers.runAll(); // idle
+  assert.deepEqual(client.actions("typing").map((f) => f.typing), [true, false]);
+  dash.composing("a", true);
+  assert.equal(dash.send("a", "  Hello  "), true);
+  assert.deepEqual(client.actions("send"), [{ action: "send", chat_id: "a", text: "Hello" }]);
+  assert.deepEqual(client.actions("typing").map((f) => f.typing), [true, false, true, false]);
+  assert.equal(dash.send("a", "   "), false, "blank messages are not sent");
+});
+
+test("patron presence drives the status; the patron ending turns it red; close removes the pane", async () => {
+  const { client, view, dash } = setup();
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  client.frame({ type: "chat.presence", chat_id: "a", patron: "away" });
+  assert.deepEqual(view.last("updatePane")[1].presence, { key: "away", label: "Away" });
+  client.frame({ type: "chat.presence", chat_id: "a", patron: "offline" });
+  assert.deepEqual(view.last("updatePane")[1].presence, { key: "reconnecting", label: "Reconnecting" });
+  client.frame({ type: "chat.presence", chat_id: "a", patron: "online" });
+  assert.deepEqual(view.last("updatePane")[1].presence, { key: "online", label: "Online" });
+
+  client.frame({ type: "chat.ended", chat_id: "a", ended_by: "patron" });
+  const model = view.last("updatePane")[1];
+  assert.deepEqual(model.presence, { key: "left", label: "Left the chat" });
+  assert.equal(model.ended, true);
+  assert.match(model.endedText, /^Pat a ended the chat/);
+  assert.equal(dash.send("a", "too late"), false);
+
+  dash.close("a");
+  const [close] = client.actions("close");
+  assert.equal(close.chat_id, "a");
+  client.frame({ type: "chat.closed", chat_id: "a" });
+  assert.deepEqual(view.last("removePane"), ["a"]);
+  assert.deepEqual(client.forgotten, ["a"]);
+  assert.equal(dash.panes.size, 0);
+});
+
+test("End Chat asks, then sends end; a refusal shows in the pane", async () => {
+  const { client, view, dash } = setup();
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  view.state.confirmAnswer = false;
+  await dash.end("a");
+  assert.equal(client.actions("end").length, 0);
+  view.state.confirmAnswer = true;
+  await dash.end("a");
+  const [end] = client.actions("end");
+  client.frame({ type: "error", code: "invalid_state", message: "already ended", request_id: end.request_id });
+  assert.equal(view.last("showPaneNotice")[0], "a");
+  client.frame({ type: "chat.ended", chat_id: "a", ended_by: "operator" });
+  assert.deepEqual(view.last("updatePane")[1].presence, { key: "ended", label: "Chat ended" });
+});
+
+test("after a reload: panes come back from welcome.mine with what was read and who ended", async () => {
+  const ui = { active: "b", read: { a: 3 }, endedBy: { b: "patron" } };
+  const { client, view, dash, api } = setup({
+    ui, history: { a: [msg(1), msg(2), msg(3), msg(4)], b: [msg(1)] },
+  });
+  welcome(client, { mine: [chat("a", { status: "active", last_seq: 4 }), chat("b", { status: "ended" })] });
+  await flush();
+  assert.deepEqual(api.calls.map((c) => c[0]).sort(), ["a", "b"]);
+  assert.deepEqual(view.last("selectTab"), ["b", { focus: false }], "the pane that was in view");
+  assert.equal(dash.panes.get("a").unread, 1, "only seq 4 is new");
+  const b = view.of("openPane").find(([id]) => id === "b")[1];
+  assert.equal(b.presence.key, "left");
+
+  // a second welcome (reconnect) without chat b: it was closed from another tab
+  welcome(client, { mine: [chat("a", { status: "active", last_seq: 4 })] });
+  assert.deepEqual(view.last("removePane"), ["b"]);
+  assert.deepEqual(client.forgotten, ["b"]);
+});
+
+test("history refused with 401 means the sign-in is gone", async () => {
+  const { client, dash, authLost } = setup();
+  dash.api.history = async () => {
+    const e = new Error("no");
+    e.status = 401;
+    throw e;
+  };
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  assert.equal(authLost(), 1);
+});
+
+test("a message the server refused is shown with the reason", async () => {
+  const { client, view } = setup();
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  client.emit("rejected", { chat_id: "a", item: { text: "x" }, error: { code: "too_large" } });
+  const [id, item, reason] = view.last("addRejected");
+  assert.equal(id, "a");
+  assert.equal(item.text, "x");
+  assert.match(reason, /too long/);
+});
+
+test("a transfer moves the pane: away from me, or to me", async () => {
+  const { client, view, dash } = setup();
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  client.frame({
+    type: "chat.transferred", chat_id: "a", from: { id: "admin", name: "Ada Admin" },
+    to: { id: "libby", name: "Libby Librarian" }, chat: chat("a", { status: "active" }),
+  });
+  assert.deepEqual(view.last("removePane"), ["a"]);
+  assert.deepEqual(client.forgotten, ["a"]);
+  assert.equal(view.last("announce")[0], "The chat with Pat a went to Libby Librarian.");
+
+  client.frame({
+    type: "chat.transferred", chat_id: "b", from: { id: "libby", name: "Libby Librarian" },
+    to: { id: "admin", name: "Ada Admin" }, chat: chat("b", { status: "active" }),
+  });
+  assert.equal(view.last("openPane")[0], "b");
+  assert.equal(dash.activeCount(), 1);
+  assert.equal(view.last("announce")[0], "Libby Librarian passed you the chat with Pat b.");
+});
+
+test("my own lower chat_limit is the limit the capacity message names", async () => {
+  const { client, view, dash } = setup();
+  client.frame({ type: "welcome", role: "operator", operator: { ...operator, chat_limit: 1 }, queued: [chat("a")], mine: [] });
+  assert.deepEqual(view.last("setMineSummary"), [0, 1]);
+  await dash.claim("a");
+  const [c] = client.actions("claim");
+  client.frame({ type: "error", code: "capacity", message: "full", request_id: c.request_id });
+  assert.deepEqual(view.last("showNotice"), ["You are at your limit of 1 chat. End one before claiming another."]);
+  client.frame({ type: "operator.status", operator: { id: "admin", name: "Ada Admin", state: "available", chat_limit: null } });
+  assert.deepEqual(view.last("setMineSummary"), [0, 3]);
+});
+
+test("staff-room and other chats' messages without a pane are ignored", () => {
+  const { client, view } = setup();
+  welcome(client);
+  client.emit("message", { chat_id: "staff", message: msg(1, "operator") });
+  assert.equal(view.of("addMessage").length, 0);
+});

@@ -1,0 +1,122 @@
+// Unit tests of the dashboard's pure rules (widget/dashboard/logic.js), with node --test.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  capacityText, claimNeedsWarning, elapsed, endedText, errorText, formatWait, isOwn,
+  isSendKey, patronName, presenceView, resolveConfig, signInErrorText, snippet, tabTitle, typingText,
+  unreadCount, usableSession, waitLevel, warningText, CONFLICT_TEXT,
+} from "../dashboard/logic.js";
+
+test("config: same-origin defaults, config.json wins when it names the URLs", () => {
+  const local = { protocol: "http:", host: "127.0.0.1:8000" };
+  assert.deepEqual(resolveConfig(null, local), { restUrl: "http://127.0.0.1:8000/api", wsUrl: "ws://127.0.0.1:8000/ws" });
+  const cdn = { protocol: "https:", host: "chat.example.org" };
+  assert.deepEqual(resolveConfig({}, cdn), { restUrl: "https://chat.example.org/api", wsUrl: "wss://chat.example.org/ws" });
+  assert.deepEqual(
+    resolveConfig({ restUrl: "https://abc.execute-api.us-east-1.amazonaws.com/api/", wsUrl: "wss://def.execute-api.us-east-1.amazonaws.com/prod" }, cdn),
+    { restUrl: "https://abc.execute-api.us-east-1.amazonaws.com/api", wsUrl: "wss://def.execute-api.us-east-1.amazonaws.com/prod" },
+  );
+  assert.deepEqual(resolveConfig({ restUrl: 12, wsUrl: "" }, local).restUrl, "http://127.0.0.1:8000/api");
+});
+
+test("wait time: seconds, then minutes, then hours; never negative", () => {
+  assert.equal(formatWait(0), "0 s");
+  assert.equal(formatWait(-5000), "0 s");
+  assert.equal(formatWait(45_000), "45 s");
+  assert.equal(formatWait(60_000), "1 min");
+  assert.equal(formatWait(2 * 60_000 + 59_000), "2 min");
+  assert.equal(formatWait(65 * 60_000), "1 h 05 min");
+  assert.equal(waitLevel(4 * 60_000), "normal");
+  assert.equal(waitLevel(5 * 60_000), "long");
+  assert.equal(waitLevel(12 * 60_000), "urgent");
+  const now = Date.parse("2026-01-01T10:02:00Z");
+  assert.equal(elapsed("2026-01-01T10:00:00.000Z", now), 120_000);
+  assert.equal(elapsed("2026-01-01T10:05:00.000Z", now), 0, "a server clock ahead of ours");
+  assert.equal(elapsed("not a time", now), 0);
+});
+
+test("tab title counts waiting chats", () => {
+  assert.equal(tabTitle(0), "Chats — Library chat");
+  assert.equal(tabTitle(2), "(2) Chats — Library chat");
+  assert.equal(tabTitle(3, false), "Sign in — Library chat");
+});
+
+test("the 4th-chat warning and the capacity message", () => {
+  assert.equal(claimNeedsWarning(0), false);
+  assert.equal(claimNeedsWarning(2), false);
+  assert.equal(claimNeedsWarning(3), true);
+  assert.equal(claimNeedsWarning(5), true);
+  assert.equal(warningText(3, 5), "You already have 3 chats. The manual advises no more than 3 unless one is winding down.");
+  assert.match(warningText(3, 3), /Your limit is 3/);
+  assert.equal(capacityText(1), "You are at your limit of 1 chat. End one before claiming another.");
+  assert.equal(capacityText(3), "You are at your limit of 3 chats. End one before claiming another.");
+  assert.equal(capacityText(undefined), "You are at your limit of chats. End one before claiming another.");
+});
+
+test("server errors in plain words", () => {
+  assert.equal(errorText({ code: "conflict" }, { action: "claim" }), CONFLICT_TEXT);
+  assert.equal(CONFLICT_TEXT, "Another librarian already took this chat.");
+  assert.equal(errorText({ code: "capacity" }, { action: "claim", maxChats: 1 }), capacityText(1));
+  assert.match(errorText({ code: "too_large" }, { action: "send" }), /too long/);
+  assert.match(errorText({ code: "invalid_state" }, { action: "send" }), /has ended/);
+  assert.equal(errorText({ code: "weird", message: "Server says no" }), "Server says no");
+  assert.equal(errorText({}), "Something went wrong. Try again.");
+  assert.match(signInErrorText(401, "unauthorized"), /do not match/);
+  assert.match(signInErrorText(0, "network"), /Cannot reach/);
+  assert.match(signInErrorText(403, "forbidden"), /not set up/);
+  assert.match(signInErrorText(500, "internal"), /problem on the server/);
+});
+
+test("patron names, snippets and the typing notice", () => {
+  assert.equal(patronName({ patron_name: "  Pat " }), "Pat");
+  assert.equal(patronName({ patron_name: "" }), "Patron");
+  assert.equal(patronName({}), "Patron");
+  assert.equal(snippet("  a\n\nb  c "), "a b c");
+  assert.equal(snippet("abcdefghij", 5), "abcd…");
+  assert.deepEqual(typingText("Pat", ""), { lead: "Pat is typing...", preview: "" });
+  assert.deepEqual(typingText("Pat", "Do you have the 19"), { lead: "Pat is typing:", preview: "“Do you have the 19”" });
+  const long = typingText("", "x".repeat(50) + "the end", 10);
+  assert.equal(long.lead, "Patron is typing:");
+  assert.equal(long.preview, "“…xxthe end”", "the end of a long preview: the part just typed");
+});
+
+test("patron status: green online, orange away or reconnecting, red when the patron ended", () => {
+  assert.deepEqual(presenceView("active", "online"), { key: "online", label: "Online" });
+  assert.deepEqual(presenceView("active", "away"), { key: "away", label: "Away" });
+  assert.deepEqual(presenceView("active", "offline"), { key: "reconnecting", label: "Reconnecting" });
+  assert.deepEqual(presenceView("active", null), { key: "unknown", label: "Checking" });
+  assert.deepEqual(presenceView("ended", "online", "patron"), { key: "left", label: "Left the chat" });
+  assert.deepEqual(presenceView("ended", "online", "operator"), { key: "ended", label: "Chat ended" });
+  assert.deepEqual(presenceView("ended", "offline", null), { key: "ended", label: "Chat ended" });
+  assert.match(endedText("patron", "Pat"), /^Pat ended the chat/);
+  assert.match(endedText("patron", ""), /^The patron ended the chat/);
+  assert.match(endedText("operator"), /You ended this chat/);
+  assert.equal(endedText(undefined), "This chat has ended.");
+});
+
+test("unread counts only others' messages newer than what was seen", () => {
+  assert.equal(unreadCount(new Set(), 0), 0);
+  assert.equal(unreadCount(new Set([1, 3, 4]), 0), 3);
+  assert.equal(unreadCount(new Set([1, 3, 4]), 3), 1);
+  assert.equal(unreadCount([1, 3, 4], 4), 0);
+  assert.equal(isOwn({ sender: { role: "operator", id: "admin" } }, "admin"), true);
+  assert.equal(isOwn({ sender: { role: "operator", id: "libby" } }, "admin"), false);
+  assert.equal(isOwn({ sender: { role: "patron" } }, "admin"), false);
+});
+
+test("Enter sends, Shift+Enter and IME composition do not", () => {
+  assert.equal(isSendKey({ key: "Enter" }), true);
+  assert.equal(isSendKey({ key: "Enter", shiftKey: true }), false);
+  assert.equal(isSendKey({ key: "Enter", isComposing: true }), false);
+  assert.equal(isSendKey({ key: "Enter", ctrlKey: true }), false);
+  assert.equal(isSendKey({ key: "a" }), false);
+});
+
+test("a stored sign-in is used only while it has not expired", () => {
+  const now = Date.parse("2026-01-01T10:00:00Z");
+  const op = { id: "admin", name: "Ada" };
+  assert.deepEqual(usableSession(null, now), { ok: false, reason: "none" });
+  assert.deepEqual(usableSession({ token: "t" }, now), { ok: false, reason: "none" });
+  assert.deepEqual(usableSession({ token: "t", operator: op, expires_at: "2026-01-01T11:00:00Z" }, now), { ok: true });
+  assert.deepEqual(usableSession({ token: "t", operator: op, expires_at: "2026-01-01T09:59:59Z" }, now), { ok: false, reason: "expired" });
+});
