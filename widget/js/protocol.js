@@ -6,6 +6,7 @@
 //
 // Events (subscribe with `on(type, fn)`):
 //   "state"    {state}                  connecting | open | reconnecting | closed
+//   "retry"    {attempt, delay}         a connection failed; the next try is in `delay` ms
 //   "welcome"  the server's welcome frame
 //   "message"  {chat_id, message}       each message once, in seq order per chat
 //   "pending"  {chat_id, items}         the outbox of a chat changed (not yet stored)
@@ -190,9 +191,10 @@ export class ProtocolClient {
       this.setState("closed");
       return;
     }
-    this.setState("reconnecting");
     const delay = backoffDelay(this.attempt, this.opts, this.random);
     this.attempt += 1;
+    this.setState("reconnecting");
+    this.emit("retry", { attempt: this.attempt, delay }); // e.g. check the token after a few
     this.timers.reconnect = this.setTimeout(() => this.open(), delay);
   }
 
@@ -229,7 +231,8 @@ export class ProtocolClient {
       case "welcome":
         this.attempt = 0;
         this.clearTimer("connect");
-        for (const chat of [frame.chat, ...(frame.mine || [])].filter(Boolean)) {
+        // the operator's staff room resumes like any chat (welcome.staff, docs/protocol.md)
+        for (const chat of [frame.chat, ...(frame.mine || []), frame.staff].filter(Boolean)) {
           this.tracker(chat.chat_id);
         }
         this.setState("open");
@@ -267,6 +270,15 @@ export class ProtocolClient {
   forget(chatId) {
     this.trackers.delete(chatId);
     this.outbox = this.outbox.filter((m) => m.chat_id !== chatId);
+  }
+
+  /**
+   * Feed messages fetched over REST (history) through the same ordering and de-duplication as
+   * pushed ones; they come out as "message" events. Public: views use it for a pane opened
+   * without a resume point.
+   */
+  ingest(chatId, messages) {
+    for (const m of messages || []) this.acceptMessage(chatId, m);
   }
 
   acceptMessage(chatId, message) {

@@ -286,3 +286,21 @@ test("a handshake that hangs is abandoned after connectTimeout and retried", asy
   assert.equal(sockets.length, 2, "no timeout once welcomed");
   assert.deepEqual(seen.states, ["connecting", "reconnecting", "open"]);
 });
+
+test("ingest orders REST history with pushed messages; staff room resumes; state says attempts", async () => {
+  const { clock, sockets, client, seen } = setup();
+  const attempts = [];
+  client.on("retry", (d) => attempts.push(d.attempt));
+  client.connect();
+  sockets[0].accept();
+  sockets[0].serve({ type: "welcome", role: "operator", mine: [], queued: [], staff: { chat_id: "staff", last_seq: 4 } });
+  sockets[0].serve({ type: "chat.message", chat_id: "c9", message: msg(3) });
+  client.ingest("c9", [msg(1), msg(2), msg(3)]);
+  assert.deepEqual(seen.messages.filter((d) => d.chat_id === "c9").map((d) => d.message.seq), [1, 2, 3]);
+  sockets[0].serve({ type: "chat.message", chat_id: "staff", message: msg(1) });
+  sockets[0].drop();
+  await clock.advance(500);
+  sockets[1].accept();
+  assert.deepEqual(sockets[1].sent[0].after, { c9: 3, staff: 1 });
+  assert.deepEqual(attempts, [1], "each failed connection is reported with its count");
+});
