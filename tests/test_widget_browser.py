@@ -511,6 +511,11 @@ def test_a_file_from_the_librarian_opens_from_the_chat(svc, new_context):
             file_button = chat.get_by_role("button", name=re.compile(r"^Open floor plan\.png"))
             expect(file_button).to_be_visible()
             expect(chat.get_by_text("Here is the floor plan.")).to_be_visible()
+            # an image shows as a thumbnail, loaded from a presigned link to the files bucket
+            thumb = file_button.get_by_role("img", name="floor plan.png")
+            expect(thumb).to_be_visible()
+            expect(thumb).to_have_attribute("src", re.compile("^" + re.escape(svc.aws_url)))
+            assert thumb.evaluate("(img) => img.naturalWidth") == 1
             snap(page, "widget-17-file")
             with page.expect_response(lambda r: "/files?key=" in r.url) as asked, page.expect_popup() as popup:
                 file_button.click()
@@ -726,3 +731,113 @@ def test_inline_mode(svc, new_context):
         page.wait_for_function("(h) => Math.abs(document.querySelector('#chat-here iframe').getBoundingClientRect().height - h) <= 2",
                                arg=max(360, inner))
         snap(page, "widget-16-inline")
+
+
+# --------------------------------------------------------------- patron files
+
+PASTE_SCREENSHOT = """async () => {
+    // a screenshot as the clipboard hands it over: a PNG File in the paste event's DataTransfer
+    const canvas = document.createElement("canvas");
+    canvas.width = 48; canvas.height = 32;
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#b3261e"; ctx.fillRect(0, 0, 48, 32);
+    ctx.fillStyle = "#24508a"; ctx.fillRect(8, 8, 16, 16);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    const file = new File([blob], "image.png", { type: "image/png" });
+    const data = new DataTransfer();
+    data.items.add(file);
+    const box = document.getElementById("lc-draft");
+    box.focus();
+    box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+}"""
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def test_patron_pastes_a_screenshot_and_attaches_a_pdf(svc, new_context):
+    import requests
+    with librarian(svc) as op:
+        context, page, errors = open_demo(svc, new_context)
+        chat, chat_id = start_chat(page, op, "Files test: this page shows an error, screenshot follows")
+        try:
+            claim(op, chat, chat_id)
+            frame = patron_frame(page)
+            # (a) a pasted screenshot: uploaded, sent, and shown as a thumbnail
+            png = bytes(frame.evaluate(PASTE_SCREENSHOT))
+            got = op.wait("chat.message", chat_id=chat_id, where=lambda f: "attachment" in f["message"])
+            attachment = got["message"]["attachment"]
+            assert attachment["content_type"] == "image/png", got
+            assert attachment["size"] == len(png) and attachment["name"] == "image.png", got
+            assert got["message"]["sender"]["role"] == "patron"
+            thumb = chat.locator(".lc-log-list").get_by_role("img", name="image.png")
+            expect(thumb).to_be_visible()
+            expect(thumb).to_have_attribute("src", re.compile("^" + re.escape(svc.aws_url)))
+            assert thumb.evaluate("(img) => img.naturalWidth") == 48
+            expect(chat.get_by_role("button", name=re.compile(r"^Open image\.png"))).to_be_visible()
+            expect(chat.get_by_text("Uploading", exact=False)).to_have_count(0)
+            # the librarian opens it with the operator token and gets the very same bytes
+            status, link = svc.request("GET", f"/api/chats/{chat_id}/files?key={urllib.parse.quote(attachment['key'])}",
+                                       token=op.token)
+            assert status == 200, link
+            fetched = requests.get(link["url"], timeout=15)
+            assert fetched.status_code == 200 and fetched.content == png
+            snap(page, "widget-18-pasted-screenshot")
+            assert axe_serious(frame) == [], "widget with a thumbnail"
+
+            # (b) the paperclip: a file chooser, a PDF, the draft goes along as its caption
+            chat.get_by_label("Message").fill("My call slip")
+            with page.expect_file_chooser() as chooser:
+                chat.get_by_role("button", name="Attach a file").click()
+            chooser.value.set_files(files=[{"name": "call slip.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+            got = op.wait("chat.message", chat_id=chat_id, where=lambda f: "attachment" in f["message"])
+            assert got["message"]["attachment"]["content_type"] == "application/pdf", got
+            assert got["message"]["attachment"]["name"] == "call slip.pdf"
+            assert got["message"]["attachment"]["size"] == len(PDF)
+            assert got["message"]["text"] == "My call slip"
+            expect(chat.get_by_role("button", name=re.compile(r"^Open call slip\.pdf"))).to_be_visible()
+            expect(chat.get_by_label("Message")).to_have_value("")
+            expect(chat.locator(".lc-log-list img")).to_have_count(1)  # a PDF is a chip, not a thumbnail
+        finally:
+            end_as_librarian(op, chat_id)
+        assert errors == []
+
+
+def test_a_file_too_large_or_of_a_refused_type_is_not_sent(svc, new_context):
+    with librarian(svc) as op:
+        context, page, errors = open_demo(svc, new_context)
+        uploads: list[str] = []
+        page.on("request", lambda r: ("/uploads" in r.url or r.url.startswith(svc.aws_url)) and uploads.append(r.url))
+        chat, chat_id = start_chat(page, op, "Files test: refused files")
+        try:
+            claim(op, chat, chat_id)
+            frame = patron_frame(page)
+            # over the 10 MB limit (dropped on the composer): refused before any upload
+            frame.evaluate("""() => {
+                const file = new File([new Uint8Array(10 * 1024 * 1024 + 1)], "huge scan.pdf", { type: "application/pdf" });
+                const data = new DataTransfer();
+                data.items.add(file);
+                const composer = document.querySelector(".lc-composer");
+                composer.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+            }""")
+            expect(chat.get_by_role("alert").filter(has_text="too large")).to_have_text(
+                "That file is too large to send. Files can be up to 10 MB.")
+            # a type that is not on the list (the paperclip's chooser)
+            with page.expect_file_chooser() as chooser:
+                chat.get_by_role("button", name="Attach a file").click()
+            chooser.value.set_files(files=[{"name": "page.html", "mimeType": "text/html", "buffer": b"<p>hi</p>"}])
+            expect(chat.get_by_role("alert").filter(has_text="type of file")).to_contain_text(
+                "You can send images (PNG, JPEG, GIF or WebP), PDF")
+            # nothing went anywhere
+            assert uploads == []
+            assert [f for f in op.drain(quiet=0.5) if f["type"] == "chat.message"] == []
+            expect(chat.locator(".lc-log-list .lc-file")).to_have_count(0)
+            # and the chat still works
+            chat.get_by_label("Message").fill("Never mind, here is the title instead.")
+            chat.get_by_label("Message").press("Enter")
+            op.wait("chat.message", where=lambda f: f["message"]["text"] == "Never mind, here is the title instead.")
+            expect(chat.get_by_role("alert").filter(has_text="type of file")).to_have_count(0)
+        finally:
+            end_as_librarian(op, chat_id)
+        assert errors == []

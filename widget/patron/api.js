@@ -66,6 +66,38 @@ export class PatronApi {
     return data.url;
   }
 
+  /** {url, expires_in} for one of the chat's files (the link checked: http(s) only). */
+  async fileLink(chatId, token, key) {
+    const data = await this.call("GET", `/chats/${encodeURIComponent(chatId)}/files?key=${encodeURIComponent(key)}`, { token });
+    if (typeof data.url !== "string" || !/^https?:\/\//.test(data.url)) throw new ApiError(200, "bad_request", "no usable link");
+    return data;
+  }
+
+  /** An upload slot (S3 presigned POST) for one file: {url, fields, key, max_bytes, expires_in}. */
+  async uploadSlot(chatId, token, { filename, content_type, size }) {
+    const data = await this.call("POST", `/chats/${encodeURIComponent(chatId)}/uploads`,
+      { body: { filename, content_type, size }, token });
+    if (typeof data.url !== "string" || !/^https?:\/\//.test(data.url) || typeof data.key !== "string"
+      || !data.fields || typeof data.fields !== "object") {
+      throw new ApiError(200, "bad_request", "no usable upload slot");
+    }
+    return data;
+  }
+
+  /** The file itself, posted straight to S3 as a multipart form (no custom headers: no token). */
+  async upload(url, form) {
+    let response;
+    try {
+      response = await this.fetch(url, { method: "POST", body: form, credentials: "omit", cache: "no-store" });
+    } catch (err) {
+      throw new ApiError(0, "network", String(err && err.message ? err.message : err));
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      throw new ApiError(response.status, /EntityTooLarge/.test(text) ? "too_large" : "upload_failed", text.slice(0, 200));
+    }
+  }
+
   submitSurvey(chatId, token, answers) {
     return this.call("POST", `/chats/${encodeURIComponent(chatId)}/survey`, { body: answers, token });
   }

@@ -17,6 +17,7 @@ import { PresenceReporter, TypingNotifier, presenceFor } from "./activity.js";
 import { PatronApi, queueOnline, surveyBody } from "./api.js";
 import { HostBridge } from "./bridge.js";
 import { View } from "./view.js";
+import { DEFAULT_MAX_BYTES, LinkCache, checkFile, fileName, fileType, megabytes, uploadForm } from "./files.js";
 
 const PROBE_AFTER = 5000; // ms of failed (re)connecting before asking REST whether the chat still exists
 const PROBE_EVERY = 20000;
@@ -40,6 +41,9 @@ export class PatronWidget {
     this.statusRun = 0;
     this.queueId = config.queue;
     this.timers = { probe: null, typing: null };
+    this.maxBytes = DEFAULT_MAX_BYTES; // the service's limit once an upload slot has told it
+    this.uploading = false;
+    this.links = null; // {chatId, cache}: thumbnails' short-lived links
     const timeFormat = new Intl.DateTimeFormat(t.lang, { hour: "numeric", minute: "2-digit" });
     this.formatTime = (iso) => {
       const date = new Date(iso);
@@ -73,6 +77,8 @@ export class PatronWidget {
       onNewChat: () => this.newChat(),
       onDownload: () => this.downloadTranscript(),
       onOpenFile: (file) => this.openFile(file),
+      onAttach: (files) => this.attach(files),
+      onThumbnail: (file, options) => this.thumbnailUrl(file, options),
     };
   }
 
@@ -253,7 +259,7 @@ export class PatronWidget {
       this.persist();
     });
     client.on("rejected", ({ item, error }) => {
-      this.view.showComposerError(this.errorText(error.code));
+      this.view.showComposerError(item && item.attachment ? this.fileErrorText(error) : this.errorText(error.code));
       if (item && item.text) this.view.setDraft(item.text);
       this.persist();
     });
@@ -543,6 +549,78 @@ export class PatronWidget {
   errorText(code) {
     const known = ["too_large", "rate_limited", "invalid_state", "bad_request", "network"];
     return this.t(known.includes(code) ? `error.${code}` : "error.generic");
+  }
+
+  // ------------------------------------------------------------------ files
+
+  /** Files chosen, pasted or dropped: each is checked, uploaded to S3, then sent as a message. */
+  async attach(files) {
+    if (!this.session || !this.client || ENDED_STATES.has(this.session.chat.status)) return;
+    if (this.uploading) return; // the paperclip is held meanwhile; a paste or drop waits its turn
+    this.uploading = true;
+    try {
+      for (const file of files) {
+        if (!(await this.uploadOne(file))) break;
+      }
+    } finally {
+      this.uploading = false;
+      this.view.setUploading(null);
+    }
+  }
+
+  async uploadOne(file) {
+    const session = this.session;
+    const type = fileType(file);
+    const problem = checkFile(file, this.maxBytes);
+    if (problem) {
+      this.view.showComposerError(this.fileErrorText(problem));
+      return false;
+    }
+    const name = fileName(file, type);
+    const { chat_id: chatId, token } = session.chat;
+    this.view.showComposerError("");
+    this.view.setUploading(this.t("upload.busy", { name }));
+    let slot;
+    try {
+      slot = await this.api.uploadSlot(chatId, token, { filename: name, content_type: type, size: file.size });
+      if (Number.isInteger(slot.max_bytes) && slot.max_bytes > 0) {
+        this.maxBytes = slot.max_bytes;
+        if (file.size > slot.max_bytes) {
+          this.view.showComposerError(this.fileErrorText({ code: "too_large" }));
+          return false;
+        }
+      }
+      await this.api.upload(slot.url, uploadForm(slot.fields, file, name));
+    } catch (err) {
+      if (this.session === session) this.view.showComposerError(this.fileErrorText(err));
+      return false;
+    }
+    if (this.session !== session || !this.client || ENDED_STATES.has(session.chat.status)) return false;
+    this.typing.stop();
+    this.client.send(chatId, this.view.takeDraft(), {
+      attachment: { key: slot.key, name, size: file.size, content_type: type },
+    });
+    return true;
+  }
+
+  fileErrorText(err) {
+    const code = err && err.code;
+    if (code === "too_large") return this.t("error.fileTooLarge", { mb: megabytes(this.maxBytes, this.t.lang) });
+    if (code === "type") return this.t("error.fileType");
+    if (code === "empty") return this.t("error.fileEmpty");
+    if (code === "network" || code === "invalid_state" || code === "rate_limited") return this.errorText(code);
+    return this.t("error.upload");
+  }
+
+  /** A thumbnail's link: reused while fresh (5 minutes), asked for again once it expires. */
+  thumbnailUrl(file, { fresh = false } = {}) {
+    const source = this.session || this.lastChat;
+    if (!source) return Promise.resolve(null);
+    const { chat_id: chatId, token } = source.chat;
+    if (!this.links || this.links.chatId !== chatId) {
+      this.links = { chatId, cache: new LinkCache((key) => this.api.fileLink(chatId, token, key)) };
+    }
+    return this.links.cache.get(file.key, { fresh });
   }
 
   /** Files open in a new tab through a 5-minute presigned link the service hands out per click. */

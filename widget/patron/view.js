@@ -9,6 +9,7 @@
 
 import { icon } from "./icons.js";
 import { continuesRun, formatSize, linkify, noticeText, speaker } from "./transcript.js";
+import { ACCEPT, isImage } from "./files.js";
 
 const MAX_TEXT = 4000;
 const NEAR_BOTTOM = 80;
@@ -336,6 +337,22 @@ export class View {
       icon("send"), h("span", { class: "lc-send-label", text: t("composer.send") }));
     this.counter = h("span", { class: "lc-count", id: "lc-draft-count" });
     this.composerError = h("p", { class: "lc-error lc-composer-error", id: "lc-composer-error", role: "alert" });
+    // Files: the paperclip opens the (hidden) chooser; a pasted image or a dropped file attaches too.
+    this.fileInput = h("input", { type: "file", accept: ACCEPT, hidden: true, tabindex: "-1", class: "lc-file-input",
+      onchange: () => {
+        const files = [...(this.fileInput.files || [])];
+        this.fileInput.value = "";
+        if (files.length) this.handlers.onAttach(files);
+      } });
+    this.attachButton = h("button", { type: "button", class: "lc-btn lc-attach", "aria-label": t("composer.attach"),
+      title: t("composer.attach"), onclick: () => this.fileInput.click() }, icon("paperclip"));
+    this.uploadStatus = h("p", { class: "lc-upload-status", role: "status" });
+    this.draft.addEventListener("paste", (event) => {
+      const files = [...((event.clipboardData && event.clipboardData.files) || [])];
+      if (!files.length) return;
+      event.preventDefault();
+      this.handlers.onAttach(files);
+    });
     this.draft.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
         event.preventDefault();
@@ -354,11 +371,47 @@ export class View {
     this.typing,
     h("div", { class: "lc-composer-row" },
       h("label", { for: "lc-draft", class: "lc-vh", text: t("composer.label") }),
-      this.draft, this.sendButton),
+      this.draft, this.attachButton, this.fileInput, this.sendButton),
     h("div", { class: "lc-composer-meta" },
       h("p", { class: "lc-hint", id: "lc-draft-hint", text: t("composer.hint") }), this.counter),
+    this.uploadStatus,
     this.composerError);
+    const hasFiles = (event) => Boolean(event.dataTransfer && [...event.dataTransfer.types].includes("Files"));
+    this.composer.addEventListener("dragover", (event) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+      this.composer.classList.add("lc-composer--drop");
+    });
+    this.composer.addEventListener("dragleave", (event) => {
+      if (!this.composer.contains(event.relatedTarget)) this.composer.classList.remove("lc-composer--drop");
+    });
+    this.composer.addEventListener("drop", (event) => {
+      this.composer.classList.remove("lc-composer--drop");
+      const files = [...((event.dataTransfer && event.dataTransfer.files) || [])];
+      if (!files.length) return;
+      event.preventDefault();
+      this.handlers.onAttach(files);
+    });
     this.footer.replaceChildren(this.composer);
+  }
+
+  /** While a file uploads: say so (a status line) and hold the paperclip. */
+  setUploading(text) {
+    if (!this.composer) return;
+    this.uploadStatus.textContent = text || "";
+    this.attachButton.disabled = Boolean(text);
+  }
+
+  /** The draft as a file's caption (undefined when blank); the box is emptied. */
+  takeDraft() {
+    if (!this.draft) return undefined;
+    const text = this.draft.value.trim();
+    if (!text) return undefined;
+    this.draft.value = "";
+    this.autosize();
+    this.updateCounter();
+    return text;
   }
 
   submitDraft() {
@@ -453,7 +506,7 @@ export class View {
         bubble.appendChild(document.createTextNode(part.text));
       }
     }
-    if (item.attachment) bubble.appendChild(this.fileElement(item.attachment));
+    if (item.attachment) bubble.appendChild(this.fileElement(item.attachment, { pending }));
     const avatar = item.role === "operator" && !continued
       ? h("span", { class: "lc-avatar", "aria-hidden": "true", text: initials(item.name) }) : null;
     const li = h("li", { class: classes.join(" ") }, avatar, h("div", { class: "lc-msg-body" }, meta, bubble));
@@ -462,14 +515,44 @@ export class View {
     return li;
   }
 
-  /** A file in a message: a button that asks the service for a short-lived link, then opens it. */
-  fileElement(file) {
+  /**
+   * A file in a message: a button that asks the service for a short-lived link, then opens it.
+   * An image (once stored) also shows as a thumbnail, loaded from such a link.
+   */
+  fileElement(file, { pending = false } = {}) {
     const size = formatSize(file.size, this.t.lang);
-    return h("button", { type: "button", class: "lc-file", "aria-label": this.t("msg.openFile", { name: file.name })
-      + (size ? ` (${size})` : ""), onclick: () => this.handlers.onOpenFile(file) },
-    icon("paperclip"),
-    h("span", { class: "lc-file-name", text: file.name }),
-    size ? h("span", { class: "lc-file-size", text: size }) : null);
+    const thumb = !pending && isImage(file.content_type) ? this.thumbnail(file) : null;
+    return h("button", { type: "button", class: thumb ? "lc-file lc-file--image" : "lc-file",
+      "aria-label": this.t("msg.openFile", { name: file.name }) + (size ? ` (${size})` : ""),
+      onclick: () => this.handlers.onOpenFile(file) },
+    thumb,
+    h("span", { class: "lc-file-line" },
+      icon("paperclip"),
+      h("span", { class: "lc-file-name", text: file.name }),
+      size ? h("span", { class: "lc-file-size", text: size }) : null));
+  }
+
+  /** The <img> of an image file: shown once loaded; a failed load asks once for a fresh link. */
+  thumbnail(file) {
+    const img = h("img", { class: "lc-thumb", alt: file.name, decoding: "async", hidden: true });
+    let retried = false;
+    const load = (fresh) => Promise.resolve(this.handlers.onThumbnail(file, { fresh }))
+      .then((url) => {
+        if (url) img.src = url;
+      })
+      .catch(() => {});
+    img.addEventListener("load", () => {
+      const stick = this.nearBottom();
+      img.hidden = false;
+      if (stick) this.scrollToBottom();
+    });
+    img.addEventListener("error", () => {
+      if (retried) return;
+      retried = true;
+      load(true);
+    });
+    load(false);
+    return img;
   }
 
   /** Own messages not yet stored by the service: shown after the log as "Sending…". */
@@ -477,7 +560,8 @@ export class View {
     if (!this.pendingList) return;
     const stick = this.nearBottom();
     this.pendingList.replaceChildren(...items.map((m) =>
-      this.messageElement({ kind: "msg", role: "patron", text: m.text, client_msg_id: m.client_msg_id }, { pending: true })));
+      this.messageElement({ kind: "msg", role: "patron", text: m.text, client_msg_id: m.client_msg_id,
+        attachment: m.attachment }, { pending: true })));
     if (stick || items.length) this.scrollToBottom();
   }
 
