@@ -337,6 +337,9 @@ class LocalGateway:
                     await self._invoke("$default", self._message_event(conn, msg))
                 except Exception as exc:  # the connection survives a failed message
                     log.error("$default handler failed for %s: %r", conn.id, exc)
+                # Frames queued behind a slow handler were already received by API Gateway,
+                # which is what its idle timer counts: restart the timer once this one is done.
+                conn.last_active = _now_ms()
                 continue
             if conn.close_code is None:  # the client (or the wire) ended it
                 if msg.type is WSMsgType.CLOSE:
