@@ -16,6 +16,8 @@ import json
 import re
 import threading
 import time
+import urllib.parse
+import urllib.request
 import uuid
 import warnings
 
@@ -844,3 +846,287 @@ def test_an_ended_chat_can_be_closed_after_a_reload(new_context, svc, patrons):
     expect(p.locator(".lcd-ended")).to_contain_text("Eve ended the chat")
     p.get_by_role("button", name="Close Chat").click()
     expect(p).to_have_count(0, timeout=3000)
+
+
+# ------------------------------------------------------------ the issue's dashboard parts
+
+HOURS_TEXT = "Our opening hours are on the library website under \"Hours & locations\"."
+GREETING_TEXT = "Hello, and thanks for contacting the library! How can I help you today?"
+# a 1x1 PNG
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2"
+    "21bc330000000049454e44ae426082")
+
+
+def status_reset(svc, user: str, **frame) -> None:
+    """Put an operator's own status back (a test changed it) through a WebSocket of theirs."""
+    op = Client(svc.ws_url, svc.login(user), hello={})
+    try:
+        op.wait("welcome")
+        op.send(action="status", **frame)
+        op.drain(0.5)
+    finally:
+        op.close()
+
+
+def test_canned_messages_are_inserted_for_editing_never_sent(new_context, svc, patrons):
+    page = dashboard(new_context, svc, "librarian")
+    pat = patrons("What are your opening hours on Sunday?", name="Cam")
+    p = claim(page, pat)
+    p.get_by_role("button", name="Canned Messages").click()
+    dlg = page.get_by_role("dialog", name="Canned Messages")
+    expect(dlg).to_be_visible()
+    search = dlg.get_by_label("Search canned messages")
+    expect(search).to_be_focused()
+    expect(dlg.get_by_role("heading", name="System")).to_be_visible()
+    search.fill("hours")
+    choice = dlg.get_by_role("button", name=re.compile("^Library hours"))
+    expect(choice).to_be_visible()
+    expect(dlg.get_by_role("button", name=re.compile("^Greeting"))).to_have_count(0)
+    expect(dlg.get_by_role("link", name=re.compile("Canned Messages document"))).to_be_visible()
+    shot(page, "dashboard-20-canned-popup")
+    assert axe_serious(page) == []
+    choice.click()
+    expect(dlg).to_be_hidden()
+    box = p.get_by_role("textbox")
+    expect(box).to_have_value(HOURS_TEXT)
+    expect(box).to_be_focused()
+    # inserted, not sent: nothing from the librarian reaches the patron
+    assert not [f for f in pat.client.drain(0.5)
+                if f["type"] == "chat.message" and f["message"]["sender"]["role"] == "operator"]
+    box.press("End")
+    box.press_sequentially(" On Sundays we open at noon.")
+    box.press("Enter")
+    assert pat.librarian_message(HOURS_TEXT + " On Sundays we open at noon.")
+    expect(box).to_have_value("")
+
+    # `/` + a shortcut offers canned messages under the text box; Enter picks one
+    box.press_sequentially("/greet")
+    suggestions = p.get_by_role("listbox", name="Canned messages by shortcut")
+    expect(suggestions).to_be_visible()
+    expect(suggestions.get_by_role("option").filter(has_text="/greeting")).to_be_visible()
+    box.press("Enter")
+    expect(suggestions).to_be_hidden()
+    expect(box).to_have_value(GREETING_TEXT)
+    box.press("Enter")
+    assert pat.librarian_message(GREETING_TEXT)
+    # Escape closes the suggestions and keeps what was typed
+    box.press_sequentially("/clo")
+    expect(suggestions).to_be_visible()
+    box.press("Escape")
+    expect(suggestions).to_be_hidden()
+    expect(box).to_have_value("/clo")
+    no_page_errors(page)
+
+
+def test_manage_personal_canned_messages_and_the_printable_list(new_context, svc, patrons):
+    page = dashboard(new_context, svc, "librarian")
+    pat = patrons("A question for a personal canned message", name="Per")
+    p = claim(page, pat)
+    p.get_by_role("button", name="Canned Messages").click()
+    dlg = page.get_by_role("dialog", name="Canned Messages")
+    dlg.get_by_role("button", name="Manage canned messages").click()
+    expect(dlg.get_by_role("heading", name="Manage canned messages")).to_be_visible()
+    expect(dlg.get_by_label("List")).to_be_hidden()  # librarians manage personal ones only
+    title = f"My sign-off {uuid.uuid4().hex[:4]}"
+    dlg.get_by_label("Title").fill(title)
+    dlg.get_by_label(re.compile("^Shortcut")).fill("bye-libby")
+    dlg.get_by_label("Text", exact=True).fill("Bye from Libby!")
+    dlg.get_by_role("button", name="Save").click()
+    row = dlg.locator(".lcd-canned-manage-row", has_text=title)
+    expect(row).to_be_visible()
+    assert axe_serious(page) == []
+    row.get_by_role("button", name=f"Edit {title}").click()
+    dlg.get_by_label("Text", exact=True).fill("Bye for now from Libby!")
+    dlg.get_by_role("button", name="Save").click()
+    expect(dlg.get_by_role("alert")).to_contain_text("Saved")
+    dlg.get_by_role("button", name="Back to the list").click()
+    dlg.get_by_label("Search canned messages").fill(title)
+    expect(dlg.get_by_role("heading", name="Personal")).to_be_visible()
+    dlg.get_by_role("button", name=re.compile("^" + re.escape(title))).click()
+    expect(p.get_by_role("textbox")).to_have_value("Bye for now from Libby!")
+
+    # the printable "Canned Messages document"
+    p.get_by_role("button", name="Canned Messages").click()
+    with page.expect_popup() as popup:
+        dlg.get_by_role("link", name=re.compile("Canned Messages document")).click()
+    doc = popup.value
+    expect(doc.get_by_role("heading", name="Library hours")).to_be_visible()
+    expect(doc.get_by_role("heading", name=title)).to_have_count(0)  # system ones only
+    doc.close()
+    dlg.get_by_role("button", name="Close").click()
+
+    # delete it again
+    p.get_by_role("button", name="Canned Messages").click()
+    dlg.get_by_role("button", name="Manage canned messages").click()
+    dlg.locator(".lcd-canned-manage-row", has_text=title).get_by_role("button", name=f"Delete {title}").click()
+    expect(dlg.locator(".lcd-canned-manage-row", has_text=title)).to_have_count(0)
+    no_page_errors(page)
+
+
+def test_internal_staff_chat_between_two_librarians(new_context, svc):
+    ada = dashboard(new_context, svc, "admin")
+    libby = dashboard(new_context, svc, "librarian")
+    try:
+        for page in (ada, libby):
+            page.get_by_role("tab", name=re.compile("Internal Staff Chat")).click()
+            expect(page.get_by_role("heading", name="Internal Staff Chat")).to_be_visible()
+        expect(ada.locator("#lcd-roster li", has_text="Libby Librarian")).to_contain_text("Available")
+        expect(libby.locator("#lcd-roster li", has_text="Ada Admin")).to_contain_text("Available")
+        text = f"Morning all, I'm on the desk until noon ({uuid.uuid4().hex[:4]})"
+        box = ada.get_by_label("Message to all librarians")
+        box.fill(text)
+        box.press("Enter")
+        expect(libby.locator("#lcd-staff-log li", has_text=text)).to_contain_text("Ada Admin")
+        expect(ada.locator("#lcd-staff-log li", has_text=text)).to_contain_text("You")
+        reply = "Thanks Ada, I'll take the general queue."
+        libby.get_by_label("Message to all librarians").fill(reply)
+        libby.get_by_role("button", name="Send", exact=True).click()
+        expect(ada.locator("#lcd-staff-log li", has_text=reply).last).to_contain_text("Libby Librarian")
+
+        libby.get_by_label("One chat at a time for me today").check()
+        announcement = "Libby Librarian will take one chat at a time today."
+        for page in (ada, libby):
+            expect(page.locator("#lcd-staff-log li", has_text=announcement).last).to_be_visible()
+        expect(ada.locator("#lcd-roster li", has_text="Libby Librarian")).to_contain_text("one chat at a time")
+        shot(ada, "dashboard-21-staff-chat")
+        assert axe_serious(ada) == []
+
+        # Away in the header shows in the colleague's roster
+        libby.get_by_label("My status").select_option("away")
+        expect(ada.locator("#lcd-roster li", has_text="Libby Librarian")).to_contain_text("Away")
+        libby.get_by_label("My status").select_option("available")
+        expect(ada.locator("#lcd-roster li", has_text="Libby Librarian")).to_contain_text("Available")
+        libby.get_by_label("One chat at a time for me today").uncheck()
+        expect(ada.locator("#lcd-roster li", has_text="Libby Librarian")).not_to_contain_text("one chat at a time")
+        no_page_errors(ada)
+        no_page_errors(libby)
+    finally:
+        status_reset(svc, "librarian", state="available", chat_limit=None)
+
+
+def test_transfer_a_chat_to_a_colleague_with_a_note(new_context, svc, patrons):
+    ada = dashboard(new_context, svc, "admin")
+    libby = dashboard(new_context, svc, "librarian")
+    pat = patrons("I need help with a genealogy database", name="Gene")
+    p = claim(ada, pat)
+    pat.send("Hello?")
+    expect(p.locator(".lcd-log li", has_text="Hello?")).to_be_visible()
+    p.get_by_role("button", name="Transfer").click()
+    dlg = ada.get_by_role("dialog", name=re.compile("Transfer the chat with Gene"))
+    expect(dlg).to_be_visible()
+    expect(dlg.get_by_label("Back to the queue")).to_be_visible()
+    expect(dlg.get_by_label("Ada Admin")).to_have_count(0)
+    dlg.get_by_label("Libby Librarian").check()
+    dlg.get_by_label(re.compile("^Note for the next librarian")).fill("Genealogy: Libby knows Ancestry best.")
+    assert axe_serious(ada) == []
+    dlg.get_by_role("button", name="Transfer").click()
+
+    expect(pane(ada, pat)).to_have_count(0)
+    expect(chat_tab(libby, pat)).to_be_visible()  # a new tab; it does not take the librarian's focus
+    chat_tab(libby, pat).click()
+    lp = pane(libby, pat)
+    expect(lp).to_be_visible()
+    expect(lp.locator(".lcd-transfer-note")).to_contain_text("Genealogy: Libby knows Ancestry best.")
+    expect(lp.locator(".lcd-transfer-note")).to_contain_text("Ada Admin")
+    claimed = pat.wait("chat.claimed")
+    assert claimed["operator"]["name"] == "Libby Librarian"
+    pat.send("Still here after the handover")
+    expect(lp.locator(".lcd-log li", has_text="Still here after the handover")).to_be_visible()
+    expect(lp.locator(".lcd-log li", has_text="Hello?")).to_be_visible()  # the history came along
+    lp.get_by_role("textbox").fill("Hi Gene, Libby here.")
+    lp.get_by_role("textbox").press("Enter")
+    assert pat.librarian_message("Hi Gene, Libby here.")
+
+    # back to the queue with a note: the waiting list shows it
+    lp.get_by_role("button", name="Transfer").click()
+    dlg = libby.get_by_role("dialog", name=re.compile("Transfer the chat"))
+    dlg.get_by_label("Back to the queue").check()
+    dlg.get_by_label(re.compile("^Note for the next librarian")).fill("Needs a genealogy specialist.")
+    dlg.get_by_role("button", name="Transfer").click()
+    expect(pane(libby, pat)).to_have_count(0)
+    expect(waiting_row(ada, pat)).to_contain_text("Needs a genealogy specialist.")
+    no_page_errors(ada)
+    no_page_errors(libby)
+
+
+def test_transfer_to_a_colleague_at_their_limit_is_refused_plainly(new_context, svc, patrons):
+    ada = dashboard(new_context, svc, "admin")
+    theo = dashboard(new_context, svc, "trainee")
+    first = patrons("Theo's one chat", name="One")
+    claim(theo, first)
+    pat = patrons("A chat for Theo, who is full", name="Two")
+    p = claim(ada, pat)
+    p.get_by_role("button", name="Transfer").click()
+    dlg = ada.get_by_role("dialog", name=re.compile("Transfer the chat"))
+    dlg.get_by_label("Theo Trainee").check()
+    dlg.get_by_role("button", name="Transfer").click()
+    expect(p.get_by_role("alert")).to_contain_text("at their chat limit")
+    expect(p).to_be_visible()
+
+
+def test_the_librarian_attaches_files_with_the_paperclip(new_context, svc, patrons):
+    page = dashboard(new_context, svc, "librarian")
+    pat = patrons("Can you send me the reading list?", name="Flo")
+    p = claim(page, pat)
+    payload = ("Reading list\n1. Middlemarch\n2. " + uuid.uuid4().hex).encode()
+    expect(p.get_by_role("button", name="Attach a file")).to_be_visible()
+    p.locator("input[type=file]").set_input_files(
+        {"name": "reading-list.txt", "mimeType": "text/plain", "buffer": payload})
+    frame = pat.client.wait("chat.message", where=lambda f: f["message"].get("attachment"))
+    att = frame["message"]["attachment"]
+    assert att["name"] == "reading-list.txt" and att["size"] == len(payload)
+    assert att["content_type"] == "text/plain"
+    status, body = svc.request("GET", f"/api/chats/{pat.chat_id}/files?key={urllib.parse.quote(att['key'])}",
+                               token=pat.created["token"])
+    assert status == 200, body
+    with urllib.request.urlopen(body["url"], timeout=15) as resp:
+        assert resp.read() == payload
+    link = p.get_by_role("link", name="Download reading-list.txt")
+    expect(link).to_have_attribute("href", re.compile(r"^https?://"))
+
+    p.locator("input[type=file]").set_input_files({"name": "map.png", "mimeType": "image/png", "buffer": PNG_BYTES})
+    pat.client.wait("chat.message", where=lambda f: (f["message"].get("attachment") or {}).get("name") == "map.png")
+    thumb = p.get_by_role("img", name="map.png")
+    expect(thumb).to_be_visible()
+    expect(thumb).to_have_attribute("src", re.compile(r"^https?://"))
+    # a type the service refuses is stopped before the upload, plainly
+    p.locator("input[type=file]").set_input_files(
+        {"name": "tool.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ"})
+    expect(p.get_by_role("alert")).to_contain_text("cannot be sent")
+    shot(page, "dashboard-22-attachments")
+    no_page_errors(page)
+
+
+def test_admin_changes_max_chats_in_the_team_tab(new_context, svc):
+    page = dashboard(new_context, svc, "admin")
+    team = page.get_by_role("tab", name="Team")
+    team.click()
+    expect(team).to_have_attribute("aria-selected", "true")
+    box = page.get_by_label("Max chats for Theo Trainee", exact=True)
+    expect(box).to_have_value("1")
+    expect(page.locator("#lcd-survey-summary")).to_contain_text("last 7 days")
+    admin_token = svc.login("admin")
+    try:
+        box.fill("2")
+        page.get_by_role("button", name="Save max chats for Theo Trainee").click()
+        row = page.locator("tr", has_text="Theo Trainee")
+        expect(row.get_by_role("status")).to_have_text("Saved")
+        _, ops = svc.request("GET", "/api/operators", token=admin_token)
+        assert [o["max_chats"] for o in ops["operators"] if o["name"] == "Theo Trainee"] == [2]
+        shot(page, "dashboard-23-team")
+        assert axe_serious(page) == []
+    finally:
+        box.fill("1")
+        page.get_by_role("button", name="Save max chats for Theo Trainee").click()
+        expect(page.locator("tr", has_text="Theo Trainee").get_by_role("status")).to_have_text("Saved")
+    _, ops = svc.request("GET", "/api/operators", token=admin_token)
+    assert [o["max_chats"] for o in ops["operators"] if o["name"] == "Theo Trainee"] == [1]
+    no_page_errors(page)
+
+
+def test_librarians_do_not_see_the_team_tab(new_context, svc):
+    page = dashboard(new_context, svc, "librarian")
+    expect(page.get_by_role("tab", name="Internal Staff Chat")).to_be_visible()
+    expect(page.get_by_role("tab", name="Team")).to_have_count(0)

@@ -243,3 +243,42 @@ def test_one_librarian_two_chats_in_two_panes(svc, new_context):
     expect(chat1.get_by_role("heading", name="How did we do?")).to_be_visible()
     expect(chat2.get_by_role("heading", name="How did we do?")).to_be_visible()
     assert desk.errors == [] and page1.errors == [] and page2.errors == []
+
+
+def test_files_between_the_two_uis(svc, new_context):
+    """The manual's "Sending files": the librarian's paperclip, and the patron's screenshot."""
+    from tests.test_widget_browser import PASTE_SCREENSHOT, PDF
+    desk = librarian_page(new_context, svc)
+    question = "The catalogue shows an error, can I send you a screenshot?"
+    context, page, chat = patron_page(new_context, svc, question, "Sky")
+    chat_id, pane = claim_from_list(desk, question)
+    expect(chat.get_by_text(f"{LIBRARIAN} joined the chat")).to_be_visible()
+
+    # the patron pastes a screenshot into the message box: the librarian sees the thumbnail
+    png = bytes(patron_frame(page).evaluate(PASTE_SCREENSHOT))
+    thumb = pane.locator("img.lcd-file-thumb[alt='image.png']")
+    expect(thumb).to_be_visible()
+    desk.wait_for_function("(img) => img.complete && img.naturalWidth === 48", arg=thumb.element_handle())
+    shot(desk, "manual-09-screenshot-thumbnail")
+
+    # "click on the paperclip icon ... choose the file ... and click Upload": the patron opens
+    # it from the chat and gets the very same bytes
+    with desk.expect_file_chooser() as chooser:
+        pane.get_by_role("button", name="Attach a file").click()
+    chooser.value.set_files(files=[{"name": "floor plan.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    open_button = chat.get_by_role("button", name=re.compile(r"^Open floor.plan\.pdf"))
+    expect(open_button).to_be_visible()
+    with context.expect_page() as opened:
+        with page.expect_response(lambda r: f"/api/chats/{chat_id}/files" in r.url) as link:
+            open_button.click()
+    url = link.value.json()["url"]
+    assert url.startswith(svc.aws_url)
+    fetched = opened.value.request.get(url)
+    assert fetched.status == 200 and fetched.body() == PDF
+    shot(page, "manual-10-patron-file")
+
+    pane.get_by_role("button", name="End Chat").click()
+    desk.get_by_role("dialog").get_by_role("button", name="End Chat").click()
+    pane.get_by_role("button", name="Close Chat").click()
+    expect(pane).to_have_count(0)
+    assert desk.errors == [] and page.errors == []

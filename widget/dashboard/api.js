@@ -62,6 +62,59 @@ export class Api {
     return this.request("GET", "/status");
   }
 
+  // canned messages (docs/protocol.md "Canned messages")
+  cannedList() {
+    return this.request("GET", "/canned");
+  }
+
+  cannedCreate(body) {
+    return this.request("POST", "/canned", body);
+  }
+
+  cannedUpdate(id, body) {
+    return this.request("PUT", `/canned/${encodeURIComponent(id)}`, body);
+  }
+
+  cannedDelete(id) {
+    return this.request("DELETE", `/canned/${encodeURIComponent(id)}`);
+  }
+
+  // admins
+  operators() {
+    return this.request("GET", "/operators");
+  }
+
+  setMaxChats(id, maxChats) {
+    return this.request("PUT", `/operators/${encodeURIComponent(id)}`, { max_chats: maxChats });
+  }
+
+  surveys(days = 7) {
+    return this.request("GET", `/surveys?days=${days}`);
+  }
+
+  // attachments: presigned POST, then the form straight to S3
+  async upload(chatId, file) {
+    const contentType = String(file.type || "application/octet-stream").split(";")[0].trim();
+    const slot = await this.request("POST", `/chats/${encodeURIComponent(chatId)}/uploads`, {
+      filename: file.name || "file", content_type: contentType, size: file.size,
+    });
+    const form = new FormData();
+    for (const [k, v] of Object.entries(slot.fields || {})) form.append(k, v);
+    form.append("file", file);
+    let res;
+    try {
+      res = await this.fetch(slot.url, { method: "POST", body: form });
+    } catch {
+      throw new ApiError(0, "network", "The file could not be uploaded.");
+    }
+    if (!res.ok) throw new ApiError(res.status, "upload_failed", "The file could not be uploaded.");
+    return { key: slot.key, name: file.name || "file", size: file.size, content_type: contentType };
+  }
+
+  fileUrl(chatId, key) {
+    return this.request("GET", `/chats/${encodeURIComponent(chatId)}/files?key=${encodeURIComponent(key)}`);
+  }
+
   /**
    * Is the stored token still accepted? The service has no "who am I" route yet, so this asks
    * for the history of a chat that cannot exist: a bad token gets 401/403 before the lookup,

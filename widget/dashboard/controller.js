@@ -4,8 +4,11 @@
 
 import {
   CONFLICT_TEXT, claimNeedsWarning, elapsed, endedText, errorText, isOwn, newRequestId,
-  patronName, presenceView, snippet, typingText, unreadCount, warningText,
+  patronName, presenceView, rosterList, snippet, transferErrorText, transferTargets, typingText, unreadCount,
+  warningText, fileProblem,
 } from "./logic.js";
+
+export const STAFF = "staff"; // the Internal Staff Chat's chat id (docs/protocol.md)
 
 const TYPING_IDLE_MS = 4000; // stop "typing" after this long without a keystroke
 const TYPING_REFRESH_MS = 8000; // say "still typing" this often while typing goes on
@@ -43,6 +46,8 @@ export class Dashboard {
     this.requests = new Map(); // request_id -> {action, chat_id}
     this.active = "chats";
     this.welcomed = false;
+    this.roster = new Map(); // operator id -> {id, name, state, chat_limit?}: who is signed in
+    this.staff = { seqs: new Set(), unread: 0, loaded: false, loading: false };
     this.unsubscribe = [
       this.client.on("welcome", (f) => this.onWelcome(f)),
       this.client.on("frame", (f) => this.onFrame(f)),
@@ -93,9 +98,21 @@ export class Dashboard {
     for (const pane of this.panes.values()) {
       this.view.setPending(pane.id, this.client.pending(pane.id));
     }
+    if (Array.isArray(frame.operators)) {
+      this.roster.clear();
+      for (const o of frame.operators) if (o && o.id) this.roster.set(o.id, { ...o });
+    }
+    const self = this.roster.get(this.me.id) || { id: this.me.id, name: this.me.name };
+    this.roster.set(this.me.id, {
+      ...self, state: this.me.availability || self.state || "available",
+      ...(Number.isInteger(this.me.chat_limit) ? { chat_limit: this.me.chat_limit } : {}),
+    });
+    this.renderRoster();
+    this.view.setMyStatus(this.me.availability || "available", this.me.chat_limit ?? null);
+    if (frame.staff && !this.staff.loaded && !this.staff.loading) this.loadStaffHistory();
     if (first) {
       const want = this.ui.active;
-      this.select(want && this.panes.has(want) ? want : "chats", { focus: false });
+      this.select(want && (this.panes.has(want) || this.isFixed(want)) ? want : "chats", { focus: false });
     }
     this.refreshQueue();
     this.saveUi();
@@ -106,7 +123,10 @@ export class Dashboard {
       case "chat.queued":
         // Sent when the chat is created, before the patron's socket joins: its presence says
         // nothing yet.
-        if (frame.chat) this.addWaiting({ ...frame.chat, patron_presence: null }, { ring: true });
+        if (frame.chat) {
+          const note = typeof frame.note === "string" && frame.note ? { note: frame.note } : {};
+          this.addWaiting({ ...frame.chat, ...note, patron_presence: null }, { ring: true });
+        }
         break;
       case "chat.claimed":
         this.onClaimed(frame);
@@ -127,11 +147,7 @@ export class Dashboard {
         this.onTransferred(frame);
         break;
       case "operator.status":
-        // my own status changed in another tab: a self-imposed chat limit counts for warnings
-        if (frame.operator && frame.operator.id === this.me.id && "chat_limit" in frame.operator) {
-          this.me = { ...this.me, chat_limit: frame.operator.chat_limit };
-          this.refreshQueue();
-        }
+        this.onOperatorStatus(frame.operator);
         break;
       case "error":
         this.onError(frame);
@@ -163,6 +179,7 @@ export class Dashboard {
       name: chat.patron_name || "",
       queue: this.queueNames[chat.queue] || chat.queue || "",
       created_at: chat.created_at,
+      note: chat.note || "",
     };
   }
 
@@ -264,6 +281,7 @@ export class Dashboard {
   /** A colleague handed a chat over (docs/protocol.md "Transfer"): it may leave or join me. */
   onTransferred(frame) {
     const chatId = frame.chat_id;
+    for (const [rid, r] of this.requests) if (r.action === "transfer" && r.chat_id === chatId) this.requests.delete(rid);
     const toMe = frame.to && frame.to.id === this.me.id;
     const fromMe = frame.from && frame.from.id === this.me.id;
     if (fromMe && !toMe && this.panes.has(chatId)) {
@@ -273,9 +291,10 @@ export class Dashboard {
     }
     if (toMe && frame.chat) {
       this.removeWaiting(chatId);
-      if (this.panes.has(chatId)) this.updatePaneChat(frame.chat);
+      const note = { transferNote: { from: (frame.from && frame.from.name) || "A colleague", note: frame.note || "" } };
+      if (this.panes.has(chatId)) this.updatePaneChat({ ...frame.chat, ...note });
       else {
-        this.openPane({ ...frame.chat, status: "active" }, { alreadySeen: false });
+        this.openPane({ ...frame.chat, ...note, status: "active" }, { alreadySeen: false });
         const from = (frame.from && frame.from.name) || "A colleague";
         this.view.announce(`${from} passed you the chat with ${patronName(frame.chat)}.`);
       }
@@ -293,7 +312,12 @@ export class Dashboard {
     const req = frame.request_id ? this.requests.get(frame.request_id) : null;
     if (req) this.requests.delete(frame.request_id);
     const action = req ? req.action : null;
-    const text = errorText(frame, { action, maxChats: this.limit() });
+    const text = (action === "transfer" && transferErrorText(frame.code)) || errorText(frame, { action, maxChats: this.limit() });
+    if (action === "status") {
+      this.view.setMyStatus(this.me.availability || "available", this.me.chat_limit ?? null);
+      this.view.showStaffNotice(text);
+      return;
+    }
     if (action === "claim") {
       this.view.setClaimBusy(req.chat_id, false);
       if (frame.code === "conflict" || frame.code === "not_found" || frame.code === "invalid_state") {
@@ -319,6 +343,10 @@ export class Dashboard {
   }
 
   onMessage(chatId, message, live) {
+    if (chatId === STAFF) {
+      this.onStaffMessage(message, live);
+      return;
+    }
     const pane = this.panes.get(chatId);
     if (!pane || !message || !Number.isInteger(message.seq)) return;
     if (pane.seqs.has(message.seq)) return;
@@ -436,6 +464,7 @@ export class Dashboard {
       endedText: ended ? endedText(pane.endedBy, chat.patron_name ? name : "") : "",
       presence: presenceView(chat.status, chat.patron_presence, pane.endedBy),
       unread: pane.unread,
+      transferNote: chat.transferNote || null,
     };
   }
 
@@ -490,13 +519,18 @@ export class Dashboard {
 
   // --------------------------------------------------------- librarian → server
 
+  isFixed(tabId) {
+    return tabId === "chats" || tabId === STAFF || (tabId === "team" && this.me.role === "admin");
+  }
+
   select(tabId, { focus } = {}) {
-    const target = tabId !== "chats" && this.panes.has(tabId) ? tabId : "chats";
+    const target = this.panes.has(tabId) || this.isFixed(tabId) ? tabId : "chats";
     this.active = target;
     this.ui.active = target;
     this.view.selectTab(target, { focus });
     const pane = this.panes.get(target);
     if (pane) this.markRead(pane);
+    if (target === STAFF) this.setStaffUnread(0);
     this.saveUi();
   }
 
@@ -594,6 +628,138 @@ export class Dashboard {
       this.requests.delete(rid);
       this.view.setPaneBusy(chatId, false);
       this.view.showPaneNotice(chatId, "You are offline. Try again when the dashboard says Connected.");
+    }
+  }
+
+  // ------------------------------------------- staff room, operator status, transfer, files
+
+  onOperatorStatus(op) {
+    if (!op || !op.id) return;
+    // the frame is the whole status: no chat_limit means none (the service leaves out null)
+    if (op.state === "offline") this.roster.delete(op.id);
+    else this.roster.set(op.id, { ...op });
+    if (op.id === this.me.id) {
+      // my own status (this tab or another): a self-imposed chat limit counts for warnings
+      if (op.state !== "offline") this.me = { ...this.me, chat_limit: op.chat_limit ?? null };
+      if (op.state && op.state !== "offline") this.me = { ...this.me, availability: op.state };
+      this.view.setMyStatus(this.me.availability || "available", this.me.chat_limit ?? null);
+      this.refreshQueue();
+    }
+    this.renderRoster();
+  }
+
+  renderRoster() {
+    this.view.setRoster(rosterList(this.roster).map((o) => ({ ...o, me: o.id === this.me.id })));
+  }
+
+  async loadStaffHistory() {
+    this.staff.loading = true;
+    let messages;
+    try {
+      messages = await this.api.history(STAFF, 0);
+    } catch {
+      this.staff.loading = false;
+      return; // the next welcome tries again; live messages still arrive
+    }
+    this.staff.loading = false;
+    this.staff.loaded = true;
+    for (const m of messages) {
+      this.onStaffMessage(m, false);
+      this.client.acceptMessage(STAFF, m);
+    }
+  }
+
+  onStaffMessage(message, live) {
+    if (!message || !Number.isInteger(message.seq) || this.staff.seqs.has(message.seq)) return;
+    this.staff.seqs.add(message.seq);
+    const own = isOwn(message, this.me.id);
+    this.view.addMessage(STAFF, message, { own, patronName: "" });
+    if (live && !own && this.active !== STAFF) {
+      this.setStaffUnread(this.staff.unread + 1);
+      const who = message.sender && message.sender.role === "operator" ? message.sender.name || "A colleague" : "Library chat";
+      this.view.announce(`Internal Staff Chat, ${who}: ${snippet(message.text, 80)}`);
+    }
+  }
+
+  setStaffUnread(n) {
+    this.staff.unread = n;
+    this.view.setStaffUnread(n);
+  }
+
+  sendStaff(text) {
+    const body = String(text ?? "").trim();
+    if (!body) return false;
+    this.client.send(STAFF, body);
+    return true;
+  }
+
+  /** The header's Available / Away, and the staff tab's "one chat at a time" toggle. */
+  setStatus(change) {
+    const frame = { action: "status", request_id: newRequestId("status-") };
+    if (change.state) frame.state = change.state;
+    if ("chat_limit" in change) frame.chat_limit = change.chat_limit;
+    this.requests.set(frame.request_id, { action: "status", chat_id: null });
+    if (!this.sendFrame(frame)) {
+      this.requests.delete(frame.request_id);
+      this.view.setMyStatus(this.me.availability || "available", this.me.chat_limit ?? null);
+      this.view.showStaffNotice("You are offline, so your status did not change. Try again when the dashboard says Connected.");
+      return false;
+    }
+    return true;
+  }
+
+  sendFrame(frame) {
+    return typeof this.client.sendFrame === "function" ? this.client.sendFrame(frame) : false;
+  }
+
+  /** Transfer: ask where to (a colleague or back to the queue) and why, then send it. */
+  async transfer(chatId) {
+    const pane = this.panes.get(chatId);
+    if (!pane || pane.chat.status !== "active") return;
+    const choice = await this.view.transferDialog({
+      name: patronName(pane.chat),
+      targets: transferTargets(this.roster, this.me.id),
+    });
+    if (!choice || !this.panes.has(chatId) || pane.chat.status !== "active") return;
+    const rid = newRequestId("transfer-");
+    const frame = { action: "transfer", chat_id: chatId, request_id: rid };
+    if (choice.to) frame.to = choice.to;
+    const note = String(choice.note || "").trim().slice(0, 500);
+    if (note) frame.note = note;
+    this.requests.set(rid, { action: "transfer", chat_id: chatId });
+    this.view.clearPaneNotice(chatId);
+    if (!this.sendFrame(frame)) {
+      this.requests.delete(rid);
+      this.view.showPaneNotice(chatId, "You are offline, so the chat was not passed on. Try again when the dashboard says Connected.");
+    }
+  }
+
+  /** The paperclip: upload the file, then send a message carrying it. */
+  async attach(chatId, file) {
+    const pane = this.panes.get(chatId);
+    if (!pane || pane.chat.status !== "active" || !file) return false;
+    const problem = fileProblem(file);
+    if (problem) {
+      this.view.showPaneNotice(chatId, problem);
+      return false;
+    }
+    this.view.setAttachBusy(chatId, true);
+    this.view.clearPaneNotice(chatId);
+    try {
+      const attachment = await this.api.upload(chatId, file);
+      if (!this.panes.has(chatId)) return false;
+      this.client.send(chatId, undefined, { attachment });
+      this.view.announce(`Sent the file ${attachment.name}.`);
+      return true;
+    } catch (err) {
+      if (err && err.status === 401) this.onAuthLost();
+      else this.view.showPaneNotice(chatId, err && err.code === "too_large"
+        ? "The file is too large to send."
+        : err && err.status === 409 ? "The chat has ended; the file was not sent."
+          : `The file was not sent: ${(err && err.message) || "the upload failed"}.`);
+      return false;
+    } finally {
+      this.view.setAttachBusy(chatId, false);
     }
   }
 

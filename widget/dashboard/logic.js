@@ -190,3 +190,146 @@ export function newRequestId(prefix = "r") {
   requestCounter += 1;
   return `${prefix}${Date.now().toString(36)}${requestCounter.toString(36)}`;
 }
+
+// ------------------------------------------------------------ canned messages
+
+/** Lowercase, accents folded, whitespace collapsed: what canned search compares. */
+export function foldText(text) {
+  return String(text ?? "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Canned messages matching a search (every word in the title, text or shortcut), grouped as
+ * the service lists them: `{system: [...], personal: [...]}`.
+ */
+export function searchCanned(lists, query) {
+  const words = foldText(query).split(" ").filter(Boolean);
+  const match = (c) => {
+    const hay = foldText(`${c.title} ${c.shortcut || ""} ${c.text}`);
+    return words.every((w) => hay.includes(w.replace(/^\//, "")));
+  };
+  const pick = (list) => (Array.isArray(list) ? list : []).filter(match);
+  return { system: pick(lists && lists.system), personal: pick(lists && lists.personal) };
+}
+
+/**
+ * The `/shortcut` being typed at the caret: the slash starts the text box or follows
+ * whitespace, and letters, digits or dashes follow it. Returns {start, end, prefix} or null.
+ */
+export function shortcutAt(value, caret) {
+  const text = String(value ?? "");
+  const pos = Number.isInteger(caret) ? caret : text.length;
+  const m = /(^|\s)\/([a-z0-9-]*)$/i.exec(text.slice(0, pos));
+  if (!m) return null;
+  const start = pos - m[2].length - 1;
+  return { start, end: pos, prefix: m[2].toLowerCase() };
+}
+
+/** Canned messages whose shortcut starts with `prefix` (personal first, exact match first). */
+export function shortcutMatches(lists, prefix, max = 8) {
+  const p = String(prefix ?? "").toLowerCase();
+  const all = [...((lists && lists.personal) || []), ...((lists && lists.system) || [])]
+    .filter((c) => c.shortcut && c.shortcut.startsWith(p));
+  all.sort((a, b) => (a.shortcut === p ? -1 : 0) - (b.shortcut === p ? -1 : 0) || a.shortcut.localeCompare(b.shortcut));
+  return all.slice(0, max);
+}
+
+/** The text box after inserting `text` in place of [start, end): {value, caret}. */
+export function insertText(value, start, end, text) {
+  const v = String(value ?? "");
+  const s = Math.max(0, Math.min(start, v.length));
+  const e = Math.max(s, Math.min(end, v.length));
+  return { value: v.slice(0, s) + text + v.slice(e), caret: s + text.length };
+}
+
+export const SHORTCUT_RE = /^[a-z0-9-]{1,32}$/;
+
+/** Checks a canned form before it goes to the service; returns an error text or "". */
+export function cannedFormError({ title, text, shortcut }) {
+  if (!String(title ?? "").trim()) return "Give the canned message a title.";
+  if (String(title).trim().length > 100) return "The title is at most 100 characters.";
+  if (!String(text ?? "").trim()) return "Write the message text.";
+  if (String(text).length > MAX_TEXT) return `The text is at most ${MAX_TEXT} characters.`;
+  const s = String(shortcut ?? "").trim().replace(/^\//, "").toLowerCase();
+  if (s && !SHORTCUT_RE.test(s)) return "A shortcut is lowercase letters, digits and dashes (up to 32).";
+  return "";
+}
+
+// ------------------------------------------------------------ operators and staff room
+
+/** Roster rows for the staff tab: signed-in first, then by name. */
+export function rosterList(roster) {
+  const order = { available: 0, away: 1, offline: 2 };
+  return [...roster.values()].sort((a, b) => (order[a.state] ?? 3) - (order[b.state] ?? 3)
+    || String(a.name || a.id).localeCompare(String(b.name || b.id)));
+}
+
+export function stateLabel(state) {
+  return { available: "Available", away: "Away", offline: "Offline" }[state] || "Offline";
+}
+
+/** Colleagues a chat may be passed to: signed in (not offline), not me. */
+export function transferTargets(roster, meId) {
+  return rosterList(roster).filter((o) => o.id !== meId && (o.state === "available" || o.state === "away"));
+}
+
+export function transferErrorText(code) {
+  if (code === "capacity") return "That colleague is at their chat limit, so the chat stayed with you.";
+  if (code === "invalid_state") return "The chat could not be passed on: that colleague is not signed in any more, or the chat is no longer active.";
+  if (code === "conflict") return "This chat changed hands meanwhile. The dashboard shows where it is now.";
+  return "";
+}
+
+// ------------------------------------------------------------------ attachments
+
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+const FILE_TYPES = new Set([
+  "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain", "text/csv",
+  "application/rtf", "text/rtf", "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+  "application/vnd.oasis.opendocument.presentation",
+]);
+
+/** Why a chosen file cannot be sent ("" when it can). */
+export function fileProblem(file, maxBytes = MAX_FILE_BYTES) {
+  if (!file || !file.size) return "The file is empty.";
+  if (file.size > maxBytes) return `The file is too large (the limit is ${Math.round(maxBytes / 1048576)} MB).`;
+  const type = String(file.type || "").split(";")[0].trim().toLowerCase();
+  if (!FILE_TYPES.has(type)) return "This kind of file cannot be sent. Send images, PDF, text or office documents.";
+  return "";
+}
+
+export function isImageType(type) {
+  return /^image\/(png|jpeg|gif|webp)$/.test(String(type || ""));
+}
+
+/** Only http(s) URLs go into src/href. */
+export function safeUrl(url) {
+  try {
+    const u = new URL(String(url));
+    return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function formatBytes(n) {
+  const b = Number(n) || 0;
+  if (b < 1024) return `${b} B`;
+  if (b < 1048576) return `${Math.round(b / 1024)} KB`;
+  return `${(b / 1048576).toFixed(1)} MB`;
+}
+
+// ------------------------------------------------------------------------ team
+
+/** The survey summary line: count, average and answered share in words. */
+export function surveySummary(s) {
+  const count = Number(s && s.count) || 0;
+  if (!count) return `No surveys in the last ${(s && s.days) || 7} days.`;
+  const avg = typeof s.average_rating === "number" ? s.average_rating.toFixed(1) : "–";
+  const share = typeof s.answered_share === "number" ? `${Math.round(s.answered_share * 100)}%` : "–";
+  return `${count} survey${count === 1 ? "" : "s"} in the last ${s.days || 7} days · average rating ${avg} of 5 · question answered: ${share}`;
+}

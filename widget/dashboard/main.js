@@ -4,7 +4,9 @@
 import { ProtocolClient } from "../js/protocol.js";
 import { Alerts } from "./alerts.js";
 import { Api } from "./api.js";
+import { CannedMessages } from "./canned.js";
 import { Dashboard } from "./controller.js";
+import { TeamTab } from "./team.js";
 import { resolveConfig, signInErrorText, usableSession } from "./logic.js";
 import { DashboardView } from "./view.js";
 
@@ -116,9 +118,28 @@ async function boot() {
     });
     addEventListener("pagehide", saveSnapshot);
 
+    const authLost = () => toSignIn({ text: EXPIRED, kind: "error" });
+    const canned = new CannedMessages({ doc: document, api, isAdmin: () => dash.me.role === "admin", onAuthLost: authLost });
+    const team = new TeamTab({ doc: document, api, onAuthLost: authLost });
+    canned.ensureLoaded();
+
     // Intents from the view.
     Object.assign(view.handlers, {
-      select: (id, opts) => dash.select(id, opts),
+      select: (id, opts) => {
+        dash.select(id, opts);
+        if (dash.active === "team") team.refresh();
+      },
+      openCanned: (textarea) => canned.open(textarea),
+      cannedShortcuts: (prefix) => canned.shortcuts(prefix),
+      sendStaff: (text) => {
+        const ok = dash.sendStaff(text);
+        if (ok) saveSnapshot();
+        return ok;
+      },
+      setStatus: (change) => dash.setStatus(change),
+      transfer: (id) => dash.transfer(id),
+      attach: (id, file) => dash.attach(id, file),
+      fileUrl: (id, key) => api.fileUrl(id, key),
       claim: (id) => dash.claim(id),
       send: (id, text) => {
         const ok = dash.send(id, text);

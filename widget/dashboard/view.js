@@ -3,8 +3,11 @@
 // set with textContent (never innerHTML). Librarian actions are reported through `handlers`.
 
 import {
-  elapsed, formatClock, formatWait, isSendKey, snippet, tabTitle, waitLevel, MAX_TEXT,
+  elapsed, formatBytes, formatClock, formatWait, insertText, isImageType, isSendKey, safeUrl, shortcutAt,
+  snippet, stateLabel, tabTitle, waitLevel, MAX_TEXT,
 } from "./logic.js";
+
+const FILE_URL_FRESH_MS = 240000; // presigned GETs live 300 s: fetch a new one after 4 min
 
 const TICK_MS = 5000; // how often wait times refresh
 const NEAR_BOTTOM_PX = 80;
@@ -39,7 +42,24 @@ export class DashboardView {
       mine: $("lcd-mine"), mineEmpty: $("lcd-mine-empty"), capacity: $("lcd-capacity"),
       announcer: $("lcd-announcer"), dialog: $("lcd-dialog"), dialogTitle: $("lcd-dialog-title"),
       dialogBody: $("lcd-dialog-body"), dialogConfirm: $("lcd-dialog-confirm"), dialogCancel: $("lcd-dialog-cancel"),
+      statusSelect: $("lcd-status-select"),
+      staffTab: $("lcd-tab-staff"), staffPanel: $("lcd-panel-staff"), staffBadge: $("lcd-staff-badge"),
+      teamTab: $("lcd-tab-team"), teamPanel: $("lcd-panel-team"),
+      roster: $("lcd-roster"), oneChat: $("lcd-onechat"),
+      transfer: $("lcd-transfer"), transferTitle: $("lcd-transfer-title"), transferTargets: $("lcd-transfer-targets"),
+      transferNote: $("lcd-transfer-note"),
     };
+    // The staff room reuses the pane machinery for its log (messages, pending, refusals).
+    this.staffRoom = {
+      chatId: "staff", stick: true, pendingEls: new Map(),
+      scroll: $("lcd-staff-scroll"), log: $("lcd-staff-log"), outbox: $("lcd-staff-outbox"),
+      form: $("lcd-staff-form"), textarea: $("lcd-staff-text"), notice: $("lcd-staff-notice"),
+    };
+    this.fixed = new Map([
+      ["chats", { tab: this.e.chatsTab, panel: this.e.chatsPanel }],
+      ["staff", { tab: this.e.staffTab, panel: this.e.staffPanel }],
+      ["team", { tab: this.e.teamTab, panel: this.e.teamPanel }],
+    ]);
     this.bindStatic();
   }
 
@@ -66,6 +86,33 @@ export class DashboardView {
     e.notify.addEventListener("click", () => this.call("enableNotifications"));
     e.chatsTab.addEventListener("click", () => this.call("select", "chats", { focus: false }));
     e.tabs.addEventListener("keydown", (ev) => this.onTabKey(ev));
+    e.staffTab.addEventListener("click", () => this.call("select", "staff", { focus: false }));
+    e.teamTab.addEventListener("click", () => this.call("select", "team", { focus: false }));
+    e.statusSelect.addEventListener("change", () => this.call("setStatus", { state: e.statusSelect.value }));
+    e.oneChat.addEventListener("change", () => this.call("setStatus", { chat_limit: e.oneChat.checked ? 1 : null }));
+    const room = this.staffRoom;
+    room.scroll.addEventListener("scroll", () => {
+      room.stick = this.nearBottom(room);
+    });
+    room.textarea.addEventListener("keydown", (ev) => {
+      if (isSendKey(ev)) {
+        ev.preventDefault();
+        room.form.requestSubmit();
+      }
+    });
+    room.form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      if (this.call("sendStaff", room.textarea.value)) {
+        room.textarea.value = "";
+        room.stick = true;
+      }
+      room.textarea.focus();
+    });
+  }
+
+  /** A pane, or the staff room: whatever holds messages for this chat id. */
+  part(chatId) {
+    return chatId === "staff" ? this.staffRoom : this.panes.get(chatId);
   }
 
   // ------------------------------------------------------------------ screens
@@ -110,6 +157,40 @@ export class DashboardView {
     this.e.userName.textContent = me.name || me.id || "";
     const limit = Number.isInteger(me.max_chats) ? ` · up to ${me.max_chats} chat${me.max_chats === 1 ? "" : "s"}` : "";
     this.e.userRole.textContent = `${me.role || "librarian"}${limit}`;
+    this.e.teamTab.hidden = me.role !== "admin";
+  }
+
+  /** The header's Available / Away and the staff tab's "one chat at a time" box. */
+  setMyStatus(state, chatLimit) {
+    this.e.statusSelect.value = state === "away" ? "away" : "available";
+    this.e.oneChat.checked = chatLimit === 1;
+  }
+
+  setRoster(list) {
+    const d = this.doc;
+    this.e.roster.replaceChildren(...list.map((o) => {
+      const li = el(d, "li", "lcd-roster-row");
+      li.dataset.operatorId = o.id;
+      li.dataset.state = o.state || "offline";
+      const dot = el(d, "span", `lcd-dot lcd-dot--${o.state === "available" ? "online" : o.state === "away" ? "away" : "unknown"}`);
+      dot.setAttribute("aria-hidden", "true");
+      const name = el(d, "span", "lcd-roster-name", `${o.name || o.id}${o.me ? " (you)" : ""}`);
+      const state = el(d, "span", "lcd-roster-state", stateLabel(o.state));
+      li.append(dot, name, state);
+      if (o.chat_limit === 1) li.append(el(d, "span", "lcd-roster-limit", "one chat at a time"));
+      return li;
+    }));
+    this.roster = list;
+  }
+
+  setStaffUnread(n) {
+    const b = this.e.staffBadge;
+    b.hidden = !n;
+    b.replaceChildren(el(this.doc, "span", null, String(n)), el(this.doc, "span", "lcd-sr-only", ` unread message${n === 1 ? "" : "s"}`));
+  }
+
+  showStaffNotice(text) {
+    this.staffRoom.notice.replaceChildren(el(this.doc, "p", "lcd-pane-notice", text));
   }
 
   setConnection(state) {
@@ -191,7 +272,7 @@ export class DashboardView {
   // ------------------------------------------------------------------- tabs
 
   tabElements() {
-    return [...this.e.tabs.querySelectorAll('[role="tab"]')];
+    return [...this.e.tabs.querySelectorAll('[role="tab"]')].filter((t) => !t.hidden);
   }
 
   onTabKey(ev) {
@@ -205,15 +286,19 @@ export class DashboardView {
     else if (ev.key === "End") j = tabs.length - 1;
     if (j === null) return;
     ev.preventDefault();
-    this.call("select", tabs[j].dataset.chatId || "chats", { focus: "tab" });
+    this.call("select", tabs[j].dataset.chatId || tabs[j].dataset.tab || "chats", { focus: "tab" });
   }
 
   selectTab(id, { focus } = {}) {
     this.activeId = id;
-    const isChats = id === "chats";
-    this.e.chatsTab.setAttribute("aria-selected", String(isChats));
-    this.e.chatsTab.tabIndex = isChats ? 0 : -1;
-    this.e.chatsPanel.hidden = !isChats;
+    const isChats = this.fixed.has(id);
+    for (const [key, f] of this.fixed) {
+      const on = key === id;
+      f.tab.setAttribute("aria-selected", String(on));
+      f.tab.tabIndex = on ? 0 : -1;
+      f.panel.hidden = !on;
+    }
+    if (id === "staff" && this.staffRoom.stick) this.staffRoom.scroll.scrollTop = this.staffRoom.scroll.scrollHeight;
     for (const [chatId, p] of this.panes) {
       const on = chatId === id;
       p.tab.setAttribute("aria-selected", String(on));
@@ -221,7 +306,7 @@ export class DashboardView {
       p.panel.hidden = !on;
       if (on && p.stick) p.scroll.scrollTop = p.scroll.scrollHeight;
     }
-    if (focus === "tab") (isChats ? this.e.chatsTab : this.panes.get(id).tab).focus();
+    if (focus === "tab") (isChats ? this.fixed.get(id).tab : this.panes.get(id).tab).focus();
     else if (focus === "composer" && !isChats) this.focusPane(id, "composer");
     if (!isChats) this.panes.get(id).tab.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
@@ -250,7 +335,8 @@ export class DashboardView {
       const name = el(d, "span", "lcd-wait-name");
       const queue = el(d, "span", "lcd-wait-queue");
       meta.append(name, queue);
-      main.append(q, meta);
+      const note = el(d, "p", "lcd-wait-note");
+      main.append(q, meta, note);
       const wait = el(d, "p", "lcd-wait-time");
       const label = el(d, "span", "lcd-wait-label", "Waiting");
       const time = el(d, "time", "lcd-wait-clock");
@@ -268,7 +354,7 @@ export class DashboardView {
       li.dataset.created = String(t);
       const after = [...this.e.waiting.children].find((o) => Number(o.dataset.created) > t);
       this.e.waiting.insertBefore(li, after || null);
-      r = { li, q, name, queue, time, claim };
+      r = { li, q, name, queue, time, claim, note };
       this.rows.set(row.chat_id, r);
     }
     r.created_at = row.created_at;
@@ -276,6 +362,8 @@ export class DashboardView {
     r.name.textContent = row.name || "Patron";
     r.queue.textContent = row.queue || "";
     r.queue.hidden = !row.queue;
+    r.note.textContent = row.note ? `Note: ${row.note}` : "";
+    r.note.hidden = !row.note;
     r.time.dateTime = row.created_at || "";
     const since = formatClock(row.created_at);
     r.time.title = since ? `Waiting since ${since}` : "";
@@ -399,13 +487,18 @@ export class DashboardView {
     p.closeBtn.addEventListener("click", () => {
       if (p.closeBtn.getAttribute("aria-disabled") !== "true") this.call("close", chatId);
     });
-    actions.append(p.endBtn, p.closeBtn);
+    p.transferBtn = el(d, "button", "lcd-btn lcd-transfer", "Transfer");
+    p.transferBtn.type = "button";
+    p.transferBtn.addEventListener("click", () => this.call("transfer", chatId));
+    actions.append(p.transferBtn, p.endBtn, p.closeBtn);
     head.append(who, actions);
 
     p.notice = el(d, "div", "lcd-pane-notice-slot");
     p.notice.setAttribute("role", "alert");
     p.ended = el(d, "p", "lcd-ended");
     p.ended.hidden = true;
+    p.transferNote = el(d, "p", "lcd-transfer-note");
+    p.transferNote.hidden = true;
 
     p.scroll = el(d, "div", "lcd-scroll");
     p.scroll.tabIndex = 0;
@@ -442,16 +535,66 @@ export class DashboardView {
     const bar = el(d, "div", "lcd-composer-bar");
     const send = el(d, "button", "lcd-btn lcd-btn--primary lcd-send", "Send Message");
     send.type = "submit";
-    bar.append(hint, send);
-    form.append(label, ta, bar);
+    const tools = el(d, "div", "lcd-composer-tools");
+    const cannedBtn = el(d, "button", "lcd-btn lcd-btn--quiet lcd-canned-open", "Canned Messages");
+    cannedBtn.type = "button";
+    cannedBtn.setAttribute("aria-haspopup", "dialog");
+    cannedBtn.addEventListener("click", () => this.call("openCanned", ta));
+    p.attachBtn = el(d, "button", "lcd-btn lcd-btn--quiet lcd-attach", "Attach a file");
+    p.attachBtn.type = "button";
+    p.file = el(d, "input", "lcd-file");
+    p.file.type = "file";
+    p.file.hidden = true; // the button opens it
+    p.file.setAttribute("aria-label", "Attach a file");
+    p.file.accept = "image/*,.pdf,.txt,.csv,.rtf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp";
+    p.attachBtn.addEventListener("click", () => {
+      if (p.attachBtn.getAttribute("aria-disabled") !== "true") p.file.click();
+    });
+    p.file.addEventListener("change", () => {
+      const file = p.file.files && p.file.files[0];
+      p.file.value = "";
+      if (file) this.call("attach", chatId, file);
+    });
+    tools.append(cannedBtn, p.attachBtn, p.file);
+    bar.append(tools, hint, send);
+    // `/shortcut` suggestions: a listbox under the text box (combobox pattern)
+    const suggest = el(d, "ul", "lcd-suggest");
+    suggest.id = `lcd-suggest-p${n}`;
+    suggest.setAttribute("role", "listbox");
+    suggest.setAttribute("aria-label", "Canned messages by shortcut");
+    suggest.hidden = true;
+    ta.setAttribute("aria-autocomplete", "list");
+    ta.setAttribute("aria-controls", suggest.id);
+    p.suggest = { list: suggest, items: [], index: 0, range: null };
+    form.append(label, ta, suggest, bar);
+    ta.addEventListener("paste", (ev) => {
+      const files = ev.clipboardData && [...ev.clipboardData.files];
+      if (files && files.length) {
+        ev.preventDefault();
+        this.call("attach", chatId, files[0]);
+      }
+    });
+    ta.addEventListener("dragover", (ev) => {
+      if (ev.dataTransfer && [...ev.dataTransfer.types].includes("Files")) ev.preventDefault();
+    });
+    ta.addEventListener("drop", (ev) => {
+      const files = ev.dataTransfer && [...ev.dataTransfer.files];
+      if (files && files.length) {
+        ev.preventDefault();
+        this.call("attach", chatId, files[0]);
+      }
+    });
     ta.addEventListener("keydown", (ev) => {
+      if (this.suggestKey(p, ev)) return;
       if (isSendKey(ev)) {
         ev.preventDefault();
         form.requestSubmit();
       }
     });
+    ta.addEventListener("blur", () => this.win.setTimeout(() => this.hideSuggest(p), 150));
     ta.addEventListener("input", () => {
       this.autoGrow(ta);
+      this.updateSuggest(p);
       this.call("composing", chatId, ta.value.trim().length > 0);
     });
     form.addEventListener("submit", (ev) => {
@@ -471,12 +614,142 @@ export class DashboardView {
     p.textarea = ta;
     p.label = label;
 
-    panel.append(head, p.notice, p.scroll, p.typing, p.ended, form);
+    panel.append(head, p.notice, p.transferNote, p.scroll, p.typing, p.ended, form);
     this.e.main.append(panel);
     p.panel = panel;
     this.panes.set(chatId, p);
     this.updatePane(chatId, model);
     this.e.mineEmpty.hidden = true;
+  }
+
+  // ------------------------------------------------------ shortcut suggestions
+
+  updateSuggest(p) {
+    const ta = p.textarea;
+    const at = ta.selectionStart === ta.selectionEnd ? shortcutAt(ta.value, ta.selectionStart) : null;
+    const items = at ? this.call("cannedShortcuts", at.prefix) || [] : [];
+    if (!items.length) {
+      this.hideSuggest(p);
+      return;
+    }
+    const s = p.suggest;
+    s.items = items;
+    s.range = at;
+    s.index = 0;
+    s.list.replaceChildren(...items.map((c, i) => {
+      const li = el(this.doc, "li", "lcd-suggest-item");
+      li.id = `${s.list.id}-${i}`;
+      li.setAttribute("role", "option");
+      li.append(el(this.doc, "span", "lcd-suggest-key", `/${c.shortcut}`), el(this.doc, "span", "lcd-suggest-title", c.title));
+      li.addEventListener("mousedown", (ev) => {
+        ev.preventDefault(); // keep focus in the text box
+        s.index = i;
+        this.pickSuggest(p);
+      });
+      return li;
+    }));
+    if (s.list.hidden || s.list.childElementCount !== items.length) {
+      this.announce(`${items.length} canned message${items.length === 1 ? "" : "s"} for this shortcut. Arrow keys choose, Enter or Tab inserts, Escape closes.`);
+    }
+    s.list.hidden = false;
+    this.markSuggest(p);
+  }
+
+  markSuggest(p) {
+    const s = p.suggest;
+    [...s.list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === s.index)));
+    p.textarea.setAttribute("aria-activedescendant", `${s.list.id}-${s.index}`);
+  }
+
+  hideSuggest(p) {
+    const s = p.suggest;
+    if (s.list.hidden) return;
+    s.list.hidden = true;
+    s.list.replaceChildren();
+    s.items = [];
+    p.textarea.removeAttribute("aria-activedescendant");
+  }
+
+  pickSuggest(p) {
+    const s = p.suggest;
+    const c = s.items[s.index];
+    if (!c || !s.range) return;
+    const ta = p.textarea;
+    const next = insertText(ta.value, s.range.start, s.range.end, c.text);
+    ta.value = next.value;
+    ta.setSelectionRange(next.caret, next.caret);
+    this.hideSuggest(p);
+    this.autoGrow(ta);
+    ta.focus();
+    ta.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  /** Keys while suggestions show; true when the key was theirs. */
+  suggestKey(p, ev) {
+    const s = p.suggest;
+    if (s.list.hidden || !s.items.length) return false;
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      ev.preventDefault();
+      s.index = (s.index + (ev.key === "ArrowDown" ? 1 : s.items.length - 1)) % s.items.length;
+      this.markSuggest(p);
+      return true;
+    }
+    if ((ev.key === "Enter" || ev.key === "Tab") && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      this.pickSuggest(p);
+      return true;
+    }
+    if (ev.key === "Escape") {
+      ev.preventDefault();
+      this.hideSuggest(p);
+      return true;
+    }
+    return false;
+  }
+
+  setAttachBusy(chatId, busy) {
+    const p = this.panes.get(chatId);
+    if (!p) return;
+    if (busy) p.attachBtn.setAttribute("aria-disabled", "true");
+    else p.attachBtn.removeAttribute("aria-disabled");
+    p.attachBtn.textContent = busy ? "Uploading…" : "Attach a file";
+  }
+
+  /** Where a chat goes: a colleague (radio) or back to the queue, and an optional note. */
+  transferDialog({ name, targets }) {
+    const d = this.doc;
+    const dlg = this.e.transfer;
+    const opener = d.activeElement;
+    this.e.transferTitle.textContent = `Transfer the chat with ${name}`;
+    this.e.transferNote.value = "";
+    const options = [...targets.map((o) => ({ value: o.id, label: `${o.name || o.id}${o.state === "away" ? " (away)" : ""}` })),
+      { value: "", label: "Back to the queue" }];
+    this.e.transferTargets.replaceChildren(...options.map((o, i) => {
+      const lab = el(d, "label", "lcd-radio");
+      const input = el(d, "input");
+      input.type = "radio";
+      input.name = "lcd-transfer-to";
+      input.value = o.value;
+      input.checked = i === 0;
+      lab.append(input, el(d, "span", null, o.label));
+      return lab;
+    }));
+    dlg.returnValue = "";
+    return new Promise((resolve) => {
+      const done = () => {
+        dlg.removeEventListener("close", done);
+        if (dlg.returnValue !== "confirm") resolve(null);
+        else {
+          const picked = this.e.transferTargets.querySelector("input:checked");
+          resolve({ to: picked ? picked.value : "", note: this.e.transferNote.value });
+        }
+        if (opener && opener.isConnected && !opener.closest("[hidden]") && typeof opener.focus === "function") opener.focus();
+      };
+      dlg.addEventListener("close", done);
+      dlg.showModal();
+      const first = this.e.transferTargets.querySelector("input");
+      if (first) first.focus();
+    });
   }
 
   autoGrow(ta) {
@@ -517,6 +790,10 @@ export class DashboardView {
     p.panel.dataset.status = m.status;
     const wasEnded = !p.closeBtn.hidden;
     p.endBtn.hidden = m.ended;
+    p.transferBtn.hidden = m.ended;
+    const tn = m.transferNote;
+    p.transferNote.hidden = !tn;
+    p.transferNote.textContent = tn ? `${tn.from} passed you this chat${tn.note ? `. Note: ${tn.note}` : "."}` : "";
     p.closeBtn.hidden = !m.ended;
     p.form.hidden = m.ended;
     p.ended.hidden = !m.ended;
@@ -561,13 +838,13 @@ export class DashboardView {
   }
 
   showPaneNotice(chatId, text) {
-    const p = this.panes.get(chatId);
+    const p = this.part(chatId);
     if (!p) return;
     p.notice.replaceChildren(el(this.doc, "p", "lcd-pane-notice", text));
   }
 
   clearPaneNotice(chatId) {
-    const p = this.panes.get(chatId);
+    const p = this.part(chatId);
     if (p) p.notice.replaceChildren();
   }
 
@@ -604,7 +881,7 @@ export class DashboardView {
     }
   }
 
-  messageItem(m, { own, patronName }) {
+  messageItem(m, { own, patronName, chatId }) {
     const d = this.doc;
     const role = m.sender && m.sender.role;
     const kind = role === "system" ? "system" : own ? "own" : role === "patron" ? "patron" : "operator";
@@ -621,17 +898,62 @@ export class DashboardView {
       t.dateTime = m.sent_at;
       meta.append(t);
     }
-    const body = el(d, "p", "lcd-msg-text", m.text ?? (m.attachment ? `Attachment: ${m.attachment.name || "file"}` : ""));
-    li.append(meta, body);
+    li.append(meta);
+    if (m.text) li.append(el(d, "p", "lcd-msg-text", m.text));
+    if (m.attachment && m.attachment.key) li.append(this.fileChip(chatId, m.attachment));
+    else if (!m.text) li.append(el(d, "p", "lcd-msg-text", ""));
     return li;
   }
 
+  /** A file in a message: a download link (and a thumbnail for images), URLs fetched lazily. */
+  fileChip(chatId, a) {
+    const d = this.doc;
+    const name = a.name || "file";
+    const chip = el(d, "div", "lcd-file");
+    const link = el(d, "a", "lcd-file-link");
+    link.append(el(d, "span", "lcd-file-name", name), el(d, "span", "lcd-file-size", ` (${formatBytes(a.size)})`));
+    link.setAttribute("aria-label", `Download ${name}`);
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    let img = null;
+    if (isImageType(a.content_type)) {
+      img = el(d, "img", "lcd-file-thumb");
+      img.alt = name;
+      img.hidden = true;
+      chip.append(img);
+    }
+    chip.append(link);
+    let fetchedAt = 0;
+    const refresh = async () => {
+      try {
+        const res = await this.call("fileUrl", chatId, a.key);
+        const url = res && safeUrl(res.url);
+        if (!url) return;
+        fetchedAt = Date.now();
+        link.href = url;
+        if (img && !img.src) {
+          img.src = url;
+          img.hidden = false;
+        }
+      } catch {
+        link.title = "The file cannot be opened now.";
+      }
+    };
+    refresh();
+    const stale = () => {
+      if (Date.now() - fetchedAt > FILE_URL_FRESH_MS) refresh();
+    };
+    link.addEventListener("pointerenter", stale);
+    link.addEventListener("focus", stale);
+    return chip;
+  }
+
   addMessage(chatId, m, opts) {
-    const p = this.panes.get(chatId);
+    const p = this.part(chatId);
     if (!p) return;
     if (p.log.querySelector(`[data-seq="${m.seq}"]`)) return;
     const stick = this.nearBottom(p) || p.stick;
-    const li = this.messageItem(m, opts);
+    const li = this.messageItem(m, { ...opts, chatId });
     // in seq order, whatever order history and pushes arrive in
     let before = null;
     for (let node = p.log.lastElementChild; node; node = node.previousElementSibling) {
@@ -660,7 +982,7 @@ export class DashboardView {
   }
 
   setPending(chatId, items) {
-    const p = this.panes.get(chatId);
+    const p = this.part(chatId);
     if (!p) return;
     const keep = new Set(items.map((i) => i.client_msg_id));
     for (const id of [...p.pendingEls.keys()]) if (!keep.has(id)) this.dropPending(p, id);
@@ -669,7 +991,7 @@ export class DashboardView {
       const li = el(this.doc, "li", "lcd-msg lcd-msg--own lcd-msg--pending");
       const meta = el(this.doc, "p", "lcd-msg-meta");
       meta.append(el(this.doc, "span", "lcd-msg-who", "You"), el(this.doc, "span", "lcd-msg-state", "Sending…"));
-      li.append(meta, el(this.doc, "p", "lcd-msg-text", item.text || ""));
+      li.append(meta, el(this.doc, "p", "lcd-msg-text", item.text || (item.attachment ? `File: ${item.attachment.name}` : "")));
       p.outbox.append(li);
       p.pendingEls.set(item.client_msg_id, li);
     }
@@ -677,7 +999,7 @@ export class DashboardView {
   }
 
   addRejected(chatId, item, reason) {
-    const p = this.panes.get(chatId);
+    const p = this.part(chatId);
     if (!p) return;
     const d = this.doc;
     const li = el(d, "li", "lcd-msg lcd-msg--own lcd-msg--rejected");

@@ -395,9 +395,131 @@ test("my own lower chat_limit is the limit the capacity message names", async ()
   assert.deepEqual(view.last("setMineSummary"), [0, 3]);
 });
 
-test("staff-room and other chats' messages without a pane are ignored", () => {
+test("other chats' messages without a pane are ignored; the staff room's go to its log", () => {
   const { client, view } = setup();
   welcome(client);
-  client.emit("message", { chat_id: "staff", message: msg(1, "operator") });
+  client.emit("message", { chat_id: "elsewhere", message: msg(1, "patron") });
   assert.equal(view.of("addMessage").length, 0);
+  client.emit("message", { chat_id: "staff", message: msg(1, "operator") });
+  client.emit("message", { chat_id: "staff", message: msg(1, "operator") }); // once only
+  assert.equal(view.of("addMessage").length, 1);
+  assert.equal(view.last("addMessage")[0], "staff");
+  assert.equal(view.last("addMessage")[2].own, true);
+  // a colleague's message while another tab shows: the staff tab counts it
+  client.emit("message", { chat_id: "staff", message: { ...msg(2, "operator"), sender: { role: "operator", id: "libby", name: "Libby" } } });
+  assert.deepEqual(view.last("setStaffUnread"), [1]);
+});
+
+class StatusClient extends FakeClient {
+  sendFrame(frame) { return this.record(frame); }
+}
+
+function setupWithFrames(opts = {}) {
+  const client = new StatusClient();
+  const view = fakeView();
+  const timers = new Timers();
+  const alerts = { chime() {}, notify() {} };
+  const uploads = [];
+  const api = {
+    calls: [],
+    async history(id, after) { this.calls.push([id, after]); return id === "staff" ? [msg(1, "system")] : [msg(1)]; },
+    async upload(chatId, file) {
+      uploads.push([chatId, file.name]);
+      if (opts.uploadError) throw opts.uploadError;
+      return { key: `chats/${chatId}/r/${file.name}`, name: file.name, size: file.size, content_type: file.type };
+    },
+  };
+  const dash = new Dashboard({ client, view, api, alerts, operator, timers, now: () => Date.parse("2026-01-01T10:00:10Z") });
+  client.send = function send(chat_id, text, extra = {}) {
+    this.sent.push({ action: "send", chat_id, text, ...extra });
+    return "cmid";
+  };
+  return { client, view, api, dash, uploads };
+}
+
+test("welcome: roster of who is signed in, my status, and the staff room's history", async () => {
+  const { client, view, api } = setupWithFrames();
+  client.frame({
+    type: "welcome", role: "operator", operator: { ...operator, availability: "away", chat_limit: 1 },
+    queued: [], mine: [], staff: { chat_id: "staff", kind: "staff", last_seq: 1 },
+    operators: [{ id: "libby", name: "Libby", state: "available" }, { id: "admin", name: "Ada Admin", state: "away" }],
+  });
+  await flush();
+  assert.deepEqual(view.last("setMyStatus"), ["away", 1]);
+  const roster = view.last("setRoster")[0];
+  assert.deepEqual(roster.map((o) => [o.id, o.state, o.me]), [["libby", "available", false], ["admin", "away", true]]);
+  assert.deepEqual(api.calls, [["staff", 0]]);
+  assert.equal(view.last("addMessage")[0], "staff");
+
+  client.frame({ type: "operator.status", operator: { id: "theo", name: "Theo", state: "available", chat_limit: 1 } });
+  assert.equal(view.last("setRoster")[0].length, 3);
+  client.frame({ type: "operator.status", operator: { id: "theo", name: "Theo", state: "offline" } });
+  assert.equal(view.last("setRoster")[0].length, 2);
+});
+
+test("status: Available/Away and one chat at a time go out as `status` actions", () => {
+  const { client, dash, view } = setupWithFrames();
+  welcome(client);
+  dash.setStatus({ state: "away" });
+  dash.setStatus({ chat_limit: 1 });
+  dash.setStatus({ chat_limit: null });
+  const sent = client.actions("status").map(({ request_id, ...f }) => f);
+  assert.deepEqual(sent, [{ action: "status", state: "away" }, { action: "status", chat_limit: 1 }, { action: "status", chat_limit: null }]);
+  client.frame({ type: "operator.status", operator: { id: "admin", name: "Ada Admin", state: "away", chat_limit: 1 } });
+  assert.deepEqual(view.last("setMyStatus"), ["away", 1]);
+  assert.deepEqual(view.last("setMineSummary"), [0, 1]);
+});
+
+test("transfer: the dialog lists signed-in colleagues, the frame carries to and note; refusals in words", async () => {
+  const { client, dash, view } = setupWithFrames();
+  client.frame({
+    type: "welcome", role: "operator", operator, queued: [], mine: [chat("a", { status: "active" })],
+    operators: [{ id: "admin", name: "Ada Admin", state: "available" }, { id: "libby", name: "Libby", state: "available" }],
+  });
+  await flush();
+  view.transferDialog = async (o) => {
+    view.state.transferOpts = o;
+    return { to: "libby", note: "  needs the atlas  " };
+  };
+  await dash.transfer("a");
+  assert.deepEqual(view.state.transferOpts.targets.map((o) => o.id), ["libby"]);
+  const [f] = client.actions("transfer");
+  assert.equal(f.chat_id, "a");
+  assert.equal(f.to, "libby");
+  assert.equal(f.note, "needs the atlas");
+  client.frame({ type: "error", code: "capacity", message: "full", request_id: f.request_id });
+  assert.deepEqual(view.last("showPaneNotice"), ["a", "That colleague is at their chat limit, so the chat stayed with you."]);
+
+  view.transferDialog = async () => ({ to: "", note: "" });
+  await dash.transfer("a");
+  const back = client.actions("transfer")[1];
+  assert.equal("to" in back, false);
+  assert.equal("note" in back, false);
+});
+
+test("a chat passed to me opens with the note; a requeued chat shows its note in the waiting list", async () => {
+  const { client, view } = setupWithFrames();
+  welcome(client);
+  client.frame({
+    type: "chat.transferred", chat_id: "b", from: { id: "libby", name: "Libby" }, to: { id: "admin", name: "Ada Admin" },
+    note: "wants maps", chat: chat("b", { status: "active" }),
+  });
+  assert.deepEqual(view.last("openPane")[1].transferNote, { from: "Libby", note: "wants maps" });
+  client.frame({ type: "chat.queued", chat: chat("c"), note: "call back" });
+  assert.equal(view.last("upsertWaiting")[0].note, "call back");
+});
+
+test("the paperclip uploads, then sends a message carrying the attachment; refusals stay in the pane", async () => {
+  const { client, dash, view, uploads } = setupWithFrames();
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  const file = { name: "map.png", size: 10, type: "image/png" };
+  assert.equal(await dash.attach("a", file), true);
+  assert.deepEqual(uploads, [["a", "map.png"]]);
+  const [s] = client.actions("send");
+  assert.deepEqual(s.attachment, { key: "chats/a/r/map.png", name: "map.png", size: 10, content_type: "image/png" });
+  assert.equal(s.text, undefined);
+  assert.equal(await dash.attach("a", { name: "x.exe", size: 5, type: "application/x-msdownload" }), false);
+  assert.match(view.last("showPaneNotice")[1], /cannot be sent/);
+  assert.equal(uploads.length, 1);
 });

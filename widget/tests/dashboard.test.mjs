@@ -120,3 +120,81 @@ test("a stored sign-in is used only while it has not expired", () => {
   assert.deepEqual(usableSession({ token: "t", operator: op, expires_at: "2026-01-01T11:00:00Z" }, now), { ok: true });
   assert.deepEqual(usableSession({ token: "t", operator: op, expires_at: "2026-01-01T09:59:59Z" }, now), { ok: false, reason: "expired" });
 });
+
+import {
+  cannedFormError, fileProblem, insertText, safeUrl, searchCanned, shortcutAt, shortcutMatches, surveySummary,
+  transferErrorText, transferTargets,
+} from "../dashboard/logic.js";
+
+const lists = {
+  system: [
+    { id: "s-1", title: "Greeting", text: "Hello, and thanks for contacting the library!", shortcut: "greeting" },
+    { id: "s-2", title: "Library hours", text: "Our opening hours are on the website.", shortcut: "hours" },
+    { id: "s-3", title: "Interlibrary loan", text: "We can borrow it for you." },
+  ],
+  personal: [{ id: "p-1", title: "My greeting", text: "Hi, I'm Théo.", shortcut: "greet-me" }],
+};
+
+test("canned search: every word in title, text or shortcut, accents folded, grouped", () => {
+  assert.deepEqual(searchCanned(lists, "").system.length, 3);
+  const r = searchCanned(lists, "greet");
+  assert.deepEqual(r.system.map((c) => c.id), ["s-1"]);
+  assert.deepEqual(r.personal.map((c) => c.id), ["p-1"]);
+  assert.deepEqual(searchCanned(lists, "theo").personal.map((c) => c.id), ["p-1"]);
+  assert.deepEqual(searchCanned(lists, "borrow loan").system.map((c) => c.id), ["s-3"]);
+  assert.deepEqual(searchCanned(lists, "/hours").system.map((c) => c.id), ["s-2"]);
+  assert.deepEqual(searchCanned(lists, "nothing like this"), { system: [], personal: [] });
+  assert.deepEqual(searchCanned(null, "x"), { system: [], personal: [] });
+});
+
+test("shortcuts: a slash at the start or after a space, matched by prefix, exact first", () => {
+  assert.deepEqual(shortcutAt("/gre", 4), { start: 0, end: 4, prefix: "gre" });
+  assert.deepEqual(shortcutAt("Hi /Hou", 7), { start: 3, end: 7, prefix: "hou" });
+  assert.deepEqual(shortcutAt("/", 1), { start: 0, end: 1, prefix: "" });
+  assert.equal(shortcutAt("see http://x/gre", 16), null);
+  assert.equal(shortcutAt("a/b", 3), null);
+  assert.equal(shortcutAt("/greeting now", 13), null);
+  assert.deepEqual(shortcutMatches(lists, "greet").map((c) => c.shortcut), ["greet-me", "greeting"]);
+  assert.deepEqual(shortcutMatches(lists, "greeting").map((c) => c.shortcut), ["greeting"]);
+  assert.deepEqual(shortcutMatches(lists, "").map((c) => c.shortcut), ["greet-me", "greeting", "hours"]);
+  assert.deepEqual(insertText("Hi /gre!", 3, 7, "Hello"), { value: "Hi Hello!", caret: 8 });
+});
+
+test("canned form checks", () => {
+  assert.equal(cannedFormError({ title: "A", text: "B", shortcut: "ok-1" }), "");
+  assert.equal(cannedFormError({ title: "A", text: "B", shortcut: "/ok" }), "");
+  assert.match(cannedFormError({ title: " ", text: "B" }), /title/);
+  assert.match(cannedFormError({ title: "A", text: "" }), /text/);
+  assert.match(cannedFormError({ title: "A", text: "B", shortcut: "No way" }), /shortcut/i);
+});
+
+test("transfer targets: signed-in colleagues only, never me; refusals in words", () => {
+  const roster = new Map([
+    ["me", { id: "me", name: "Me", state: "available" }],
+    ["b", { id: "b", name: "Bea", state: "away" }],
+    ["a", { id: "a", name: "Al", state: "available" }],
+    ["c", { id: "c", name: "Cy", state: "offline" }],
+  ]);
+  assert.deepEqual(transferTargets(roster, "me").map((o) => o.id), ["a", "b"]);
+  assert.match(transferErrorText("capacity"), /limit/);
+  assert.match(transferErrorText("invalid_state"), /not signed in/);
+  assert.equal(transferErrorText("other"), "");
+});
+
+test("files: accepted types and sizes; only http(s) URLs", () => {
+  assert.equal(fileProblem({ name: "a.png", size: 3, type: "image/png" }), "");
+  assert.equal(fileProblem({ name: "a.txt", size: 3, type: "text/plain;charset=utf-8" }), "");
+  assert.match(fileProblem({ name: "a.exe", size: 3, type: "application/x-msdownload" }), /cannot be sent/);
+  assert.match(fileProblem({ name: "a.png", size: 0, type: "image/png" }), /empty/);
+  assert.match(fileProblem({ name: "a.png", size: 11 * 1048576, type: "image/png" }), /too large/);
+  assert.equal(safeUrl("https://s3.example/x?y=1"), "https://s3.example/x?y=1");
+  assert.equal(safeUrl("javascript:alert(1)"), null);
+  assert.equal(safeUrl("data:image/png;base64,xx"), null);
+  assert.equal(safeUrl("not a url"), null);
+});
+
+test("survey summary", () => {
+  assert.equal(surveySummary({ days: 7, count: 0 }), "No surveys in the last 7 days.");
+  assert.equal(surveySummary({ days: 7, count: 2, average_rating: 4.5, answered_share: 0.5 }),
+    "2 surveys in the last 7 days · average rating 4.5 of 5 · question answered: 50%");
+});
