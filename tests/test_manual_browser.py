@@ -282,3 +282,48 @@ def test_files_between_the_two_uis(svc, new_context):
     pane.get_by_role("button", name="Close Chat").click()
     expect(pane).to_have_count(0)
     assert desk.errors == [] and page.errors == []
+
+
+def test_a_transfer_moves_the_chat_between_dashboards_while_the_patron_talks(svc, new_context):
+    ada = librarian_page(new_context, svc, "admin")
+    libby = librarian_page(new_context, svc, "librarian")
+    question = "I need help with a genealogy database"
+    _, page, chat = patron_page(new_context, svc, question, "Gene")
+    chat_id, pane = claim_from_list(ada, question)
+    expect(chat.get_by_text("Ada Admin joined the chat")).to_be_visible()
+
+    pane.get_by_role("button", name="Transfer").click()
+    dlg = ada.get_by_role("dialog", name=re.compile("Transfer the chat"))
+    dlg.get_by_label(LIBRARIAN).check()
+    dlg.get_by_label(re.compile("^Note for the next librarian")).fill("Libby knows Ancestry best.")
+    dlg.get_by_role("button", name="Transfer").click()
+    expect(pane).to_have_count(0)
+    # the patron sees who is helping now, and keeps talking
+    expect(chat.get_by_text(f"{LIBRARIAN} joined the chat")).to_be_visible()
+    expect(chat.get_by_text(f"Chatting with {LIBRARIAN}")).to_be_visible()
+    chat.get_by_label("Message").fill("Still here after the handover")
+    chat.get_by_label("Message").press("Enter")
+    libby.locator(f'.lcd-tab[data-chat-id="{chat_id}"]').click()
+    lp = libby.locator(f'.lcd-pane[data-chat-id="{chat_id}"]')
+    expect(lp.locator(".lcd-transfer-note")).to_contain_text("Libby knows Ancestry best.")
+    expect(lp.locator(".lcd-log").get_by_text("Still here after the handover")).to_be_visible()
+    lp.get_by_role("textbox").fill("Hi Gene, Libby here.")
+    lp.get_by_role("textbox").press("Enter")
+    expect(chat.get_by_text("Hi Gene, Libby here.")).to_be_visible()
+
+    # back to the queue: the patron is told, and the next librarian can claim it
+    lp.get_by_role("button", name="Transfer").click()
+    dlg = libby.get_by_role("dialog", name=re.compile("Transfer the chat"))
+    dlg.get_by_label("Back to the queue").check()
+    dlg.get_by_role("button", name="Transfer").click()
+    expect(lp).to_have_count(0)
+    expect(chat.get_by_text("Your question is back in the queue", exact=False)).to_be_visible()
+    shot(page, "manual-11-patron-requeued")
+    chat_id2, pane2 = claim_from_list(ada, question)
+    assert chat_id2 == chat_id
+    expect(chat.get_by_text(f"Chatting with Ada Admin")).to_be_visible()
+    pane2.get_by_role("button", name="End Chat").click()
+    ada.get_by_role("dialog").get_by_role("button", name="End Chat").click()
+    pane2.get_by_role("button", name="Close Chat").click()
+    expect(pane2).to_have_count(0)
+    assert ada.errors == [] and libby.errors == [] and page.errors == []

@@ -274,7 +274,7 @@ export class PatronWidget {
     const mine = this.session.chat;
     if (chat.operator && chat.operator.name) mine.operator = { id: chat.operator.id, name: chat.operator.name };
     if (typeof chat.status === "string") mine.status = chat.status;
-    if (mine.status === "active" && mine.operator) this.notice("claimed", "joined", { name: mine.operator.name });
+    if (mine.status === "active" && mine.operator) this.notice(claimedId(mine), "joined", { name: mine.operator.name });
     if (ENDED_STATES.has(mine.status)) {
       this.ended(mine.ended_by, { catchUp: true });
       return;
@@ -294,7 +294,7 @@ export class PatronWidget {
       // (a reconnect at the same moment): catch up before showing the message.
       mine.status = "active";
       if (message.sender.name) mine.operator = { id: message.sender.id, name: message.sender.name };
-      this.notice("claimed", "joined", { name: mine.operator && mine.operator.name });
+      this.notice(claimedId(mine), "joined", { name: mine.operator && mine.operator.name });
       this.view.setWaiting(false);
       this.updateHeader();
     }
@@ -315,13 +315,22 @@ export class PatronWidget {
       case "chat.claimed":
         mine.status = "active";
         if (frame.operator) mine.operator = { id: frame.operator.id, name: frame.operator.name };
-        this.notice("claimed", "joined", { name: mine.operator && mine.operator.name });
+        this.notice(claimedId(mine), "joined", { name: mine.operator && mine.operator.name });
         this.view.setWaiting(false);
         this.updateHeader();
         this.persist();
         break;
       case "chat.typing":
         if (frame.role === "operator") this.showLibrarianTyping(Boolean(frame.typing));
+        break;
+      case "chat.transferred": // back to the queue (a transfer to a colleague is a chat.claimed)
+        if (frame.to) break;
+        mine.status = "queued";
+        mine.operator = null;
+        this.notice(`requeued:${frame.from ? frame.from.id : ""}:${mine.last_seq || 0}`, "requeued", {});
+        this.view.setWaiting(true);
+        this.updateHeader();
+        this.persist();
         break;
       case "chat.ended":
         this.ended(frame.ended_by || null, { catchUp: false });
@@ -683,4 +692,9 @@ export async function boot(win = window) {
 
 if (typeof window !== "undefined" && window.document && window.document.getElementById("lc-root")) {
   boot(window);
+}
+
+/** One "joined" notice per librarian: a transfer brings a new one ("Libby joined the chat"). */
+function claimedId(chat) {
+  return chat.operator && chat.operator.id ? `claimed:${chat.operator.id}` : "claimed";
 }

@@ -144,6 +144,7 @@ export function speaker(item, t) {
 export function noticeText(item, t) {
   const vars = item.vars || {};
   if (item.type === "joined") return t("notice.joined", { name: vars.name || t("who.librarian") });
+  if (item.type === "requeued") return t("notice.requeued");
   if (item.type === "ended") {
     if (vars.by === "patron") return t("notice.endedByPatron");
     if (vars.by === "operator") {
