@@ -1130,3 +1130,20 @@ def test_librarians_do_not_see_the_team_tab(new_context, svc):
     page = dashboard(new_context, svc, "librarian")
     expect(page.get_by_role("tab", name="Internal Staff Chat")).to_be_visible()
     expect(page.get_by_role("tab", name="Team")).to_have_count(0)
+
+
+def test_an_expired_sign_in_is_renewed_from_the_refresh_token(new_context, svc):
+    """A librarian back from a break: the access token has expired, the refresh token has not.
+    The dashboard renews the session itself instead of asking for the password again."""
+    status, login = svc.request("POST", "/api/auth/login", {"username": "librarian", "password": DEMO_PASSWORD})
+    assert status == 200 and login["refresh_token"]
+    page = open_dashboard(new_context, svc)
+    page.evaluate("""(s) => sessionStorage.setItem('lcd.session', JSON.stringify(s))""", {
+        "token": "expired.access.token", "expires_at": "2020-01-01T00:00:00Z",
+        "operator": login["operator"], "refresh_token": login["refresh_token"]})
+    page.reload()
+    expect(page.locator("#lcd-conn")).to_have_attribute("data-state", "open")
+    expect(page.get_by_label("Username")).to_be_hidden()
+    session = page.evaluate("JSON.parse(sessionStorage.getItem('lcd.session'))")
+    assert session["token"] != "expired.access.token" and session["expires_at"] > "2026"
+    no_page_errors(page)

@@ -45,6 +45,11 @@ export class Api {
     return this.request("POST", "/auth/login", { username, password });
   }
 
+  /** A new access token from the sign-in's refresh token: `{token, expires_at}`. */
+  refresh(refreshToken) {
+    return this.request("POST", "/auth/refresh", { refresh_token: refreshToken });
+  }
+
   /** Every message of a chat after `after`, paging through the 500-per-call limit. */
   async history(chatId, after = 0) {
     const out = [];

@@ -185,6 +185,16 @@ export function usableSession(session, now) {
   return { ok: true };
 }
 
+/**
+ * When to renew the sign-in: Cognito access tokens last an hour, a shift does not. Five minutes
+ * before expiry (never sooner than 10 s from now, so a clock skew cannot make it spin).
+ */
+export function refreshDelay(expiresAt, now) {
+  const exp = Date.parse(expiresAt);
+  if (Number.isNaN(exp)) return 10 * 60 * 1000;
+  return Math.max(10 * 1000, exp - now - 5 * 60 * 1000);
+}
+
 let requestCounter = 0;
 export function newRequestId(prefix = "r") {
   requestCounter += 1;

@@ -7,7 +7,7 @@ import { Api } from "./api.js";
 import { CannedMessages } from "./canned.js";
 import { Dashboard } from "./controller.js";
 import { TeamTab } from "./team.js";
-import { resolveConfig, signInErrorText, usableSession } from "./logic.js";
+import { refreshDelay, resolveConfig, signInErrorText, usableSession } from "./logic.js";
 import { DashboardView } from "./view.js";
 
 // sessionStorage: survives a reload of this tab, not the tab itself (a shared desk computer).
@@ -71,9 +71,11 @@ async function boot() {
     view.signInError("");
     try {
       const res = await api.login(username, password);
-      store.set(KEYS.session, { token: res.token, expires_at: res.expires_at, operator: res.operator });
+      const session = { token: res.token, expires_at: res.expires_at, operator: res.operator,
+                        refresh_token: res.refresh_token };
+      store.set(KEYS.session, session);
       store.remove(KEYS.snapshot, KEYS.ui);
-      start({ token: res.token, expires_at: res.expires_at, operator: res.operator });
+      start(session);
       view.e.chatsTab.focus(); // the sign-in form is gone: continue from the Chats tab
     } catch (err) {
       view.signInBusy(false);
@@ -82,6 +84,20 @@ async function boot() {
       view.e.password.focus();
     }
   };
+
+  /** Renew the access token from the refresh token; null when the session has really ended. */
+  async function renew(session) {
+    if (!session.refresh_token) return null;
+    try {
+      const res = await api.refresh(session.refresh_token);
+      const next = { ...session, token: res.token, expires_at: res.expires_at };
+      store.set(KEYS.session, next);
+      return next;
+    } catch (err) {
+      if (err.status === 401 || err.status === 403) return null;
+      throw err; // the network: try again later
+    }
+  }
 
   function start(session) {
     api.token = session.token;
@@ -211,6 +227,22 @@ async function boot() {
       dash.setQueueNames(names);
     }).catch(() => {});
 
+    // Keep the sign-in alive for a whole shift: renew before the access token expires.
+    const keepSignedIn = (current) => {
+      setTimeout(async () => {
+        try {
+          const next = await renew(current);
+          if (!next) return authLost();
+          api.token = next.token;
+          client.token = next.token; // the next reconnect presents the new one
+          keepSignedIn(next);
+        } catch {
+          setTimeout(() => keepSignedIn(current), 30 * 1000);
+        }
+      }, refreshDelay(current.expires_at, Date.now()));
+    };
+    if (session.refresh_token) keepSignedIn(session);
+
     view.showApp();
     client.connect();
     return dash;
@@ -220,8 +252,12 @@ async function boot() {
   const usable = usableSession(session, Date.now());
   const message = store.get(KEYS.message);
   store.remove(KEYS.message);
-  if (usable.ok) {
-    start(session);
+  let renewed = null;
+  if (!usable.ok && usable.reason === "expired" && session.refresh_token) {
+    renewed = await renew(session).catch(() => null); // back after a break: no new sign-in needed
+  }
+  if (usable.ok || renewed) {
+    start(renewed || session);
   } else {
     if (usable.reason === "expired") store.remove(KEYS.session, KEYS.snapshot, KEYS.ui);
     if (usable.reason === "expired") view.showSignIn(EXPIRED, "error");

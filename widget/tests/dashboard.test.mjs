@@ -198,3 +198,12 @@ test("survey summary", () => {
   assert.equal(surveySummary({ days: 7, count: 2, average_rating: 4.5, answered_share: 0.5 }),
     "2 surveys in the last 7 days · average rating 4.5 of 5 · question answered: 50%");
 });
+
+test("the sign-in is renewed five minutes before it expires, never in a spin", async () => {
+  const { refreshDelay } = await import("../dashboard/logic.js");
+  const now = Date.parse("2026-11-29T10:00:00Z");
+  assert.equal(refreshDelay("2026-11-29T11:00:00Z", now), 55 * 60 * 1000);
+  assert.equal(refreshDelay("2026-11-29T10:02:00Z", now), 10 * 1000);
+  assert.equal(refreshDelay("2026-11-29T09:00:00Z", now), 10 * 1000);
+  assert.equal(refreshDelay("not a date", now), 10 * 60 * 1000);
+});
