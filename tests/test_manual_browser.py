@@ -73,6 +73,14 @@ def claim_from_list(desk, question):
     return chat_id, pane
 
 
+def end_and_close(desk, pane):
+    """End Chat (confirmed), then Close Chat: the pane leaves the dashboard."""
+    pane.get_by_role("button", name="End Chat").click()
+    desk.get_by_role("dialog").get_by_role("button", name="End Chat").click()
+    pane.get_by_role("button", name="Close Chat").click()
+    expect(pane).to_have_count(0)
+
+
 def patron_texts(chat) -> list[str]:
     return chat.locator(".lc-log-list .lc-bubble").all_inner_texts()
 
@@ -236,10 +244,7 @@ def test_one_librarian_two_chats_in_two_panes(svc, new_context):
     shot(desk, "manual-08-two-panes")
     for tab, pane in ((tab1, pane1), (tab2, pane2)):
         tab.click()
-        pane.get_by_role("button", name="End Chat").click()
-        desk.get_by_role("dialog").get_by_role("button", name="End Chat").click()
-        pane.get_by_role("button", name="Close Chat").click()
-        expect(pane).to_have_count(0)
+        end_and_close(desk, pane)
     expect(chat1.get_by_role("heading", name="How did we do?")).to_be_visible()
     expect(chat2.get_by_role("heading", name="How did we do?")).to_be_visible()
     assert desk.errors == [] and page1.errors == [] and page2.errors == []
@@ -277,10 +282,7 @@ def test_files_between_the_two_uis(svc, new_context):
     assert fetched.status == 200 and fetched.body() == PDF
     shot(page, "manual-10-patron-file")
 
-    pane.get_by_role("button", name="End Chat").click()
-    desk.get_by_role("dialog").get_by_role("button", name="End Chat").click()
-    pane.get_by_role("button", name="Close Chat").click()
-    expect(pane).to_have_count(0)
+    end_and_close(desk, pane)
     assert desk.errors == [] and page.errors == []
 
 
@@ -322,8 +324,5 @@ def test_a_transfer_moves_the_chat_between_dashboards_while_the_patron_talks(svc
     chat_id2, pane2 = claim_from_list(ada, question)
     assert chat_id2 == chat_id
     expect(chat.get_by_text(f"Chatting with Ada Admin")).to_be_visible()
-    pane2.get_by_role("button", name="End Chat").click()
-    ada.get_by_role("dialog").get_by_role("button", name="End Chat").click()
-    pane2.get_by_role("button", name="Close Chat").click()
-    expect(pane2).to_have_count(0)
+    end_and_close(ada, pane2)
     assert ada.errors == [] and libby.errors == [] and page.errors == []
