@@ -236,6 +236,7 @@ class LocalStack:
             "",
             "Library chat is running on an embedded AWS (moto); nothing leaves this machine.",
             f"  Demo library page & widget : {gw.base_url}/",
+            f"  Librarians' dashboard      : {gw.base_url}/dashboard/",
             f"  REST API                   : {gw.base_url}/api   (try {gw.base_url}/api/health)",
             f"  WebSocket                  : {gw.ws_url}",
             f"  Embedded AWS endpoint      : {self.aws.url}",

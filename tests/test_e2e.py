@@ -20,7 +20,8 @@ def svc():
 
 def test_health_status_and_demo_logins(svc):
     banner = "".join(svc.output)
-    for text in (svc.base_url, svc.ws_url, "admin", "librarian", "E2e-Demo-Password-1"):
+    for text in (svc.base_url, f"{svc.base_url}/dashboard/", svc.ws_url, "admin", "librarian",
+                 "E2e-Demo-Password-1"):
         assert text in banner
     assert svc.request("GET", "/api/health") == (200, {"ok": True})
     status, body = svc.request("POST", "/api/auth/login",
