@@ -22,17 +22,8 @@ RETENTION_DAYS="${RETENTION_DAYS:-30}"
 LOG_RETENTION_DAYS="${LOG_RETENTION_DAYS:-30}"
 ALARM_EMAIL="${ALARM_EMAIL:-}"
 SITE_CONFIG="${SITE_CONFIG:-}"          # optional JSON merged into the widget's config.json
-# boto3, Chalice and the AWS CLI all read AWS_DEFAULT_REGION; accept AWS_REGION too.
-if [ -n "${AWS_REGION:-}" ] && [ -z "${AWS_DEFAULT_REGION:-}" ]; then export AWS_DEFAULT_REGION="$AWS_REGION"; fi
-PYTHON="${PYTHON:-.venv/bin/python}"
-CHALICE="${CHALICE:-.venv/bin/chalice}"
-
-BUILD="build/deploy/$STAGE"
-OUTPUTS="$BUILD/outputs.json"
-RECORD=".chalice/deployed/$STAGE.json"
-mkdir -p "$BUILD"
-
-step() { printf '\n==> %s\n' "$*"; }
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
 
 if ! "$PYTHON" -c 'import json, sys; sys.exit(0 if sys.argv[1] in json.load(open(".chalice/config.json"))["stages"] else 1)' "$STAGE"; then
   echo "deploy: .chalice/config.json has no stage '$STAGE'; add it (copy 'prod') and its policy-$STAGE.json" >&2

@@ -12,16 +12,8 @@ cd "$(dirname "$0")/.."
 
 : "${STAGE:?set STAGE, e.g. make destroy STAGE=dev}"
 DELETE_DATA="${DELETE_DATA:-no}"
-# boto3, Chalice and the AWS CLI all read AWS_DEFAULT_REGION; accept AWS_REGION too.
-if [ -n "${AWS_REGION:-}" ] && [ -z "${AWS_DEFAULT_REGION:-}" ]; then export AWS_DEFAULT_REGION="$AWS_REGION"; fi
-PYTHON="${PYTHON:-.venv/bin/python}"
-CHALICE="${CHALICE:-.venv/bin/chalice}"
-BUILD="build/deploy/$STAGE"
-OUTPUTS="$BUILD/outputs.json"
-RECORD=".chalice/deployed/$STAGE.json"
-mkdir -p "$BUILD"
-
-step() { printf '\n==> %s\n' "$*"; }
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
 
 case "$DELETE_DATA" in
   yes)
