@@ -250,11 +250,6 @@ class MemoryStore:
             self._log("operator_connections")
             return [replace(c) for c in self.connections.values() if c.role == "operator" and c.joined]
 
-    def any_operator_connected(self) -> bool:
-        with self._lock:
-            self._log("any_operator_connected")
-            return any(c.role == "operator" and c.joined for c in self.connections.values())
-
     # surveys
     def put_survey(self, survey: Survey) -> None:
         with self._lock:

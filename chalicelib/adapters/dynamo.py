@@ -604,9 +604,6 @@ class DynamoStore:
     def operator_connections(self) -> list[Connection]:
         return [m.to_domain() for m in ConnectionModel.by_audience.query(OPERATORS_AUDIENCE)]
 
-    def any_operator_connected(self) -> bool:
-        return any(True for _ in ConnectionModel.by_audience.query(OPERATORS_AUDIENCE, limit=1))
-
     # ----------------------------------------------------------- surveys
 
     def put_survey(self, survey: Survey) -> None:
