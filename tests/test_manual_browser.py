@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 from tests.browser import axe_serious, shot
 from tests.e2e import LocalService
 from tests.test_dashboard_browser import rgb, sign_in
-from tests.test_widget_browser import (FRAME, LAUNCHER, drop_patron_connections, set_visibility,
-                                       patron_frame, stop_service)
+from tests.test_widget_browser import (FRAME, LAUNCHER, drop_patron_connections, patron_frame,
+                                       set_visibility)
 
 pytestmark = pytest.mark.timeout(180)
 LIBRARIAN = "Libby Librarian"
@@ -33,7 +33,7 @@ def patient_expect():
 def svc():
     service = LocalService()
     yield service
-    assert stop_service(service) == 0, "".join(service.output[-40:])
+    assert service.stop() == 0, "".join(service.output[-40:])
 
 
 def librarian_page(new_context, svc, user="librarian"):

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import http.server
 import re
-import signal
-import subprocess
 import threading
 import time
 import urllib.parse
@@ -52,24 +50,8 @@ def patient_expect():
 def svc():
     service = LocalService()
     yield service
-    code = stop_service(service)
+    code = service.stop()
     assert code == 0, f"exit code {code}\n" + "".join(service.output[-60:])
-
-
-def stop_service(service: LocalService) -> int | None:
-    """LocalService.stop(), but SIGINT is repeated until the runner reacts: its main thread
-    waits on an Event with no timeout, and a signal the kernel hands to another thread then
-    never wakes it (it happens now and then on a busy machine)."""
-    deadline = time.monotonic() + 40
-    if service.proc.poll() is None:
-        service.proc.send_signal(signal.SIGINT)
-    while service.proc.poll() is None and time.monotonic() < deadline:
-        try:
-            service.proc.wait(2)
-        except subprocess.TimeoutExpired:
-            if not any(line.startswith("Stopping") for line in service.output):
-                service.proc.send_signal(signal.SIGINT)  # not heard: say it again
-    return service.stop()
 
 
 @contextmanager
