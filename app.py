@@ -1,140 +1,154 @@
-"""Chalice app: wiring only. Each handler parses its event and calls one service function.
+"""Chalice app: routes only. Each handler reads its request and calls one use case on
+`services()` (chalicelib/wiring.py); the edge (chalicelib/edge/) turns refusals into protocol
+errors and writes one log line per call.
 
 REST routes are served under the API's `api` stage (`/api/...`); the WebSocket API routes
-`$connect`, `$default` (every action: the service dispatches on the frame's `action`) and
-`$disconnect`. Nothing here builds an AWS client: chalicelib.wiring does, on first use.
+`$connect`, `$default` (every action, dispatched by chalicelib/edge/ws.py's one action table)
+and `$disconnect`. Nothing here builds an AWS client: the wiring does, on first use.
 """
 from chalice import Chalice, Rate
 
-from chalicelib import api
-from chalicelib.routes_files import files_routes
-from chalicelib.wiring import canned_service, chat_service
+from chalicelib.edge import ws
+from chalicelib.edge.rest import bearer, created, json_body, query, rest, scheduled
+from chalicelib.wiring import services, settings
 
 app = Chalice(app_name="library-chat")
 app.api.cors = True  # bearer tokens, no cookies: any library page may embed the widget
 app.experimental_feature_flags.update(["WEBSOCKETS"])
-app.register_blueprint(files_routes)  # POST /chats/{id}/uploads, GET /chats/{id}/files
 
 
-@app.route("/health", methods=["GET"])
-@api.rest
-def health():
-    return chat_service()[0].health()
+def _request():
+    return app.current_request
 
 
-@app.route("/status", methods=["GET"])
-@api.rest
-def status():
-    return chat_service()[0].status()
-
-
-@app.route("/chats", methods=["POST"])
-@api.rest
-def create_chat():
-    request = app.current_request
-    return api.created(chat_service()[0].create_chat(api.json_body(request), api.source_ip(request)))
-
-
-@app.route("/chats/{chat_id}/messages", methods=["GET"])
-@api.rest
-def chat_messages(chat_id):
-    request = app.current_request
-    after = (request.query_params or {}).get("after")
-    return chat_service()[0].history(api.bearer(request), chat_id, after)
-
-
-@app.route("/chats/{chat_id}/survey", methods=["POST"])
-@api.rest
-def chat_survey(chat_id):
-    request = app.current_request
-    return api.created(chat_service()[0].submit_survey(api.bearer(request), chat_id,
-                                                       api.json_body(request)))
-
-
-@app.route("/auth/login", methods=["POST"])
-@api.rest
-def login():
-    return chat_service()[0].login(api.json_body(app.current_request))
-
-
-@app.route("/auth/refresh", methods=["POST"])
-@api.rest
-def refresh():
-    return chat_service()[0].refresh(api.json_body(app.current_request))
-
-
-@app.route("/auth/me", methods=["GET"])
-@api.rest
-def me():
-    return chat_service()[0].me(api.bearer(app.current_request))
+def _caller():
+    """Patron or operator, resolved once from the bearer token (domain/access.py)."""
+    return services().access.resolve(bearer(_request()))
 
 
 def _operator():
-    return chat_service()[0].operator_for_token(api.bearer(app.current_request))
+    return services().access.operator(bearer(_request()))
+
+
+@app.route("/health", methods=["GET"])
+@rest
+def health():
+    return {"ok": True}
+
+
+@app.route("/status", methods=["GET"])
+@rest
+def status():
+    return services().operators.status()
+
+
+@app.route("/chats", methods=["POST"])
+@rest
+def create_chat():
+    return created(services().chats.create(json_body(_request())))
+
+
+@app.route("/chats/{chat_id}/messages", methods=["GET"])
+@rest
+def chat_messages(chat_id):
+    return services().conversation.history(_caller(), chat_id, query(_request(), "after"))
+
+
+@app.route("/chats/{chat_id}/survey", methods=["POST"])
+@rest
+def chat_survey(chat_id):
+    return created(services().surveys.submit(_caller(), chat_id, json_body(_request())))
+
+
+@app.route("/chats/{chat_id}/uploads", methods=["POST"])
+@rest
+def chat_upload(chat_id):
+    return services().files.upload(_caller(), chat_id, json_body(_request()))
+
+
+@app.route("/chats/{chat_id}/files", methods=["GET"])
+@rest
+def chat_file(chat_id):
+    return services().files.download(_caller(), chat_id, query(_request(), "key"))
+
+
+@app.route("/auth/login", methods=["POST"])
+@rest
+def login():
+    return services().operators.login(json_body(_request()))
+
+
+@app.route("/auth/refresh", methods=["POST"])
+@rest
+def refresh():
+    return services().operators.refresh(json_body(_request()))
+
+
+@app.route("/auth/me", methods=["GET"])
+@rest
+def me():
+    return services().operators.me(_operator())
 
 
 @app.route("/canned", methods=["GET"])
-@api.rest
+@rest
 def canned_list():
-    return canned_service().list(_operator())
+    return services().canned.list(_operator())
 
 
 @app.route("/canned", methods=["POST"])
-@api.rest
+@rest
 def canned_create():
-    operator = _operator()
-    return api.created(canned_service().create(operator, api.json_body(app.current_request)))
+    return created(services().canned.create(_operator(), json_body(_request())))
 
 
 @app.route("/canned/{canned_id}", methods=["PUT"])
-@api.rest
+@rest
 def canned_update(canned_id):
-    operator = _operator()
-    return canned_service().update(operator, canned_id, api.json_body(app.current_request))
+    return services().canned.update(_operator(), canned_id, json_body(_request()))
 
 
 @app.route("/canned/{canned_id}", methods=["DELETE"])
-@api.rest
+@rest
 def canned_delete(canned_id):
-    return canned_service().delete(_operator(), canned_id)
+    return services().canned.delete(_operator(), canned_id)
 
 
 @app.route("/surveys", methods=["GET"])
-@api.rest
+@rest
 def surveys():
-    days = (app.current_request.query_params or {}).get("days")
-    return chat_service()[0].survey_results(_operator(), days)
+    return services().surveys.results(_operator(), query(_request(), "days"))
 
 
 @app.route("/operators", methods=["GET"])
-@api.rest
+@rest
 def operators_list():
-    return chat_service()[0].list_operators(_operator())
+    return services().operators.list(_operator())
 
 
 @app.route("/operators/{operator_id}", methods=["PUT"])
-@api.rest
+@rest
 def operators_update(operator_id):
-    admin = _operator()
-    return chat_service()[0].update_operator(admin, operator_id, api.json_body(app.current_request))
+    return services().operators.update(_operator(), operator_id, json_body(_request()))
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
+@scheduled
 def remind_unclaimed(event):
     """Every minute: one SNS reminder for each chat still unclaimed after NOTIFY_WAIT_SECONDS."""
-    return api.remind_unclaimed()
+    return {"reminders": services().chats.remind_unclaimed(settings().notify_wait_seconds)}
 
 
 @app.on_ws_connect()
 def ws_connect(event):
-    return api.ws_connect(event)
+    return ws.connect(event)
 
 
 @app.on_ws_message()
 def ws_message(event):
-    return api.ws_message(event)
+    return ws.message(event)
 
 
 @app.on_ws_disconnect()
 def ws_disconnect(event):
-    return api.ws_disconnect(event)
+    return ws.disconnect(event)

@@ -3,9 +3,10 @@
 Why one line: a request's story (action, chat, connection, how long, how it ended) is then one
 CloudWatch Logs Insights row, and its metrics ride on the same line in the embedded metric
 format, so CloudWatch turns them into metrics with no PutMetricData call: no IAM permission, no
-extra request, no latency. The edge (chalicelib/api.py) opens a request scope per REST call or
-WebSocket event; the `Observer` listener turns domain events into metrics (chats created, wait
-time to claim, messages) and tells the scope which chat the request touched.
+extra request, no latency. The edge (chalicelib/edge/) opens a request scope per REST call or
+WebSocket event; the metrics listener (chalicelib/listeners/metrics.py) turns domain events
+into metrics (chats created, wait time to claim, messages) and tells the scope which chat the
+request touched.
 
 On Lambda (AWS_LAMBDA_FUNCTION_NAME is set) lines go to stdout, which the runtime ships to
 CloudWatch Logs verbatim; anywhere else they go to the `libchat.requests` logger at DEBUG, so
@@ -22,8 +23,6 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
-
-from .domain import events as ev
 
 NAMESPACE = "LibraryChat"
 DIMENSION = "Stage"
@@ -129,46 +128,3 @@ def note_chat(chat_id: str | None) -> None:
     rec = _current.get()
     if rec is not None and rec.chat_id is None and chat_id:
         rec.chat_id = chat_id
-
-
-def frame_fields(body: str | None) -> tuple[str, str | None]:
-    """(action, chat_id) of a WebSocket frame, for the log line only: the service parses and
-    validates the frame itself; here anything unreadable is just `invalid`."""
-    try:
-        data = json.loads(body or "")
-    except (ValueError, TypeError):
-        return "invalid", None
-    if not isinstance(data, dict):
-        return "invalid", None
-    action, chat_id = data.get("action"), data.get("chat_id")
-    return (action[:40] if isinstance(action, str) else "invalid",
-            chat_id[:64] if isinstance(chat_id, str) else None)
-
-
-class Observer:
-    """Domain-event listener: the service's named events become metrics (ChatsCreated,
-    ClaimWaitSeconds, MessagesSent) and name the chat on the request's log line."""
-
-    def subscribe(self, dispatcher: ev.Dispatcher) -> None:
-        dispatcher.subscribe(ev.CHAT_QUEUED, self.chat_queued)
-        dispatcher.subscribe(ev.CHAT_CLAIMED, self.chat_claimed)
-        dispatcher.subscribe(ev.MESSAGE_SENT, self.message_sent)
-        for name in (ev.TYPING, ev.PRESENCE_CHANGED, ev.CHAT_ENDED, ev.CHAT_CLOSED):
-            dispatcher.subscribe(name, self.touched)
-
-    def chat_queued(self, chat, **_) -> None:
-        note_chat(chat.chat_id)
-        metric("ChatsCreated", 1, "Count")
-
-    def chat_claimed(self, chat, **_) -> None:
-        note_chat(chat.chat_id)
-        if chat.claimed_at is not None:
-            metric("ClaimWaitSeconds", round(max(0.0, chat.claimed_at - chat.created_at), 3),
-                   "Seconds")
-
-    def message_sent(self, chat, message, **_) -> None:
-        note_chat(chat.chat_id)
-        metric("MessagesSent", 1, "Count")
-
-    def touched(self, chat, **_) -> None:
-        note_chat(chat.chat_id)

@@ -47,7 +47,6 @@ class Settings:
     patron_token_hours: int = 24
     store_patron_ip: bool = False
     queues: tuple[Queue, ...] = field(default_factory=lambda: (Queue("general", "Ask a librarian"),))
-    max_text_chars: int = 4000
     files_bucket: str = ""  # empty: file attachments are off (uploads refused, as before)
     max_upload_bytes: int = 10 * 1024 * 1024  # S3 takes up to 5 GB in one POST
     operators_topic_arn: str = ""  # empty: no SNS notifications

@@ -1,4 +1,8 @@
-"""Composition root: settings, AWS clients, the store and the services, built lazily.
+"""Composition root: settings, AWS clients, adapters and the services, built lazily.
+
+`build(settings, ports)` is the one place use cases are wired to each other and to their
+ports; app.py (through `services()`, on the AWS adapters) and the test harness (on in-memory
+fakes) both call it, so tests exercise the same wiring that runs on Lambda.
 
 Nothing here runs at import time (cold start budget, DESIGN.md): the first invocation parses
 settings and binds the models, and a warm Lambda container reuses everything. Clients are
@@ -9,11 +13,100 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from .settings import Settings
 
 _lock = threading.RLock()
 _state: dict = {}
+
+
+@dataclass(frozen=True)
+class Ports:
+    """What the outside world is for one composition: the repositories (an object with
+    `chats, log, staff_room, connections, operators, surveys, canned`), the WebSocket sender,
+    the operators' authenticator, the files bucket and the notifier (None: off)."""
+    repos: Any
+    sender: Any
+    auth: Any
+    file_store: Any = None
+    notifier: Any = None
+
+
+@dataclass(frozen=True)
+class Services:
+    """The use cases, by name (app.py and the edge call exactly one of them per request)."""
+    access: Any
+    sessions: Any
+    conversation: Any
+    chats: Any
+    operators: Any
+    staff_room: Any
+    surveys: Any
+    canned: Any
+    files: Any
+    push: Any
+    events: Any
+    settings: Settings
+
+
+def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time.time,
+          ids: Callable[[], str] | None = None, upload_ids: Callable[[], str] | None = None) -> Services:
+    from .domain import events as ev
+    from .domain.access import Access
+    from .domain.canned import CannedService
+    from .domain.chats import Chats, new_id
+    from .domain.conversation import Conversation
+    from .domain.files import ChatFiles, FilesService, new_upload_id
+    from .domain.operators import Operators
+    from .domain.sessions import Sessions
+    from .domain.staff_room import StaffRoomService
+    from .domain.surveys import Surveys
+    from .listeners.metrics import Metrics
+    from .listeners.push import Push
+
+    r, cfg = ports.repos, settings
+    events = ev.Dispatcher()
+    access = Access(r.operators, ports.auth, token_secret=cfg.patron_token_secret,
+                    patron_token_seconds=cfg.patron_token_hours * 3600, clock=clock)
+    files = None
+    if ports.file_store is not None:
+        files = FilesService(ports.file_store, max_bytes=cfg.max_upload_bytes,
+                             ids=upload_ids or new_upload_id)
+    staff_room = StaffRoomService(r.staff_room, r.log, events,
+                                  retention_seconds=cfg.retention_seconds, clock=clock)
+    team = Operators(r.operators, r.connections, access, ports.auth, events, queues=cfg.queues,
+                     clock=clock, notice=staff_room.notice)
+    sessions = Sessions(r.connections, r.chats, r.operators, r.log, access, staff_room, team,
+                        events, clock=clock, store_patron_ip=cfg.store_patron_ip)
+    services = Services(
+        access=access, sessions=sessions, staff_room=staff_room, operators=team,
+        conversation=Conversation(r.chats, r.log, r.staff_room, r.connections, access, events,
+                                  retention_seconds=cfg.retention_seconds, clock=clock,
+                                  files=files),
+        chats=Chats(r.chats, r.connections, access, events, queues=cfg.queues,
+                    ws_url=cfg.ws_url, retention_seconds=cfg.retention_seconds, clock=clock,
+                    ids=ids or new_id),
+        surveys=Surveys(r.surveys, r.chats, access, clock=clock),
+        canned=CannedService(r.canned, clock),
+        files=ChatFiles(files, r.chats, access, clock=clock),
+        push=Push(ports.sender, r.connections, sessions.gone),
+        events=events, settings=cfg)
+    services.push.subscribe(events)
+    if ports.notifier is not None and cfg.notify_mode != "off":
+        from .listeners.notify import Notifications
+        Notifications(ports.notifier, mode=cfg.notify_mode,
+                      queue_names={q.id: q.name for q in cfg.queues},
+                      anyone_available=team.anyone_available,
+                      dashboard_url=cfg.dashboard_url or None,
+                      include_question=cfg.notify_include_question).subscribe(events)
+    Metrics().subscribe(events)  # metrics and log fields, after the pushes
+    return services
+
+
+# ------------------------------------------------------------- on AWS (lazily)
 
 
 def reset() -> None:
@@ -29,44 +122,42 @@ def settings() -> Settings:
         return _state["settings"]
 
 
-def _with_patron_token_secret(env):
-    """On AWS the patron-token key is generated by CloudFormation into Secrets Manager (infra/),
-    so it is never in git, in config.json or in the Lambda's environment: PATRON_TOKEN_SECRET_ARN
-    names it and the first invocation of a container reads it (one GetSecretValue per cold
-    start). Locally and in tests PATRON_TOKEN_SECRET is set directly and wins."""
-    arn = env.get("PATRON_TOKEN_SECRET_ARN")
-    if env.get("PATRON_TOKEN_SECRET") or not arn:
-        return env
-    import boto3  # deferred, as in client()
-    if "session" not in _state:
-        _state["session"] = boto3.session.Session()
-    secrets = _state["session"].client("secretsmanager", region_name=arn.split(":")[3])
-    return {**env, "PATRON_TOKEN_SECRET": secrets.get_secret_value(SecretId=arn)["SecretString"]}
-
-
-def client(service: str, endpoint_url: str | None = None):
-    key = ("client", service, endpoint_url)
+def services(management_endpoint: str | None = None) -> Services:
+    """The services on the AWS adapters, pushing through the management API at
+    `management_endpoint` (from the WebSocket event on AWS; from settings for REST calls and
+    locally)."""
+    cfg = settings()
+    endpoint = cfg.ws_management_endpoint or management_endpoint
+    key = ("services", endpoint)
     with _lock:
         if key not in _state:
-            import boto3  # deferred: the Lambda runtime has it, cold start does not pay twice
-            from botocore.config import Config
-            if "session" not in _state:
-                _state["session"] = boto3.session.Session()
-            _state[key] = _state["session"].client(
-                service, region_name=settings().region, endpoint_url=endpoint_url,
-                config=Config(connect_timeout=3, read_timeout=10,
-                              retries={"max_attempts": 3, "mode": "standard"}))
+            _state[key] = build(cfg, _aws_ports(cfg, endpoint))
         return _state[key]
 
 
-def store():
+def _aws_ports(cfg: Settings, endpoint: str | None) -> Ports:
+    from .adapters.apigw import ApiGatewaySender
+    from .listeners.push import NullSender
+    sender = ApiGatewaySender(client("apigatewaymanagementapi", endpoint)) if endpoint else NullSender()
+    file_store = notifier = None
+    if cfg.files_bucket:
+        from .adapters.s3 import S3FileStore
+        file_store = S3FileStore(_s3_client, cfg.files_bucket)  # the client is built on first use
+    if cfg.operators_topic_arn:
+        from .adapters.sns import SnsNotifier
+        notifier = SnsNotifier(client("sns"), cfg.operators_topic_arn)
+    return Ports(repos=repositories(), sender=sender, auth=authenticator(),
+                 file_store=file_store, notifier=notifier)
+
+
+def repositories():
     with _lock:
-        if "store" not in _state:
+        if "repos" not in _state:
             from .adapters import dynamo
             cfg = settings()
             dynamo.bind(cfg.table_prefix, cfg.region)
-            _state["store"] = dynamo.DynamoStore(cfg.region)
-        return _state["store"]
+            _state["repos"] = dynamo.repositories(cfg.region)
+        return _state["repos"]
 
 
 def authenticator():
@@ -80,83 +171,39 @@ def authenticator():
         return _state["auth"]
 
 
-def chat_service(management_endpoint: str | None = None):
-    """(ChatService, Push) wired to push through the management API at `management_endpoint`
-    (from the WebSocket event on AWS; from settings for REST calls and locally)."""
-    cfg = settings()
-    endpoint = cfg.ws_management_endpoint or management_endpoint
-    key = ("service", endpoint)
+def _session():
+    import boto3  # deferred: the Lambda runtime has it, cold start does not pay twice
+    if "session" not in _state:
+        _state["session"] = boto3.session.Session()
+    return _state["session"]
+
+
+def _with_patron_token_secret(env):
+    """On AWS the patron-token key is generated by CloudFormation into Secrets Manager (infra/),
+    so it is never in git, in config.json or in the Lambda's environment: PATRON_TOKEN_SECRET_ARN
+    names it and the first invocation of a container reads it (one GetSecretValue per cold
+    start). Locally and in tests PATRON_TOKEN_SECRET is set directly and wins."""
+    arn = env.get("PATRON_TOKEN_SECRET_ARN")
+    if env.get("PATRON_TOKEN_SECRET") or not arn:
+        return env
+    secrets = _session().client("secretsmanager", region_name=arn.split(":")[3])
+    return {**env, "PATRON_TOKEN_SECRET": secrets.get_secret_value(SecretId=arn)["SecretString"]}
+
+
+def client(service: str, endpoint_url: str | None = None, *, s3v4: bool = False):
+    key = ("client", service, endpoint_url, s3v4)
     with _lock:
         if key not in _state:
-            from .adapters.apigw import ApiGatewaySender
-            from .domain.events import Dispatcher
-            from .domain.service import ChatService
-            from .observability import Observer
-            from .push import Push
-            dispatcher = Dispatcher()
-            service = ChatService(
-                store(), dispatcher, authenticator(), token_secret=cfg.patron_token_secret,
-                ws_url=cfg.ws_url, queues=cfg.queues, retention_seconds=cfg.retention_seconds,
-                patron_token_seconds=cfg.patron_token_hours * 3600,
-                store_patron_ip=cfg.store_patron_ip, max_text=cfg.max_text_chars,
-                files=files_service())
-            if endpoint:
-                sender = ApiGatewaySender(client("apigatewaymanagementapi", endpoint))
-            else:
-                from .push import NullSender
-                sender = NullSender()
-            push = Push(sender, service.disconnect)
-            push.subscribe(dispatcher)
-            if cfg.operators_topic_arn and cfg.notify_mode != "off":
-                from .adapters.sns import SnsNotifier
-                from .notify import Notifications
-                Notifications(SnsNotifier(client("sns"), cfg.operators_topic_arn),
-                              mode=cfg.notify_mode, queue_names={q.id: q.name for q in cfg.queues},
-                              anyone_available=service.anyone_available,
-                              dashboard_url=cfg.dashboard_url or None,
-                              include_question=cfg.notify_include_question).subscribe(dispatcher)
-            Observer().subscribe(dispatcher)  # metrics and log fields, after the pushes
-            _state[key] = (service, push)
+            from botocore.config import Config
+            extra = {"signature_version": "s3v4"} if s3v4 else {}
+            _state[key] = _session().client(
+                service, region_name=settings().region, endpoint_url=endpoint_url,
+                config=Config(connect_timeout=3, read_timeout=10,
+                              retries={"max_attempts": 3, "mode": "standard"}, **extra))
         return _state[key]
-
-
-def canned_service():
-    with _lock:
-        if "canned" not in _state:
-            import time
-            from .domain.canned import CannedService
-            _state["canned"] = CannedService(store(), time.time)
-        return _state["canned"]
-
-
-def files_service():
-    """The FilesService on the files bucket, or None when FILES_BUCKET is unset (attachments
-    are then refused). The S3 client is built on the first file operation, not here: most
-    invocations never touch S3, and building a client costs Lambda milliseconds."""
-    cfg = settings()
-    if not cfg.files_bucket:
-        return None
-    with _lock:
-        if "files" not in _state:
-            from .adapters.s3 import S3FileStore
-            from .domain.files import FilesService
-            _state["files"] = FilesService(S3FileStore(_s3_client, cfg.files_bucket),
-                                           max_bytes=cfg.max_upload_bytes)
-        return _state["files"]
 
 
 def _s3_client():
     """S3 with SigV4: botocore would presign with the legacy SigV2 otherwise (adapters/s3.py).
     Locally AWS_ENDPOINT_URL points it at the embedded moto, like every other client."""
-    key = ("client", "s3", "s3v4")
-    with _lock:
-        if key not in _state:
-            import boto3  # deferred, as in client()
-            from botocore.config import Config
-            if "session" not in _state:
-                _state["session"] = boto3.session.Session()
-            _state[key] = _state["session"].client(
-                "s3", region_name=settings().region,
-                config=Config(signature_version="s3v4", connect_timeout=3, read_timeout=10,
-                              retries={"max_attempts": 3, "mode": "standard"}))
-        return _state[key]
+    return client("s3", s3v4=True)

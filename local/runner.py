@@ -19,6 +19,8 @@ import logging
 import os
 import secrets
 import threading
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,18 +125,26 @@ def provision(aws_url: str, demo_password: str) -> Provisioned:
         UserPoolId=pool_id, ClientName="dashboard", GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]["ClientId"]
-    store = dynamo.DynamoStore(REGION, host=aws_url)
+    repos = dynamo.repositories(REGION, host=aws_url)
     for username, name, role, max_chats in DEMO_OPERATORS:
         idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS",
                               UserAttributes=[{"Name": "name", "Value": name}])
         idp.admin_set_user_password(UserPoolId=pool_id, Username=username,
                                     Password=demo_password, Permanent=True)
-        store.put_operator(Operator(id=username, name=name, role=role, max_chats=max_chats))
-    from chalicelib.domain.canned import Canned
+        repos.operators.put(Operator(id=username, name=name, role=role, max_chats=max_chats))
+    from chalicelib.domain.model import Canned
     for shortcut, title, text in SEED_CANNED:
-        store.put_canned(Canned(owner="system", canned_id=f"s-seed-{shortcut}", title=title,
+        repos.canned.put(Canned(owner="system", canned_id=f"s-seed-{shortcut}", title=title,
                                 text=text, shortcut=shortcut, updated_by="admin"), must_exist=False)
     return Provisioned(pool_id, client_id, bucket, topic_arn)
+
+
+def scheduled_event() -> dict:
+    """The event EventBridge sends a scheduled Lambda (its documented sample's shape)."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return {"version": "0", "id": uuid.uuid4().hex, "detail-type": "Scheduled Event",
+            "source": "aws.events", "account": "123456789012", "time": now, "region": REGION,
+            "resources": [], "detail": {}}
 
 
 def files_cors(origins: list[str]) -> dict:
@@ -216,10 +226,10 @@ class LocalStack:
     def _every_minute(self) -> None:
         """What EventBridge does on AWS for the app's `@app.schedule` (here every 15 s, so a
         demo shows the reminder soon after NOTIFY_WAIT_SECONDS)."""
-        from chalicelib import api
+        import app as app_module
         while not self._stopping.wait(15):
             try:
-                api.remind_unclaimed()
+                app_module.remind_unclaimed(scheduled_event(), None)
             except Exception:  # keep the local stack up; the log says what went wrong
                 log.exception("scheduled reminder failed")
 

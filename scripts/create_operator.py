@@ -54,13 +54,13 @@ def create_operator(cognito, outputs: dict, *, username: str, name: str, role: s
         raise
     region = outputs.get("Region") or cognito.meta.region_name
     dynamo.bind(outputs["TablePrefix"], region, host=host)
-    store = dynamo.DynamoStore(region, host=host)
-    current = store.get_operator(username)
+    operators = dynamo.repositories(region, host=host).operators
+    current = operators.get(username)
     if current is None:
         operator = Operator(id=username, name=name, role=role, max_chats=max_chats)
     else:  # keep what the service keeps there (active chats, availability, ...)
         operator = dataclasses.replace(current, name=name, role=role, max_chats=max_chats)
-    store.put_operator(operator)
+    operators.put(operator)
     return f"{created} operator {username} ({name}, {role}, max {max_chats} chats)"
 
 

@@ -25,74 +25,17 @@ import pytest  # noqa: E402
 # runtime AWS calls vs. the IAM policy files; the browser fixtures (one Playwright per session)
 pytest_plugins = ["tests.plugins.aws_calls", "tests.browser"]
 
-from chalicelib.domain.events import Dispatcher  # noqa: E402
 from chalicelib.domain.model import Operator  # noqa: E402
-from chalicelib.domain.service import ChatService  # noqa: E402
-from chalicelib.push import Push  # noqa: E402
-from tests.fakes import FakeAuthenticator, MemoryStore, RecordingSender  # noqa: E402
+from tests.harness import Harness  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 REGION = "us-east-1"
 TEST_PASSWORD = "Correct-Horse-Battery-1"
 
 
-# ----------------------------------------------------------- domain harness
-
-
-class Clock:
-    def __init__(self, now: float = 1_790_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Harness:
-    """A ChatService on in-memory fakes, with helpers that speak in protocol frames."""
-
-    def __init__(self) -> None:
-        self.store = MemoryStore()
-        self.sender = RecordingSender()
-        self.clock = Clock()
-        self.events = Dispatcher()
-        self.events.emitted = []
-        self.service = ChatService(
-            self.store, self.events, FakeAuthenticator({"ann": "pw"}),
-            token_secret=b"s" * 32, ws_url="ws://test/ws",
-            queues=(_queue("general", "Ask a librarian"), _queue("law", "Law library")),
-            retention_seconds=30 * 86400, patron_token_seconds=86400, clock=self.clock)
-        self.push = Push(self.sender, self.service.disconnect)
-        self.push.subscribe(self.events)
-
-    def operator(self, op_id: str, max_chats: int = 3, role: str = "librarian") -> None:
-        self.store.put_operator(Operator(id=op_id, name=op_id.title(), role=role, max_chats=max_chats))
-
-    def frame(self, conn: str, **data) -> list[dict]:
-        replies = self.service.handle_frame(conn, json.dumps(data))
-        for frame in replies:
-            self.push.deliver([conn], frame)
-        return replies
-
-    def connect_operator(self, conn: str, op_id: str) -> list[dict]:
-        self.service.connect(conn, f"op:{op_id}")
-        return self.frame(conn, action="hello")
-
-    def new_chat(self, question: str = "Where are the atlases?", **extra) -> tuple[str, str]:
-        out = self.service.create_chat({"question": question, **extra})
-        return out["chat_id"], out["token"]
-
-    def connect_patron(self, conn: str, token: str, **hello) -> list[dict]:
-        self.service.connect(conn, token)
-        return self.frame(conn, action="hello", **hello)
-
-
-def _queue(qid: str, name: str):
-    from chalicelib.settings import Queue
-    return Queue(qid, name)
-
-
 @pytest.fixture
 def h() -> Harness:
+    """The real wiring on in-memory fakes (tests/harness.py)."""
     return Harness()
 
 
@@ -146,6 +89,33 @@ def moto_jwks_url(tmp_path_factory) -> str:
     return path.as_uri()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def moto_pool_key_once():
+    """moto builds every Cognito user pool's signing key from the one private JWK it ships,
+    and importing that key (joserfc's RSA arithmetic in pure Python) costs 1-3 s on this
+    machine, once per pool, so once per test that creates a pool. The key is the same document
+    every time, so it is imported once per session: moto's tokens and JWKS are unchanged."""
+    from moto.cognitoidp import models as cognito_models
+    rsa_key = cognito_models.jwk.RSAKey
+    original, own = rsa_key.import_key.__func__, rsa_key.__dict__.get("import_key")
+    cache: dict[str, object] = {}
+
+    def import_key(cls, value, *args, **kwargs):
+        if args or kwargs or not isinstance(value, dict):
+            return original(cls, value, *args, **kwargs)
+        key = json.dumps(value, sort_keys=True)
+        if key not in cache:
+            cache[key] = original(cls, value)
+        return cache[key]
+
+    rsa_key.import_key = classmethod(import_key)
+    yield
+    if own is None:
+        del rsa_key.import_key
+    else:
+        rsa_key.import_key = own
+
+
 @pytest.fixture
 def aws(monkeypatch, moto_jwks_url):
     """moto for everything, with the app's settings pointing at it and its resources made."""
@@ -186,8 +156,8 @@ class AwsWorld:
         self.idp.admin_create_user(UserPoolId=self.pool, Username=username, MessageAction="SUPPRESS")
         self.idp.admin_set_user_password(UserPoolId=self.pool, Username=username,
                                          Password=TEST_PASSWORD, Permanent=True)
-        wiring.store().put_operator(Operator(id=username, name=name or username.title(),
-                                             role=role, max_chats=max_chats))
+        wiring.repositories().operators.put(Operator(id=username, name=name or username.title(),
+                                                     role=role, max_chats=max_chats))
 
     def token(self, username: str) -> str:
         resp = self.idp.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId=self.client_id,

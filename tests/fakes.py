@@ -1,324 +1,386 @@
 """In-memory fakes of the ports, with the same conditional semantics as the AWS adapters.
 
 Domain tests run on these; `tests/test_store_contract.py` runs one suite against both this
-fake and the DynamoDB adapter on moto, so the two cannot drift apart. A lock makes each method
-atomic, like a single DynamoDB request or transaction.
+fake and the DynamoDB adapter on moto, so the two cannot drift apart. `MemoryRepositories()`
+has the seven repositories of `chalicelib.adapters.dynamo.DynamoRepositories`, all over one
+`MemoryDb` (`.db`): plain dicts a test can inspect or seed, `calls` ("repo.method", one per
+call, like one DynamoDB request each) and one lock that makes every call atomic, like a single
+DynamoDB request or transaction. Records go in and out as copies, as through DynamoDB.
 """
 from __future__ import annotations
 
 import copy
+import functools
 import threading
-from dataclasses import replace
+from datetime import datetime, timezone
 
-from chalicelib.domain.model import ACTIVE, ENDED, OPEN_STATES, QUEUED, Chat, Connection, Message, Operator, Survey
-from chalicelib.domain.ports import AlreadyExists, AtCapacity, ClaimLost, DuplicateMessage, SeqConflict
+from chalicelib.domain.limits import STAFF_ROOM_SECONDS
+from chalicelib.domain.model import (ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, Canned, Chat,
+                                     Connection, Member, Message, Operator, StaffRoom, Survey)
+from chalicelib.domain.ports import (AlreadyExists, AtCapacity, BelowActive, ClaimLost,
+                                     DuplicateMessage, NotFound, StaleRead)
 from chalicelib.errors import ServiceError
 
 
-class MemoryStore:
+class MemoryDb:
     def __init__(self) -> None:
         self.chats: dict[str, Chat] = {}
-        self.messages: dict[tuple[str, int], Message] = {}
-        self.msg_ids: dict[tuple[str, str], int] = {}
-        self.claims: list[tuple[str, str, float]] = []
+        self.messages: dict[tuple[str, int], Message] = {}  # (conversation id, seq)
+        self.msg_ids: dict[tuple[str, str], int] = {}  # (conversation id, client_msg_id) -> seq
+        self.claims: list[tuple[str, str, float]] = []  # (chat_id, operator_id, claimed_at)
         self.connections: dict[str, Connection] = {}
         self.operators: dict[str, Operator] = {}
         self.surveys: dict[str, Survey] = {}
-        self.canned: dict[tuple[str, str], object] = {}
-        self.reminded: set[str] = set()
+        self.canned: dict[tuple[str, str], Canned] = {}  # (owner, canned_id)
+        self.room: StaffRoom | None = None
+        self.reminded: set[str] = set()  # chats whose reminder went out (ChatModel.reminded_at)
         self.calls: list[str] = []
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
 
-    def _log(self, name: str) -> None:
-        self.calls.append(name)
 
-    # chats
-    def create_chat(self, chat: Chat, first: Message) -> None:
-        with self._lock:
-            self._log("create_chat")
-            assert chat.chat_id not in self.chats
-            self.chats[chat.chat_id] = copy.deepcopy(chat)
-            self.messages[(first.chat_id, first.seq)] = copy.deepcopy(first)
+def _atomic(method):
+    """One call = one request: logged as "repo.method", under the database's lock."""
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        with self.db.lock:
+            self.db.calls.append(f"{self.name}.{method.__name__}")
+            return method(self, *args, **kwargs)
+    return call
 
-    def get_chat(self, chat_id: str) -> Chat | None:
-        with self._lock:
-            self._log("get_chat")
-            chat = self.chats.get(chat_id)
-            return copy.deepcopy(chat) if chat else None
 
-    def get_chats(self, chat_ids) -> list[Chat]:
-        with self._lock:
-            self._log("get_chats")
-            return [copy.deepcopy(self.chats[i]) for i in sorted(set(chat_ids)) if i in self.chats]
+def _has_room(op: Operator | None) -> bool:
+    """The capacity condition exactly as DynamoDB evaluates it (adapters/dynamo/chats.py)."""
+    return op is not None and op.active_chats < op.max_chats and (
+        op.chat_limit is None or op.active_chats < op.chat_limit)
 
-    def queued_chats(self, limit: int) -> list[Chat]:
-        with self._lock:
-            self._log("queued_chats")
-            queued = sorted((c for c in self.chats.values() if c.status == QUEUED),
-                            key=lambda c: c.created_at)
-            return copy.deepcopy(queued[:limit])
 
-    def append_message(self, chat: Chat, message: Message) -> None:
-        with self._lock:
-            self._log("append_message")
-            if message.client_msg_id and (chat.chat_id, message.client_msg_id) in self.msg_ids:
-                raise DuplicateMessage(self.msg_ids[(chat.chat_id, message.client_msg_id)])
-            stored = self.chats.get(chat.chat_id)
-            if stored is None or stored.last_seq != chat.last_seq or stored.status != chat.status \
-                    or stored.conn_version != chat.conn_version:
-                raise SeqConflict()
-            stored.last_seq = message.seq
-            self.messages[(chat.chat_id, message.seq)] = copy.deepcopy(message)
-            if message.client_msg_id:
-                self.msg_ids[(chat.chat_id, message.client_msg_id)] = message.seq
+class _Repo:
+    name = ""
 
-    def get_message(self, chat_id: str, seq: int) -> Message | None:
-        with self._lock:
-            self._log("get_message")
-            return copy.deepcopy(self.messages.get((chat_id, seq)))
+    def __init__(self, db: MemoryDb) -> None:
+        self.db = db
 
-    def messages_after(self, chat_id: str, after: int, limit: int) -> list[Message]:
-        with self._lock:
-            self._log("messages_after")
-            found = sorted((m for (cid, seq), m in self.messages.items() if cid == chat_id and seq > after),
-                           key=lambda m: m.seq)
-            return copy.deepcopy(found[:limit])
 
+class MemoryChats(_Repo):
+    name = "chats"
+
+    @_atomic
+    def create(self, chat: Chat, first: Message) -> None:
+        if chat.chat_id in self.db.chats or (first.chat_id, first.seq) in self.db.messages:
+            raise AlreadyExists()
+        self.db.chats[chat.chat_id] = copy.deepcopy(chat)
+        self.db.messages[(first.chat_id, first.seq)] = copy.deepcopy(first)
+
+    @_atomic
+    def get(self, chat_id: str) -> Chat | None:
+        return copy.deepcopy(self.db.chats.get(chat_id))
+
+    @_atomic
+    def get_many(self, chat_ids) -> list[Chat]:
+        return [copy.deepcopy(self.db.chats[i]) for i in sorted(set(chat_ids)) if i in self.db.chats]
+
+    @_atomic
+    def queued(self, limit: int) -> list[Chat]:
+        queued = sorted((c for c in self.db.chats.values() if c.status == QUEUED),
+                        key=lambda c: c.created_at)
+        return copy.deepcopy(queued[:limit])
+
+    @_atomic
     def claim(self, chat: Chat, operator: Operator, conn_ids: set[str], now: float) -> None:
-        with self._lock:
-            self._log("claim")
-            stored = self.chats.get(chat.chat_id)
-            op = self.operators.get(operator.id)
-            if stored is None or stored.status != QUEUED or stored.conn_version != chat.conn_version:
-                raise ClaimLost()
-            if op is None or op.active_chats >= op.effective_limit:
-                raise AtCapacity()
-            stored.status, stored.claimed_at = ACTIVE, now
-            stored.operator_id, stored.operator_name = operator.id, operator.name
-            stored.operator_conns = set(conn_ids)
-            op.active_chats += 1
-            op.chats.add(chat.chat_id)
-            self.claims.append((chat.chat_id, operator.id, now))
+        stored = self.db.chats.get(chat.chat_id)
+        op = self.db.operators.get(operator.id)
+        if stored is None or stored.status != QUEUED or stored.conn_version != chat.conn_version:
+            raise ClaimLost()
+        if not _has_room(op):
+            raise AtCapacity()
+        stored.status, stored.claimed_at = ACTIVE, now
+        stored.operator_id, stored.operator_name = operator.id, operator.name
+        stored.operator_conns = set(conn_ids)
+        op.active_chats += 1
+        op.chats.add(chat.chat_id)
+        self.db.claims.append((chat.chat_id, operator.id, now))
 
-    def transfer(self, chat: Chat, from_id: str, target: Operator, target_conns: set[str],
-                 now: float, note: str | None) -> None:
-        with self._lock:
-            self._log("transfer")
-            stored = self.chats.get(chat.chat_id)
-            if stored is None or stored.status != ACTIVE or stored.operator_id != from_id:
-                raise SeqConflict()
-            tgt = self.operators.get(target.id)
-            if tgt is None or tgt.active_chats >= tgt.effective_limit:
-                raise AtCapacity()
-            stored.operator_id, stored.operator_name = target.id, target.name
-            stored.operator_conns, stored.claimed_at = set(target_conns), now
-            tgt.active_chats += 1
-            tgt.chats.add(chat.chat_id)
-            src = self.operators[from_id]
-            src.active_chats -= 1
-            src.chats.discard(chat.chat_id)
-            self.claims.append((chat.chat_id, target.id, now))
+    @_atomic
+    def transfer(self, chat: Chat, target: Operator, target_conns: set[str], now: float,
+                 note: str | None) -> None:
+        stored = self.db.chats.get(chat.chat_id)
+        holder = self.db.operators.get(chat.operator_id) if chat.operator_id else None
+        if stored is None or stored.status != ACTIVE or stored.operator_id != chat.operator_id:
+            raise StaleRead()
+        tgt = self.db.operators.get(target.id)
+        if not _has_room(tgt):
+            raise AtCapacity()
+        if holder is None:
+            raise StaleRead()
+        stored.operator_id, stored.operator_name = target.id, target.name
+        stored.operator_conns, stored.claimed_at = set(target_conns), now
+        tgt.active_chats += 1
+        tgt.chats.add(chat.chat_id)
+        holder.active_chats -= 1
+        holder.chats.discard(chat.chat_id)
+        self.db.claims.append((chat.chat_id, target.id, now))
 
-    def requeue(self, chat: Chat, from_id: str, now: float) -> None:
-        with self._lock:
-            self._log("requeue")
-            stored = self.chats.get(chat.chat_id)
-            if stored is None or stored.status != ACTIVE or stored.operator_id != from_id:
-                raise SeqConflict()
-            stored.status, stored.operator_id, stored.operator_name = QUEUED, None, None
-            stored.claimed_at, stored.operator_conns = None, set()
-            src = self.operators[from_id]
-            src.active_chats -= 1
-            src.chats.discard(chat.chat_id)
+    @_atomic
+    def requeue(self, chat: Chat, now: float) -> None:
+        stored = self.db.chats.get(chat.chat_id)
+        holder = self.db.operators.get(chat.operator_id) if chat.operator_id else None
+        if stored is None or stored.status != ACTIVE or stored.operator_id != chat.operator_id \
+                or holder is None:
+            raise StaleRead()
+        stored.status, stored.operator_id, stored.operator_name = QUEUED, None, None
+        stored.claimed_at, stored.operator_conns = None, set()
+        holder.active_chats -= 1
+        holder.chats.discard(chat.chat_id)
 
-    def end_chat(self, chat: Chat, ended_by: str, now: float) -> Chat:
-        with self._lock:
-            self._log("end_chat")
-            stored = self.chats.get(chat.chat_id)
-            if stored is None or stored.status != chat.status or stored.conn_version != chat.conn_version:
-                raise SeqConflict()
-            if chat.status == ACTIVE and chat.operator_id in self.operators:
-                self.operators[chat.operator_id].active_chats -= 1
-            stored.status, stored.ended_at, stored.ended_by = ENDED, now, ended_by
-            return copy.deepcopy(stored)
+    @_atomic
+    def end(self, chat: Chat, ended_by: str, now: float) -> None:
+        stored = self.db.chats.get(chat.chat_id)
+        if stored is None or stored.status != chat.status or stored.conn_version != chat.conn_version:
+            raise StaleRead()
+        if chat.status == ACTIVE and chat.operator_id:
+            op = self.db.operators.get(chat.operator_id)
+            if op is None or op.active_chats <= 0:
+                raise StaleRead()
+            op.active_chats -= 1
+        stored.status, stored.ended_at, stored.ended_by = ENDED, now, ended_by
 
-    def close_chat(self, chat: Chat, operator_id: str, now: float) -> None:
-        with self._lock:
-            self._log("close_chat")
-            stored = self.chats.get(chat.chat_id)
-            if stored is None or stored.status != ENDED or stored.operator_id != operator_id:
-                raise SeqConflict()
-            stored.status = "closed"
-            self.operators[operator_id].chats.discard(chat.chat_id)
+    @_atomic
+    def close(self, chat: Chat, now: float) -> None:
+        stored = self.db.chats.get(chat.chat_id)
+        holder = self.db.operators.get(chat.operator_id) if chat.operator_id else None
+        if stored is None or stored.status != ENDED or stored.operator_id != chat.operator_id \
+                or holder is None:
+            raise StaleRead()
+        stored.status = CLOSED
+        holder.chats.discard(chat.chat_id)
 
+    @_atomic
     def attach_patron(self, chat_id: str, conn_id: str) -> Chat | None:
-        with self._lock:
-            self._log("attach_patron")
-            chat = self.chats.get(chat_id)
-            if chat is None:
-                return None
-            chat.patron_conns.add(conn_id)
-            chat.conn_version += 1
-            chat.patron_presence = "online"
-            return copy.deepcopy(chat)
+        chat = self.db.chats.get(chat_id)
+        if chat is None:
+            return None
+        chat.patron_conns.add(conn_id)
+        chat.conn_version += 1
+        chat.patron_presence = "online"
+        return copy.deepcopy(chat)
 
-    def detach_patron(self, chat_id: str, conn_id: str) -> Chat | None:
-        with self._lock:
-            self._log("detach_patron")
-            chat = self.chats.get(chat_id)
-            if chat is None:
-                return None
-            chat.patron_conns.discard(conn_id)
+    @_atomic
+    def attach_operator(self, chat_id: str, operator_id: str, conn_ids: set[str]) -> None:
+        chat = self.db.chats.get(chat_id)
+        if conn_ids and chat is not None and chat.operator_id == operator_id:
+            chat.operator_conns |= set(conn_ids)
             chat.conn_version += 1
-            return copy.deepcopy(chat)
 
+    @_atomic
+    def detach(self, chat_id: str, conn_id: str) -> Chat | None:
+        chat = self.db.chats.get(chat_id)
+        if chat is None:
+            return None
+        chat.patron_conns.discard(conn_id)
+        chat.operator_conns.discard(conn_id)
+        chat.conn_version += 1
+        return copy.deepcopy(chat)
+
+    @_atomic
     def mark_patron_offline(self, chat_id: str) -> bool:
-        with self._lock:
-            self._log("mark_patron_offline")
-            chat = self.chats.get(chat_id)
-            if chat is None or chat.patron_conns or chat.status not in OPEN_STATES:
-                return False
-            chat.patron_presence = "offline"
-            return True
+        chat = self.db.chats.get(chat_id)
+        if chat is None or chat.patron_conns or chat.status not in OPEN_STATES:
+            return False
+        chat.patron_presence = "offline"
+        return True
 
-    def mark_reminded(self, chat_id: str, now: float) -> bool:
-        with self._lock:
-            self._log("mark_reminded")
-            chat = self.chats.get(chat_id)
-            if chat is None or chat.status != QUEUED or chat_id in self.reminded:
-                return False
-            self.reminded.add(chat_id)
-            return True
-
+    @_atomic
     def set_presence(self, chat_id: str, presence: str) -> None:
-        with self._lock:
-            self._log("set_presence")
-            if chat_id in self.chats:
-                self.chats[chat_id].patron_presence = presence
+        if chat_id in self.db.chats:
+            self.db.chats[chat_id].patron_presence = presence
 
-    def attach_operator_conns(self, chat_id: str, operator_id: str, conn_ids: set[str]) -> None:
-        with self._lock:
-            self._log("attach_operator_conns")
-            chat = self.chats.get(chat_id)
-            if chat and chat.operator_id == operator_id:
-                chat.operator_conns |= set(conn_ids)
-                chat.conn_version += 1
+    @_atomic
+    def mark_reminded(self, chat_id: str, now: float) -> bool:
+        chat = self.db.chats.get(chat_id)
+        if chat is None or chat.status != QUEUED or chat_id in self.db.reminded:
+            return False
+        self.db.reminded.add(chat_id)
+        return True
 
-    def join_staff_room(self, room: Chat, conn_id: str, member: str) -> Chat:
-        with self._lock:
-            self._log("join_staff_room")
-            stored = self.chats.setdefault(room.chat_id, copy.deepcopy(room))
-            stored.operator_conns.add(conn_id)
-            stored.staff_members.add(member)
-            stored.conn_version += 1
-            return copy.deepcopy(stored)
 
-    def leave_staff_room(self, room_id: str, conn_id: str, member: str) -> None:
-        with self._lock:
-            self._log("leave_staff_room")
-            if room_id in self.chats:
-                self.chats[room_id].operator_conns.discard(conn_id)
-                self.chats[room_id].staff_members.discard(member)
-                self.chats[room_id].conn_version += 1
+class MemoryLog(_Repo):
+    name = "log"
 
-    def detach_operator_conn(self, chat_id: str, conn_id: str) -> None:
-        with self._lock:
-            self._log("detach_operator_conn")
-            if chat_id in self.chats:
-                self.chats[chat_id].operator_conns.discard(conn_id)
-                self.chats[chat_id].conn_version += 1
+    @_atomic
+    def append(self, conversation: Chat | StaffRoom, message: Message) -> None:
+        cid, cmid = conversation.id, message.client_msg_id
+        if cmid and (cid, cmid) in self.db.msg_ids:
+            raise DuplicateMessage(self.db.msg_ids[(cid, cmid)])
+        if isinstance(conversation, StaffRoom):
+            stored = self.db.room
+            fresh = stored is not None
+        else:
+            stored = self.db.chats.get(cid)
+            fresh = stored is not None and stored.status == conversation.status
+        if not fresh or stored.last_seq != conversation.last_seq \
+                or stored.conn_version != conversation.conn_version \
+                or (message.chat_id, message.seq) in self.db.messages:
+            raise StaleRead()
+        stored.last_seq = message.seq
+        self.db.messages[(message.chat_id, message.seq)] = copy.deepcopy(message)
+        if cmid:
+            self.db.msg_ids[(cid, cmid)] = message.seq
 
-    # connections
-    def put_connection(self, conn: Connection) -> None:
-        with self._lock:
-            self._log("put_connection")
-            self.connections[conn.connection_id] = replace(conn)
+    @_atomic
+    def get(self, conversation_id: str, seq: int) -> Message | None:
+        return copy.deepcopy(self.db.messages.get((conversation_id, seq)))
 
-    def get_connection(self, conn_id: str) -> Connection | None:
-        with self._lock:
-            self._log("get_connection")
-            conn = self.connections.get(conn_id)
-            return replace(conn) if conn else None
+    @_atomic
+    def after(self, conversation_id: str, after: int, limit: int) -> list[Message]:
+        found = sorted((m for (cid, seq), m in self.db.messages.items()
+                        if cid == conversation_id and seq > after), key=lambda m: m.seq)
+        return copy.deepcopy(found[:limit])
 
-    def delete_connection(self, conn_id: str) -> Connection | None:
-        with self._lock:
-            self._log("delete_connection")
-            return self.connections.pop(conn_id, None)
 
-    def operator_connections(self) -> list[Connection]:
-        with self._lock:
-            self._log("operator_connections")
-            return [replace(c) for c in self.connections.values() if c.role == "operator" and c.joined]
+class MemoryStaffRoom(_Repo):
+    name = "staff_room"
 
-    # surveys
-    def put_survey(self, survey: Survey) -> None:
-        with self._lock:
-            self._log("put_survey")
-            if survey.chat_id in self.surveys:
-                raise AlreadyExists()
-            self.surveys[survey.chat_id] = copy.deepcopy(survey)
+    @_atomic
+    def get(self) -> StaffRoom | None:
+        return copy.deepcopy(self.db.room)
 
-    def surveys_of_day(self, day: str, limit: int) -> list[Survey]:
-        from chalicelib.adapters.dynamo import survey_day
-        with self._lock:
-            self._log("surveys_of_day")
-            found = [s for s in self.surveys.values() if survey_day(s.submitted_at) == day]
-            return copy.deepcopy(sorted(found, key=lambda s: -s.submitted_at)[:limit])
+    @_atomic
+    def join(self, conn_id: str, member: Member, now: float) -> StaffRoom:
+        if self.db.room is None:
+            self.db.room = StaffRoom(created_at=now, members={conn_id: member}, conn_version=1,
+                                     expires_at=int(now) + STAFF_ROOM_SECONDS)
+        else:
+            self.db.room.members[conn_id] = member
+            self.db.room.conn_version += 1
+        return copy.deepcopy(self.db.room)
 
-    # canned
-    def list_canned(self, owner: str) -> list:
-        with self._lock:
-            self._log("list_canned")
-            return [copy.deepcopy(c) for (o, _), c in sorted(self.canned.items()) if o == owner]
+    @_atomic
+    def leave(self, conn_id: str) -> None:
+        room = self.db.room
+        if room is not None and conn_id in room.members:
+            del room.members[conn_id]
+            room.conn_version += 1
 
-    def put_canned(self, item, *, must_exist: bool) -> None:
-        with self._lock:
-            self._log("put_canned")
-            exists = (item.owner, item.canned_id) in self.canned
-            if must_exist and not exists:
-                raise ServiceError("not_found", "no such canned message")
-            if not must_exist and exists:
-                raise AlreadyExists()
-            self.canned[(item.owner, item.canned_id)] = copy.deepcopy(item)
 
-    def delete_canned(self, owner: str, canned_id: str) -> None:
-        with self._lock:
-            self._log("delete_canned")
-            if self.canned.pop((owner, canned_id), None) is None:
-                raise ServiceError("not_found", "no such canned message")
+class MemoryConnections(_Repo):
+    name = "connections"
 
-    # operators
-    def get_operator(self, operator_id: str) -> Operator | None:
-        with self._lock:
-            self._log("get_operator")
-            op = self.operators.get(operator_id)
-            return copy.deepcopy(op) if op else None
+    @_atomic
+    def put(self, conn: Connection) -> None:
+        stored = copy.deepcopy(conn)
+        stored.joined = conn.joined and conn.role == "operator"  # only operators join by_audience
+        self.db.connections[conn.connection_id] = stored
 
-    def put_operator(self, operator: Operator) -> None:
-        with self._lock:
-            self._log("put_operator")
-            self.operators[operator.id] = copy.deepcopy(operator)
+    @_atomic
+    def get(self, conn_id: str) -> Connection | None:
+        return copy.deepcopy(self.db.connections.get(conn_id))
 
-    def list_operators(self) -> list[Operator]:
-        with self._lock:
-            self._log("list_operators")
-            return [copy.deepcopy(o) for _, o in sorted(self.operators.items())]
+    @_atomic
+    def delete(self, conn_id: str) -> None:
+        self.db.connections.pop(conn_id, None)
 
-    def update_operator(self, operator_id: str, **changes) -> Operator | None:
-        with self._lock:
-            self._log("update_operator")
-            op = self.operators.get(operator_id)
-            if op is None:
-                return None
-            for name, value in changes.items():
-                setattr(op, name, value)
-            return copy.deepcopy(op)
+    @_atomic
+    def operators(self) -> list[Connection]:
+        return [copy.deepcopy(c) for _, c in sorted(self.db.connections.items()) if c.joined]
 
-    def set_connection_availability(self, conn_id: str, availability: str) -> None:
-        with self._lock:
-            self._log("set_connection_availability")
-            if conn_id in self.connections:
-                self.connections[conn_id].availability = availability
+
+class MemoryOperators(_Repo):
+    name = "operators"
+    UPDATABLE = ("availability", "chat_limit", "name")
+
+    @_atomic
+    def get(self, operator_id: str) -> Operator | None:
+        return copy.deepcopy(self.db.operators.get(operator_id))
+
+    @_atomic
+    def get_many(self, operator_ids) -> list[Operator]:
+        return [copy.deepcopy(self.db.operators[i]) for i in sorted(set(operator_ids))
+                if i in self.db.operators]
+
+    @_atomic
+    def put(self, operator: Operator) -> None:
+        self.db.operators[operator.id] = copy.deepcopy(operator)
+
+    @_atomic
+    def list(self) -> list[Operator]:
+        return [copy.deepcopy(o) for _, o in sorted(self.db.operators.items())]
+
+    @_atomic
+    def update(self, operator_id: str, **changes) -> Operator:
+        unknown = set(changes) - set(self.UPDATABLE)
+        if unknown:
+            raise TypeError(f"not updatable here: {sorted(unknown)}")
+        op = self.db.operators.get(operator_id)
+        if op is None:
+            raise NotFound(operator_id)
+        for name, value in changes.items():
+            setattr(op, name, value)
+        return copy.deepcopy(op)
+
+    @_atomic
+    def set_max_chats(self, operator_id: str, max_chats: int) -> Operator:
+        op = self.db.operators.get(operator_id)
+        if op is None:
+            raise NotFound(operator_id)
+        if op.active_chats > max_chats:
+            raise BelowActive()
+        op.max_chats = max_chats
+        return copy.deepcopy(op)
+
+
+def _day(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+class MemorySurveys(_Repo):
+    name = "surveys"
+
+    @_atomic
+    def put(self, survey: Survey) -> None:
+        if survey.chat_id in self.db.surveys:
+            raise AlreadyExists()
+        self.db.surveys[survey.chat_id] = copy.deepcopy(survey)
+
+    @_atomic
+    def of_day(self, day: str, limit: int) -> list[Survey]:
+        found = [s for s in self.db.surveys.values() if _day(s.submitted_at) == day]
+        return copy.deepcopy(sorted(found, key=lambda s: -s.submitted_at)[:limit])
+
+
+class MemoryCanned(_Repo):
+    name = "canned"
+
+    @_atomic
+    def list(self, owner: str) -> list[Canned]:
+        return [copy.deepcopy(c) for (o, _), c in sorted(self.db.canned.items()) if o == owner]
+
+    @_atomic
+    def put(self, item: Canned, *, must_exist: bool) -> None:
+        exists = (item.owner, item.canned_id) in self.db.canned
+        if must_exist and not exists:
+            raise NotFound(item.canned_id)
+        if not must_exist and exists:
+            raise AlreadyExists()
+        self.db.canned[(item.owner, item.canned_id)] = copy.deepcopy(item)
+
+    @_atomic
+    def delete(self, owner: str, canned_id: str) -> None:
+        if self.db.canned.pop((owner, canned_id), None) is None:
+            raise NotFound(canned_id)
+
+
+class MemoryRepositories:
+    """The seven repositories over one MemoryDb, as `dynamo.repositories()` builds them."""
+
+    def __init__(self, db: MemoryDb | None = None) -> None:
+        self.db = db or MemoryDb()
+        self.chats = MemoryChats(self.db)
+        self.log = MemoryLog(self.db)
+        self.staff_room = MemoryStaffRoom(self.db)
+        self.connections = MemoryConnections(self.db)
+        self.operators = MemoryOperators(self.db)
+        self.surveys = MemorySurveys(self.db)
+        self.canned = MemoryCanned(self.db)
 
 
 class RecordingSender:

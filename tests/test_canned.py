@@ -6,8 +6,8 @@ import pytest
 from chalicelib.domain.canned import CannedService
 from chalicelib.domain.model import Operator
 from chalicelib.errors import ServiceError
-from tests.fakes import MemoryStore
-from tests.test_handlers import Flow
+from tests.fakes import MemoryRepositories
+from tests.harness import Flow
 
 ADMIN = Operator(id="ada", name="Ada", role="admin")
 ANN = Operator(id="ann", name="Ann")
@@ -16,7 +16,7 @@ BOB = Operator(id="bob", name="Bob")
 
 @pytest.fixture
 def canned():
-    return CannedService(MemoryStore(), lambda: 1_790_000_000.0)
+    return CannedService(MemoryRepositories().canned, lambda: 1_790_000_000.0)
 
 
 def code_of(fn, *args):

@@ -20,7 +20,7 @@ import pytest
 from chalicelib.domain.files import (ALLOWED_TYPES, FilesService, StoredFile, display_name,
                                      safe_name)
 from chalicelib.errors import ServiceError
-from tests.test_handlers import Flow, claimed_chat, posted_frames
+from tests.harness import Flow, claimed_chat, posted_frames
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -250,9 +250,9 @@ def claimed(h):
 
 
 def test_send_with_attachment_and_no_text_reaches_both_sides(h):
-    h.service.files = FilesService(MemoryFileStore(), max_bytes=1000)
+    h.services.conversation.files = FilesService(MemoryFileStore(), max_bytes=1000)
     chat_id = claimed(h)
-    att = uploaded(h.service.files, chat_id=chat_id)
+    att = uploaded(h.services.conversation.files, chat_id=chat_id)
     h.frame("p1", action="send", chat_id=chat_id, attachment=att, client_msg_id="f1")
     for conn in ("p1", "o1"):
         msg = h.sender.of(conn, "chat.message")[-1]["message"]
@@ -263,15 +263,15 @@ def test_send_with_attachment_and_no_text_reaches_both_sides(h):
 
 
 def test_refused_attachment_stores_nothing(h):
-    h.service.files = FilesService(MemoryFileStore(), max_bytes=1000)
+    h.services.conversation.files = FilesService(MemoryFileStore(), max_bytes=1000)
     chat_id = claimed(h)
-    att = uploaded(h.service.files, chat_id=chat_id)
-    before = h.store.chats[chat_id].last_seq
+    att = uploaded(h.services.conversation.files, chat_id=chat_id)
+    before = h.db.chats[chat_id].last_seq
     h.frame("p1", action="send", chat_id=chat_id, text="see file",
             attachment={**att, "key": att["key"] + "x"})
     assert h.sender.of("p1", "error")[-1]["code"] == "not_found"
     assert h.sender.of("o1", "chat.message") == []
-    assert h.store.chats[chat_id].last_seq == before
+    assert h.db.chats[chat_id].last_seq == before
     h.frame("p1", action="send", chat_id=chat_id)  # neither text nor attachment
     assert h.sender.of("p1", "error")[-1]["code"] == "bad_request"
 
@@ -282,7 +282,7 @@ def test_without_files_attachments_stay_refused(h):
             attachment={"key": f"chats/{chat_id}/{'0' * 32}/a.pdf", "name": "a.pdf",
                         "size": 1, "content_type": PDF})
     assert h.sender.of("p1", "error")[-1]["code"] == "bad_request"
-    assert h.store.chats[chat_id].last_seq == 1
+    assert h.db.chats[chat_id].last_seq == 1
 
 
 # -------------------------------------------------------------- handlers on moto (mock_aws)
@@ -328,7 +328,7 @@ def upload(flow, chat_id, token, body=b"%PDF-1.7 atlas", content_type=PDF, filen
 
 def last_seq(chat_id):
     from chalicelib import wiring
-    return wiring.store().get_chat(chat_id).last_seq
+    return wiring.repositories().chats.get(chat_id).last_seq
 
 
 def history(flow, chat_id, token):

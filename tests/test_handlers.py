@@ -9,74 +9,15 @@ import json
 import urllib.parse
 
 import pytest
-from chalice.test import Client
-
-import app as app_module
+from tests.harness import Flow, claimed_chat, posted_frames  # noqa: F401
 
 OPS_WRITE = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
-
-
-def posted_frames(connection_id: str) -> list[dict]:
-    """What moto's management API received for a connection (it concatenates payloads)."""
-    from moto.apigatewaymanagementapi.models import apigatewaymanagementapi_backends
-    backend = apigatewaymanagementapi_backends["123456789012"]["us-east-1"]
-    raw = b"".join(c.data for key, c in backend.connections.items()
-                   if urllib.parse.unquote(key) == connection_id).decode()
-    frames, decoder, pos = [], json.JSONDecoder(), 0
-    while pos < len(raw):
-        frame, pos = decoder.raw_decode(raw, pos)
-        frames.append(frame)
-    return frames
-
-
-class Flow:
-    """Drives the real handlers the way API Gateway would."""
-
-    def __init__(self, aws, ws_event):
-        self.aws, self.ws_event = aws, ws_event
-        # A stage that .chalice/config.json does not define: Chalice's test client would
-        # otherwise overlay the dev stage's environment on the fixture's.
-        self.http = Client(app_module.app, stage_name="moto-tests").http
-
-    def connect(self, conn, token):
-        return app_module.ws_connect(self.ws_event("connect", conn, query={"token": token}), None)
-
-    def frame(self, conn, **data):
-        return app_module.ws_message(self.ws_event("message", conn, body=json.dumps(data)), None)
-
-    def disconnect(self, conn):
-        return app_module.ws_disconnect(self.ws_event("disconnect", conn), None)
-
-    def post(self, path, body, token=None):
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        resp = self.http.post(path, body=json.dumps(body), headers=headers)
-        return resp.status_code, json.loads(resp.body)
-
-    def get(self, path, token=None):
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        resp = self.http.get(path, headers=headers)
-        return resp.status_code, json.loads(resp.body)
 
 
 @pytest.fixture
 def flow(aws, ws_event):
     aws.add_operator("ann", "Ann Archivist")
     return Flow(aws, ws_event)
-
-
-def claimed_chat(flow):
-    op_token = flow.aws.token("ann")
-    assert flow.connect("opconn1=", op_token)["statusCode"] == 200
-    flow.frame("opconn1=", action="hello")
-    status, created = flow.post("/chats", {"question": "Where is the map room?", "name": "Pat"})
-    assert status == 201
-    chat_id, token = created["chat_id"], created["token"]
-    assert flow.connect("patconn1=", token)["statusCode"] == 200
-    flow.frame("patconn1=", action="hello", chat_id=chat_id)
-    flow.frame("opconn1=", action="claim", chat_id=chat_id)
-    return chat_id, token, op_token
 
 
 def test_rest_routes_speak_the_protocol(flow):
@@ -239,7 +180,7 @@ def test_no_scan_anywhere_in_a_whole_flow(flow, botocore_requests):
 
 def test_bad_frames_answer_error_on_the_callers_connection(flow):
     chat_id, _, _ = claimed_chat(flow)
-    app_module.ws_message(flow.ws_event("message", "patconn1=", body="{oops"), None)
+    flow.app.ws_message(flow.ws_event("message", "patconn1=", body="{oops"), None)
     flow.frame("patconn1=", action="claim", chat_id=chat_id, request_id="r1")
     errors = [f for f in posted_frames("patconn1=") if f["type"] == "error"]
     assert [e["code"] for e in errors] == ["bad_request", "forbidden"]
@@ -346,10 +287,10 @@ def test_transfer_on_moto_refused_over_limit_then_done(flow):
     flow.frame("opconn1=", action="transfer", chat_id=chat_id, to="bob", request_id="t1")
     assert posted_frames("opconn1=")[-1]["code"] == "capacity"
     from chalicelib import wiring
-    assert wiring.store().get_chat(chat_id).operator_id == "ann"
+    assert wiring.repositories().chats.get(chat_id).operator_id == "ann"
     flow.frame("opconn2=", action="end", chat_id=other["chat_id"])
     flow.frame("opconn1=", action="transfer", chat_id=chat_id, to="bob", note="law question")
-    assert wiring.store().get_chat(chat_id).operator_id == "bob"
+    assert wiring.repositories().chats.get(chat_id).operator_id == "bob"
     assert posted_frames("patconn1=")[-1] == {"type": "chat.claimed", "chat_id": chat_id,
                                               "operator": {"id": "bob", "name": "Bob"}}
     flow.frame("patconn1=", action="send", chat_id=chat_id, text="hello Bob")

@@ -24,7 +24,7 @@ import pytest
 
 from tests.plugins import aws_calls as recording
 from tests.plugins import iam
-from tests.test_handlers import Flow, posted_frames
+from tests.harness import Flow, posted_frames
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = ("dev", "prod")
@@ -177,7 +177,7 @@ def run_scenario(flow) -> None:
     assert flow.connect("pat1=", patron)["statusCode"] == 200
     flow.frame("pat1=", action="hello", chat_id=chat_id)
     flow.frame("op1=", action="claim", chat_id=chat_id)
-    assert wiring.store().get_chat(chat_id).operator_id == "ann"
+    assert wiring.repositories().chats.get(chat_id).operator_id == "ann"
 
     # messages (with a resend: the stored one comes back), typing, presence, history
     flow.frame("op1=", action="send", chat_id=chat_id, text="Second floor.", client_msg_id="o1")

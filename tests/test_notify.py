@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from chalicelib.adapters.sns import SnsNotifier
-from chalicelib.notify import Notifications
+from chalicelib.listeners.notify import Notifications
 
 
 class Published:
@@ -22,7 +22,7 @@ class Published:
 def wire(h, mode="always", include_question=False):
     out = Published()
     Notifications(out, mode=mode, queue_names={"general": "Ask a librarian", "law": "Law library"},
-                  anyone_available=h.service.anyone_available, dashboard_url="https://x/dashboard/",
+                  anyone_available=h.services.operators.anyone_available, dashboard_url="https://x/dashboard/",
                   include_question=include_question).subscribe(h.events)
     return out
 
@@ -56,7 +56,7 @@ def test_unavailable_mode_publishes_only_when_nobody_is_available(h):
 def test_off_mode_and_requeue_publish_nothing(h):
     out = wire(h, mode="off")
     h.new_chat("one")
-    h.service.remind_unclaimed(0)
+    h.remind_unclaimed(0)
     assert out.items == []
 
 
@@ -71,11 +71,11 @@ def test_one_reminder_for_a_chat_unclaimed_past_the_wait(h):
     h.frame("o1", action="claim", chat_id=claimed)
     out.items.clear()
     h.clock.now += 40  # old waited 100 s, young 40 s
-    assert h.service.remind_unclaimed(90) == 1
+    assert h.remind_unclaimed(90) == 1
     assert [a["event"] for _, _, a in out.items] == ["chat_waiting"]
-    assert h.service.remind_unclaimed(90) == 0  # once only
+    assert h.remind_unclaimed(90) == 0  # once only
     h.clock.now += 60
-    assert h.service.remind_unclaimed(90) == 1  # now young's turn
+    assert h.remind_unclaimed(90) == 1  # now young's turn
     assert len(out.items) == 2
 
 

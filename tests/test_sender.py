@@ -1,5 +1,6 @@
 """The API Gateway sender against a real management API (the local gateway): a 410 is
-"gone", and Push forgets that connection while delivering to the others."""
+"gone", and Push hands that connection (and the list that named it) to its cleanup while
+delivering to the others."""
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import pytest
 from websockets.sync.client import connect
 
 from chalicelib.adapters.apigw import ApiGatewaySender, endpoint_for_event
-from chalicelib.push import Push
+from chalicelib.listeners.push import Push
 from local.gateway import LocalGateway
 
 
@@ -39,13 +40,13 @@ def test_post_delivers_and_gone_returns_false_and_push_forgets_only_the_dead(gat
                           endpoint_url=gateway.management_endpoint)
     sender = ApiGatewaySender(client)
     forgotten = []
-    push = Push(sender, forgotten.append)
+    push = Push(sender, connections=None, gone=lambda conn, origin: forgotten.append((conn, origin)))
     with connect(gateway.ws_url) as ws:
         live = live_connection_id(gateway, ws)
-        delivered = push.deliver(["GONEGONEGONEGON=", live, live], {"type": "pong"})
+        delivered = push.deliver(["GONEGONEGONEGON=", live, live], {"type": "pong"}, "chat-1")
         assert delivered == 1  # duplicates posted once
         assert json.loads(ws.recv(timeout=5)) == {"type": "pong"}
-    assert forgotten == ["GONEGONEGONEGON="]
+    assert forgotten == [("GONEGONEGONEGON=", "chat-1")]  # with the list it was reached through
     assert sender.post(live, {"type": "pong"}) is False  # closed now: 410
 
 

@@ -1,247 +1,408 @@
-"""One suite, two stores: the in-memory fake and the DynamoDB adapter on moto must agree on
-every condition, so domain tests on the fake say something true about AWS."""
+"""One suite, two backends: the in-memory fakes (tests/fakes.py) and the DynamoDB repositories
+on moto must agree on every condition, so domain tests on the fakes say something true about
+AWS."""
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 
-from chalicelib.domain.model import ACTIVE, Chat, Connection, Message, Operator
-from chalicelib.domain.ports import AtCapacity, ClaimLost, DuplicateMessage, SeqConflict
-from tests.fakes import MemoryStore
+from chalicelib.domain.limits import STAFF_ROOM_SECONDS
+from chalicelib.domain.model import (ACTIVE, STAFF_ROOM_ID, Canned, Chat, Connection, Member,
+                                     Message, Operator, Survey)
+from chalicelib.domain.ports import (AlreadyExists, AtCapacity, BelowActive, ClaimLost,
+                                     DuplicateMessage, NotFound, StaleRead)
+from tests.fakes import MemoryRepositories
 
 NOW = 1_790_000_000.0
 EXPIRES = int(NOW) + 86400
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
-def store(request):
+def repos(request):
     if request.param == "memory":
-        yield MemoryStore()
-        return
-    request.getfixturevalue("aws")
+        return MemoryRepositories()
+    request.getfixturevalue("aws")  # moto, the tables, wiring reset (tests/conftest.py)
     from chalicelib import wiring
-    yield wiring.store()
+    return wiring.repositories()
 
 
-def make_chat(store, chat_id="c1", question="Q?") -> Chat:
+def make_chat(repos, chat_id="c1", question="Q?") -> Chat:
     chat = Chat(chat_id=chat_id, queue="general", question=question, created_at=NOW,
                 last_seq=1, expires_at=EXPIRES)
-    store.create_chat(chat, Message(chat_id, 1, "patron", NOW, text=question, expires_at=EXPIRES))
+    repos.chats.create(chat, Message(chat_id, 1, "patron", NOW, text=question, expires_at=EXPIRES))
     return chat
 
 
-def msg(chat: Chat, text: str, cmid: str | None = None) -> Message:
-    return Message(chat.chat_id, chat.last_seq + 1, "patron", NOW, text=text,
-                   client_msg_id=cmid, expires_at=EXPIRES)
+def msg(conv, text: str, cmid: str | None = None, role: str = "patron") -> Message:
+    return Message(conv.id, conv.last_seq + 1, role, NOW, text=text, client_msg_id=cmid,
+                   expires_at=EXPIRES)
 
 
-def test_create_and_read_chat(store):
-    make_chat(store)
-    chat = store.get_chat("c1")
+def add_operators(repos, **max_chats) -> None:
+    for op_id, limit in max_chats.items():
+        repos.operators.put(Operator(id=op_id, name=op_id.title(), max_chats=limit))
+
+
+def op(op_id: str) -> Operator:
+    return Operator(id=op_id, name=op_id.title())
+
+
+# ------------------------------------------------------------------ chats and their log
+
+
+def test_create_and_read_chat(repos):
+    make_chat(repos)
+    chat = repos.chats.get("c1")
     assert (chat.status, chat.last_seq, chat.question, chat.expires_at) == ("queued", 1, "Q?", EXPIRES)
-    assert [m.text for m in store.messages_after("c1", 0, 10)] == ["Q?"]
-    assert store.get_chat("nope") is None
-    assert [c.chat_id for c in store.queued_chats(10)] == ["c1"]
-
-
-def test_append_is_optimistic_and_gap_free(store):
-    chat = make_chat(store)
-    store.append_message(chat, msg(chat, "a", "m1"))
-    with pytest.raises(SeqConflict):  # same stale read again
-        store.append_message(chat, msg(chat, "b"))
-    fresh = store.get_chat("c1")
-    assert fresh.last_seq == 2
-    store.append_message(fresh, msg(fresh, "b"))
-    assert [m.seq for m in store.messages_after("c1", 0, 10)] == [1, 2, 3]
-    assert [m.text for m in store.messages_after("c1", 1, 10)] == ["a", "b"]
-
-
-def test_duplicate_client_msg_id_reports_stored_seq_and_writes_nothing(store):
-    chat = make_chat(store)
-    store.append_message(chat, msg(chat, "a", "m1"))
-    fresh = store.get_chat("c1")
-    with pytest.raises(DuplicateMessage) as dup:
-        store.append_message(fresh, msg(fresh, "a", "m1"))
-    assert dup.value.seq == 2
-    assert store.get_chat("c1").last_seq == 2
-    assert store.get_message("c1", 3) is None
-
-
-def test_append_refused_after_status_changed(store):
-    chat = make_chat(store)
-    store.end_chat(store.get_chat("c1"), "patron", NOW)
-    with pytest.raises(SeqConflict):
-        store.append_message(chat, msg(chat, "late"))
-
-
-def test_claim_one_winner_and_capacity(store):
-    store.put_operator(Operator(id="ann", name="Ann", max_chats=1))
-    store.put_operator(Operator(id="bob", name="Bob", max_chats=3))
-    c1, c2 = make_chat(store, "c1"), make_chat(store, "c2")
-    store.claim(c1, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    with pytest.raises(ClaimLost):
-        store.claim(c1, Operator(id="bob", name="Bob"), {"o2"}, NOW)
-    with pytest.raises(AtCapacity):
-        store.claim(c2, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    assert store.get_chat("c2").status == "queued"
-    chat = store.get_chat("c1")
-    assert (chat.status, chat.operator_id, chat.operator_conns) == (ACTIVE, "ann", {"o1"})
-    ann = store.get_operator("ann")
-    assert (ann.active_chats, ann.chats) == (1, {"c1"})
-    assert [c.chat_id for c in store.queued_chats(10)] == ["c2"]
-
-
-def test_end_frees_capacity_and_close_leaves_dashboard(store):
-    store.put_operator(Operator(id="ann", name="Ann", max_chats=1))
-    c1 = make_chat(store, "c1")
-    store.claim(c1, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    ended = store.end_chat(store.get_chat("c1"), "operator", NOW + 5)
-    assert (ended.status, ended.ended_by) == ("ended", "operator")
-    assert store.get_operator("ann").active_chats == 0
-    with pytest.raises(SeqConflict):
-        store.close_chat(store.get_chat("c1"), "bob", NOW)
-    store.close_chat(store.get_chat("c1"), "ann", NOW)
-    assert store.get_chat("c1").status == "closed"
-    assert store.get_operator("ann").chats == set()
-
-
-def test_patron_connections_and_presence(store):
-    make_chat(store)
-    assert store.attach_patron("c1", "p1").patron_conns == {"p1"}
-    assert store.attach_patron("c1", "p2").patron_presence == "online"
-    assert store.detach_patron("c1", "p1").patron_conns == {"p2"}
-    assert store.mark_patron_offline("c1") is False  # p2 still there
-    assert store.detach_patron("c1", "p2").patron_conns == set()
-    assert store.mark_patron_offline("c1") is True
-    assert store.get_chat("c1").patron_presence == "offline"
-    assert store.attach_patron("missing", "p1") is None
-    assert store.get_chat("missing") is None  # an update never creates a chat
-
-
-def test_operator_conns_on_chat(store):
-    store.put_operator(Operator(id="ann", name="Ann"))
-    c1 = make_chat(store)
-    store.claim(c1, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    store.attach_operator_conns("c1", "bob", {"evil"})  # not bob's chat: ignored
-    store.attach_operator_conns("c1", "ann", {"o2"})
-    assert store.get_chat("c1").operator_conns == {"o1", "o2"}
-    store.detach_operator_conn("c1", "o1")
-    assert store.get_chat("c1").operator_conns == {"o2"}
-
-
-def test_connections_and_operator_index(store):
-    store.put_connection(Connection("p1", "patron", NOW, chat_id="c1", expires_at=EXPIRES))
-    store.put_connection(Connection("o1", "operator", NOW, operator_id="ann",
-                                    operator_name="Ann", expires_at=EXPIRES))
-    assert store.operator_connections() == []
-    store.put_connection(Connection("o1", "operator", NOW, operator_id="ann",
-                                    operator_name="Ann", joined=True, expires_at=EXPIRES))
-    assert [c.connection_id for c in store.operator_connections()] == ["o1"]
-    gone = store.delete_connection("o1")
-    assert (gone.role, gone.operator_id) == ("operator", "ann")
-    assert store.delete_connection("o1") is None
-    assert store.get_connection("p1").chat_id == "c1"
-    assert store.operator_connections() == []
-
-
-def test_batch_get_chats(store):
-    for i in range(3):
-        make_chat(store, f"c{i}")
-    assert [c.chat_id for c in store.get_chats(["c2", "c0", "zz"])] == ["c0", "c2"]
-    assert store.get_chats([]) == []
-
-
-def test_one_survey_per_chat(store):
-    from chalicelib.domain.model import Survey
-    from chalicelib.domain.ports import AlreadyExists
-    store.put_survey(Survey("c1", 5, NOW, answered=True, expires_at=EXPIRES))
+    assert (chat.created_at, chat.patron_conns, chat.conn_version) == (NOW, set(), 0)
+    assert [m.text for m in repos.log.after("c1", 0, 10)] == ["Q?"]
+    assert repos.chats.get("nope") is None
+    assert [c.chat_id for c in repos.chats.queued(10)] == ["c1"]
     with pytest.raises(AlreadyExists):
-        store.put_survey(Survey("c1", 1, NOW, expires_at=EXPIRES))
+        make_chat(repos, "c1", "again")
+    assert repos.chats.get("c1").question == "Q?"
 
 
-def test_operator_updates_directory_and_own_limit_in_claims(store):
-    store.put_operator(Operator(id="ann", name="Ann", max_chats=3))
-    store.put_operator(Operator(id="ada", name="Ada", role="admin"))
-    assert [o.id for o in store.list_operators()] == ["ada", "ann"]
-    ann = store.update_operator("ann", availability="away", chat_limit=1)
-    assert (ann.availability, ann.chat_limit, ann.effective_limit) == ("away", 1, 1)
-    assert store.update_operator("ghost", max_chats=2) is None
-    c1, c2 = make_chat(store, "c1"), make_chat(store, "c2")
-    store.claim(c1, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    with pytest.raises(AtCapacity):
-        store.claim(c2, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    assert store.update_operator("ann", chat_limit=None).chat_limit is None
-    store.claim(c2, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    store.put_connection(Connection("o1", "operator", NOW, operator_id="ann", joined=True,
-                                    availability="available", expires_at=EXPIRES))
-    store.set_connection_availability("o1", "away")
-    store.set_connection_availability("gone", "away")  # no error, no item created
-    assert store.get_connection("o1").availability == "away"
-    assert store.get_connection("gone") is None
+def test_append_is_optimistic_and_gap_free(repos):
+    chat = make_chat(repos)
+    repos.log.append(chat, msg(chat, "a", "m1"))
+    with pytest.raises(StaleRead):  # same stale read again
+        repos.log.append(chat, msg(chat, "b"))
+    fresh = repos.chats.get("c1")
+    assert fresh.last_seq == 2
+    repos.log.append(fresh, msg(fresh, "b"))
+    assert [m.seq for m in repos.log.after("c1", 0, 10)] == [1, 2, 3]
+    assert [m.text for m in repos.log.after("c1", 1, 10)] == ["a", "b"]
+    assert [m.seq for m in repos.log.after("c1", 0, 2)] == [1, 2]
+    stored = repos.log.get("c1", 2)
+    assert (stored.client_msg_id, stored.expires_at, stored.sent_at) == ("m1", EXPIRES, NOW)
 
 
-def test_transfer_and_requeue_are_conditional(store):
-    store.put_operator(Operator(id="ann", name="Ann", max_chats=3))
-    store.put_operator(Operator(id="bob", name="Bob", max_chats=1))
-    c1, c2 = make_chat(store, "c1"), make_chat(store, "c2")
-    store.claim(c1, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    store.claim(c2, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    store.transfer(store.get_chat("c1"), "ann", Operator(id="bob", name="Bob"), {"o2"}, NOW + 1, "n")
-    chat = store.get_chat("c1")
-    assert (chat.operator_id, chat.operator_conns) == ("bob", {"o2"})
-    with pytest.raises(AtCapacity):  # bob is at 1
-        store.transfer(store.get_chat("c2"), "ann", Operator(id="bob", name="Bob"), {"o2"}, NOW, None)
-    assert store.get_chat("c2").operator_id == "ann"
-    with pytest.raises(SeqConflict):  # ann no longer holds c1
-        store.transfer(store.get_chat("c1"), "ann", Operator(id="bob", name="Bob"), {"o2"}, NOW, None)
-    assert (store.get_operator("ann").active_chats, store.get_operator("bob").active_chats) == (1, 1)
-    store.requeue(store.get_chat("c2"), "ann", NOW)
-    chat = store.get_chat("c2")
-    assert (chat.status, chat.operator_id, chat.operator_conns) == ("queued", None, set())
-    assert store.get_operator("ann").active_chats == 0 and store.get_operator("ann").chats == set()
-    with pytest.raises(SeqConflict):
-        store.requeue(store.get_chat("c2"), "ann", NOW)
+def test_duplicate_client_msg_id_reports_stored_seq_and_writes_nothing(repos):
+    chat = make_chat(repos)
+    repos.log.append(chat, msg(chat, "a", "m1"))
+    fresh = repos.chats.get("c1")
+    with pytest.raises(DuplicateMessage) as dup:
+        repos.log.append(fresh, msg(fresh, "a", "m1"))
+    assert dup.value.seq == 2
+    assert repos.chats.get("c1").last_seq == 2
+    assert repos.log.get("c1", 3) is None
 
 
-def test_reminder_mark_is_once_and_only_while_queued(store):
-    store.put_operator(Operator(id="ann", name="Ann"))
-    c1, c2 = make_chat(store, "c1"), make_chat(store, "c2")
-    assert store.mark_reminded("c1", NOW) is True
-    assert store.mark_reminded("c1", NOW + 60) is False
-    store.claim(c2, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    assert store.mark_reminded("c2", NOW) is False
-    assert store.mark_reminded("missing", NOW) is False
-    assert store.get_chat("missing") is None
+def test_append_refused_after_status_changed(repos):
+    chat = make_chat(repos)
+    repos.chats.end(repos.chats.get("c1"), "patron", NOW)
+    with pytest.raises(StaleRead):
+        repos.log.append(chat, msg(chat, "late"))
 
 
-def test_staff_room_join_creates_once_and_leave(store):
-    room = Chat(chat_id="staff", queue="staff", question="Internal Staff Chat", created_at=NOW,
-                status="active", kind="staff", expires_at=EXPIRES)
-    first = store.join_staff_room(room, "o1", "o1\tann\tAnn")
-    assert (first.kind, first.status, first.last_seq, first.operator_conns) == ("staff", "active", 0, {"o1"})
-    store.append_message(first, Message("staff", 1, "operator", NOW, text="hi", expires_at=EXPIRES))
-    second = store.join_staff_room(room, "o2", "o2\tbob\tBob")  # must not reset the room
-    assert second.last_seq == 1 and second.operator_conns == {"o1", "o2"}
-    assert second.staff_member("o2") == ("bob", "Bob")
-    store.leave_staff_room("staff", "o1", "o1\tann\tAnn")
-    after = store.get_chat("staff")
-    assert after.operator_conns == {"o2"} and after.staff_member("o1") is None
-    assert [c.chat_id for c in store.queued_chats(10)] == []
-
-
-def test_writes_that_push_refuse_when_delivery_lists_changed(store):
-    store.put_operator(Operator(id="ann", name="Ann"))
-    chat = make_chat(store)
-    store.attach_patron("c1", "p1")  # after `chat` was read
+def test_claim_one_winner_and_capacity(repos):
+    add_operators(repos, ann=1, bob=3)
+    c1, c2 = make_chat(repos, "c1"), make_chat(repos, "c2")
+    repos.chats.claim(c1, op("ann"), {"o1"}, NOW)
     with pytest.raises(ClaimLost):
-        store.claim(chat, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    fresh = store.get_chat("c1")
-    store.claim(fresh, Operator(id="ann", name="Ann"), {"o1"}, NOW)
-    fresh = store.get_chat("c1")
-    store.detach_patron("c1", "p1")
-    with pytest.raises(SeqConflict):
-        store.append_message(fresh, msg(fresh, "x"))
-    with pytest.raises(SeqConflict):
-        store.end_chat(fresh, "operator", NOW)
-    newest = store.get_chat("c1")
-    store.append_message(newest, msg(newest, "x"))
-    assert store.get_chat("c1").last_seq == 2
+        repos.chats.claim(c1, op("bob"), {"o2"}, NOW)
+    with pytest.raises(AtCapacity):
+        repos.chats.claim(c2, op("ann"), {"o1"}, NOW)
+    assert repos.chats.get("c2").status == "queued"
+    chat = repos.chats.get("c1")
+    assert (chat.status, chat.operator_id, chat.operator_conns, chat.claimed_at) == (ACTIVE, "ann", {"o1"}, NOW)
+    ann = repos.operators.get("ann")
+    assert (ann.active_chats, ann.chats) == (1, {"c1"})
+    assert [c.chat_id for c in repos.chats.queued(10)] == ["c2"]
+    with pytest.raises(AtCapacity):  # no operator record: no capacity
+        repos.chats.claim(c2, op("ghost"), {"o3"}, NOW)
+
+
+def test_end_frees_capacity_and_close_leaves_dashboard(repos):
+    add_operators(repos, ann=1)
+    repos.chats.claim(make_chat(repos, "c1"), op("ann"), {"o1"}, NOW)
+    repos.chats.end(repos.chats.get("c1"), "operator", NOW + 5)
+    ended = repos.chats.get("c1")
+    assert (ended.status, ended.ended_by, ended.ended_at) == ("ended", "operator", NOW + 5)
+    ann = repos.operators.get("ann")
+    assert (ann.active_chats, ann.chats) == (0, {"c1"})  # still on the dashboard until closed
+    with pytest.raises(StaleRead):  # ended again from a stale read
+        repos.chats.end(dataclasses.replace(ended, status=ACTIVE), "patron", NOW)
+    with pytest.raises(StaleRead):  # not bob's chat
+        repos.chats.close(dataclasses.replace(ended, operator_id="bob"), NOW)
+    repos.chats.close(repos.chats.get("c1"), NOW)
+    assert repos.chats.get("c1").status == "closed"
+    assert repos.operators.get("ann").chats == set()
+    with pytest.raises(StaleRead):
+        repos.chats.close(repos.chats.get("c1"), NOW)
+
+
+def test_patron_connections_and_presence(repos):
+    make_chat(repos)
+    assert repos.chats.attach_patron("c1", "p1").patron_conns == {"p1"}
+    assert repos.chats.attach_patron("c1", "p2").patron_presence == "online"
+    assert repos.chats.detach("c1", "p1").patron_conns == {"p2"}
+    assert repos.chats.mark_patron_offline("c1") is False  # p2 still there
+    assert repos.chats.detach("c1", "p2").patron_conns == set()
+    assert repos.chats.mark_patron_offline("c1") is True
+    assert repos.chats.get("c1").patron_presence == "offline"
+    repos.chats.set_presence("c1", "away")
+    assert repos.chats.get("c1").patron_presence == "away"
+    repos.chats.set_presence("missing", "away")
+    assert repos.chats.attach_patron("missing", "p1") is None
+    assert repos.chats.get("missing") is None  # an update never creates a chat
+
+
+def test_operator_conns_on_chat(repos):
+    add_operators(repos, ann=3)
+    repos.chats.claim(make_chat(repos), op("ann"), {"o1"}, NOW)
+    repos.chats.attach_operator("c1", "bob", {"evil"})  # not bob's chat: ignored
+    repos.chats.attach_operator("c1", "ann", {"o2"})
+    repos.chats.attach_operator("c1", "ann", set())  # nothing to add
+    assert repos.chats.get("c1").operator_conns == {"o1", "o2"}
+    repos.chats.detach("c1", "o1")
+    assert repos.chats.get("c1").operator_conns == {"o2"}
+    repos.chats.attach_operator("missing", "ann", {"o1"})
+    assert repos.chats.get("missing") is None
+
+
+def test_detach_removes_from_both_lists_and_is_idempotent(repos):
+    add_operators(repos, ann=3)
+    repos.chats.claim(make_chat(repos), op("ann"), {"x"}, NOW)
+    repos.chats.attach_patron("c1", "x")  # the same id on both lists
+    repos.chats.attach_patron("c1", "p1")
+    before = repos.chats.get("c1").conn_version
+    after = repos.chats.detach("c1", "x")
+    assert (after.patron_conns, after.operator_conns) == ({"p1"}, set())
+    assert after.conn_version == before + 1
+    again = repos.chats.detach("c1", "x")
+    assert (again.patron_conns, again.operator_conns) == ({"p1"}, set())
+    assert repos.chats.detach("c1", "p1").patron_conns == set()
+    assert repos.chats.detach("missing", "x") is None
+    assert repos.chats.get("missing") is None
+
+
+def test_batch_get_chats(repos):
+    for i in range(3):
+        make_chat(repos, f"c{i}")
+    assert [c.chat_id for c in repos.chats.get_many(["c2", "c0", "zz", "c2"])] == ["c0", "c2"]
+    assert repos.chats.get_many([]) == []
+
+
+def test_transfer_and_requeue_are_conditional(repos):
+    add_operators(repos, ann=3, bob=1)
+    c1, c2 = make_chat(repos, "c1"), make_chat(repos, "c2")
+    repos.chats.claim(c1, op("ann"), {"o1"}, NOW)
+    repos.chats.claim(c2, op("ann"), {"o1"}, NOW)
+    held = repos.chats.get("c1")
+    repos.chats.transfer(held, op("bob"), {"o2"}, NOW + 1, "n")
+    chat = repos.chats.get("c1")
+    assert (chat.operator_id, chat.operator_name, chat.operator_conns) == ("bob", "Bob", {"o2"})
+    with pytest.raises(AtCapacity):  # bob is at 1
+        repos.chats.transfer(repos.chats.get("c2"), op("bob"), {"o2"}, NOW, None)
+    assert repos.chats.get("c2").operator_id == "ann"
+    with pytest.raises(StaleRead):  # ann no longer holds c1
+        repos.chats.transfer(held, op("bob"), {"o2"}, NOW, None)
+    ann, bob = repos.operators.get("ann"), repos.operators.get("bob")
+    assert (ann.active_chats, ann.chats, bob.active_chats, bob.chats) == (1, {"c2"}, 1, {"c1"})
+    repos.chats.requeue(repos.chats.get("c2"), NOW)
+    chat = repos.chats.get("c2")
+    assert (chat.status, chat.operator_id, chat.operator_conns, chat.claimed_at) == ("queued", None, set(), None)
+    assert repos.operators.get("ann").active_chats == 0 and repos.operators.get("ann").chats == set()
+    with pytest.raises(StaleRead):
+        repos.chats.requeue(dataclasses.replace(chat, status=ACTIVE, operator_id="ann"), NOW)
+
+
+def test_reminder_mark_is_once_and_only_while_queued(repos):
+    add_operators(repos, ann=3)
+    c1, c2 = make_chat(repos, "c1"), make_chat(repos, "c2")
+    assert repos.chats.mark_reminded("c1", NOW) is True
+    assert repos.chats.mark_reminded("c1", NOW + 60) is False
+    repos.chats.claim(c2, op("ann"), {"o1"}, NOW)
+    assert repos.chats.mark_reminded("c2", NOW) is False
+    assert repos.chats.mark_reminded("missing", NOW) is False
+    assert repos.chats.get("missing") is None
+
+
+def test_writes_that_push_refuse_when_delivery_lists_changed(repos):
+    add_operators(repos, ann=3)
+    chat = make_chat(repos)
+    repos.chats.attach_patron("c1", "p1")  # after `chat` was read
+    with pytest.raises(ClaimLost):
+        repos.chats.claim(chat, op("ann"), {"o1"}, NOW)
+    repos.chats.claim(repos.chats.get("c1"), op("ann"), {"o1"}, NOW)
+    fresh = repos.chats.get("c1")
+    repos.chats.detach("c1", "p1")
+    with pytest.raises(StaleRead):
+        repos.log.append(fresh, msg(fresh, "x"))
+    with pytest.raises(StaleRead):
+        repos.chats.end(fresh, "operator", NOW)
+    newest = repos.chats.get("c1")
+    repos.log.append(newest, msg(newest, "x"))
+    assert repos.chats.get("c1").last_seq == 2
+
+
+# ------------------------------------------------------------------ the staff room
+
+
+def test_staff_room_join_creates_once(repos):
+    assert repos.staff_room.get() is None
+    first = repos.staff_room.join("o1", Member("ann", "Ann"), NOW)
+    assert (first.last_seq, first.members, first.created_at) == (0, {"o1": Member("ann", "Ann")}, NOW)
+    assert first.expires_at == int(NOW) + STAFF_ROOM_SECONDS
+    repos.log.append(first, msg(first, "hi", "m1", role="operator"))
+    second = repos.staff_room.join("o2", Member("bob", "Bob"), NOW + 50)  # must not reset the room
+    assert (second.last_seq, second.created_at, second.expires_at) == (1, NOW, first.expires_at)
+    assert second.conns == {"o1", "o2"} and second.members["o2"] == Member("bob", "Bob")
+    assert second.conn_version > first.conn_version
+    assert repos.staff_room.get() == second
+    assert [m.text for m in repos.log.after(STAFF_ROOM_ID, 0, 10)] == ["hi"]
+    with pytest.raises(DuplicateMessage) as dup:
+        repos.log.append(second, msg(second, "hi", "m1", role="operator"))
+    assert dup.value.seq == 1
+    assert repos.chats.queued(10) == [] and repos.chats.get(STAFF_ROOM_ID) is None
+    assert repos.chats.attach_patron(STAFF_ROOM_ID, "p1") is None  # chat writes never touch it
+    assert repos.chats.detach(STAFF_ROOM_ID, "o1") is None
+    assert repos.staff_room.get().conns == {"o1", "o2"}
+
+
+def test_staff_room_members_are_keyed_by_connection(repos):
+    repos.staff_room.leave("o1")  # no room yet: harmless, and creates none
+    assert repos.staff_room.get() is None
+    repos.staff_room.join("o1", Member("ann", "Ann"), NOW)
+    room = repos.staff_room.join("o2", Member("ann", "Ann"), NOW)  # a second tab
+    assert room.members == {"o1": Member("ann", "Ann"), "o2": Member("ann", "Ann")}
+    repos.staff_room.leave("o1")
+    assert repos.staff_room.get().members == {"o2": Member("ann", "Ann")}
+    version = repos.staff_room.get().conn_version
+    repos.staff_room.leave("o1")  # again
+    repos.staff_room.leave("unknown")
+    after = repos.staff_room.get()
+    assert (after.members, after.conn_version) == ({"o2": Member("ann", "Ann")}, version)
+
+
+def test_staff_room_rename_replaces_the_member(repos):
+    repos.staff_room.join("o1", Member("ann", "Ann"), NOW)
+    room = repos.staff_room.join("o1", Member("ann", "Ann Smith"), NOW)
+    assert room.members == {"o1": Member("ann", "Ann Smith")}
+    assert repos.staff_room.get().members == {"o1": Member("ann", "Ann Smith")}
+
+
+def test_staff_room_sends_refused_when_members_changed(repos):
+    repos.staff_room.join("o1", Member("ann", "Ann"), NOW)
+    read = repos.staff_room.get()
+    repos.staff_room.join("o2", Member("bob", "Bob"), NOW)
+    with pytest.raises(StaleRead):
+        repos.log.append(read, msg(read, "x", role="operator"))
+    read = repos.staff_room.get()
+    repos.staff_room.leave("o2")
+    with pytest.raises(StaleRead):
+        repos.log.append(read, msg(read, "x", role="operator"))
+    fresh = repos.staff_room.get()
+    repos.log.append(fresh, msg(fresh, "x", role="operator"))
+    with pytest.raises(StaleRead):  # same seq again
+        repos.log.append(fresh, msg(fresh, "y", role="operator"))
+    assert repos.staff_room.get().last_seq == 1
+
+
+# ------------------------------------------------------------------ connections
+
+
+def test_connections_and_operator_index(repos):
+    repos.connections.put(Connection("p1", "patron", NOW, chat_id="c1", expires_at=EXPIRES))
+    repos.connections.put(Connection("o1", "operator", NOW, operator_id="ann",
+                                     operator_name="Ann", expires_at=EXPIRES))
+    assert repos.connections.operators() == []
+    repos.connections.put(Connection("o1", "operator", NOW, operator_id="ann",
+                                     operator_name="Ann", joined=True, expires_at=EXPIRES))
+    repos.connections.put(Connection("o0", "operator", NOW, operator_id="bob", joined=True,
+                                     expires_at=EXPIRES))
+    assert [c.connection_id for c in repos.connections.operators()] == ["o0", "o1"]
+    got = repos.connections.get("o1")
+    assert (got.role, got.operator_id, got.joined, got.expires_at, got.connected_at) == (
+        "operator", "ann", True, EXPIRES, NOW)
+    repos.connections.delete("o1")
+    repos.connections.delete("o1")  # idempotent
+    repos.connections.delete("never")
+    assert repos.connections.get("o1") is None
+    assert repos.connections.get("p1").chat_id == "c1"
+    assert [c.connection_id for c in repos.connections.operators()] == ["o0"]
+
+
+# ------------------------------------------------------------------ operators
+
+
+def test_operator_updates_directory_and_own_limit_in_claims(repos):
+    repos.operators.put(Operator(id="ann", name="Ann", max_chats=3))
+    repos.operators.put(Operator(id="ada", name="Ada", role="admin"))
+    assert [o.id for o in repos.operators.list()] == ["ada", "ann"]
+    ann = repos.operators.update("ann", availability="away", chat_limit=1)
+    assert (ann.availability, ann.chat_limit, ann.effective_limit) == ("away", 1, 1)
+    assert repos.operators.update("ann", name="Ann Smith").name == "Ann Smith"
+    with pytest.raises(NotFound):
+        repos.operators.update("ghost", availability="away")
+    assert repos.operators.get("ghost") is None  # an update never creates an operator
+    c1, c2 = make_chat(repos, "c1"), make_chat(repos, "c2")
+    repos.chats.claim(c1, op("ann"), {"o1"}, NOW)
+    with pytest.raises(AtCapacity):
+        repos.chats.claim(c2, op("ann"), {"o1"}, NOW)
+    assert repos.operators.update("ann", chat_limit=None).chat_limit is None
+    repos.chats.claim(c2, op("ann"), {"o1"}, NOW)
+    ann = repos.operators.get("ann")
+    assert (ann.active_chats, ann.chats, ann.availability) == (2, {"c1", "c2"}, "away")
+
+
+def test_set_max_chats_never_below_active(repos):
+    add_operators(repos, ann=3)
+    for chat_id in ("c1", "c2"):
+        repos.chats.claim(make_chat(repos, chat_id), op("ann"), {"o1"}, NOW)
+    with pytest.raises(BelowActive):
+        repos.operators.set_max_chats("ann", 1)
+    assert repos.operators.get("ann").max_chats == 3
+    assert repos.operators.set_max_chats("ann", 2).max_chats == 2
+    with pytest.raises(AtCapacity):
+        repos.chats.claim(make_chat(repos, "c3"), op("ann"), {"o1"}, NOW)
+    with pytest.raises(NotFound):
+        repos.operators.set_max_chats("ghost", 2)
+    assert repos.operators.get("ghost") is None
+
+
+def test_get_many_operators(repos):
+    add_operators(repos, ann=3, bob=2, cy=1)
+    found = repos.operators.get_many(["cy", "ann", "ghost", "ann"])
+    assert [(o.id, o.max_chats) for o in found] == [("ann", 3), ("cy", 1)]
+    assert repos.operators.get_many([]) == []
+
+
+# ------------------------------------------------------------------ surveys and canned
+
+
+def test_one_survey_per_chat_and_results_by_day(repos):
+    repos.surveys.put(Survey("c1", 5, NOW, answered=True, comment="great", queue="general",
+                             operator_id="ann", expires_at=EXPIRES))
+    with pytest.raises(AlreadyExists):
+        repos.surveys.put(Survey("c1", 1, NOW, expires_at=EXPIRES))
+    repos.surveys.put(Survey("c2", 3, NOW + 60, expires_at=EXPIRES))
+    repos.surveys.put(Survey("c3", 4, NOW + 86400, expires_at=EXPIRES))  # the next day
+    day = "2026-09-21"  # NOW in UTC
+    assert [(s.chat_id, s.rating) for s in repos.surveys.of_day(day, 10)] == [("c2", 3), ("c1", 5)]
+    assert [s.chat_id for s in repos.surveys.of_day(day, 1)] == ["c2"]
+    first = repos.surveys.of_day(day, 10)[1]
+    assert (first.answered, first.comment, first.operator_id, first.expires_at) == (True, "great", "ann", EXPIRES)
+
+
+def test_canned_conditions(repos):
+    item = Canned("system", "s-1", "Hours", "We open at 9.", shortcut="hours", updated_by="ada",
+                  updated_at=NOW)
+    repos.canned.put(item, must_exist=False)
+    with pytest.raises(AlreadyExists):
+        repos.canned.put(item, must_exist=False)
+    with pytest.raises(NotFound):
+        repos.canned.put(dataclasses.replace(item, canned_id="s-2"), must_exist=True)
+    repos.canned.put(dataclasses.replace(item, text="We open at 10."), must_exist=True)
+    repos.canned.put(Canned("op#ann", "p-1", "Mine", "Hello"), must_exist=False)
+    assert repos.canned.list("system") == [dataclasses.replace(item, text="We open at 10.")]
+    assert [c.canned_id for c in repos.canned.list("op#ann")] == ["p-1"]
+    repos.canned.delete("system", "s-1")
+    with pytest.raises(NotFound):
+        repos.canned.delete("system", "s-1")
+    with pytest.raises(NotFound):
+        repos.canned.delete("op#bob", "p-1")  # someone else's id is not under theirs
+    assert repos.canned.list("system") == []

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
-from typing import Protocol
 
 from ..errors import ServiceError, bad_request, forbidden, not_found
 from . import validation as v
-from .model import Operator
+from .limits import MAX_TEXT
+from .model import Canned, Operator
+from .ports import AlreadyExists, CannedRepository, NotFound
 
 SYSTEM = "system"
 PERSONAL = "personal"
@@ -21,43 +21,19 @@ SHORTCUT_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 MAX_PER_OWNER = 200
 
 
-@dataclass
-class Canned:
-    owner: str  # "system" or "op#<operator id>"
-    canned_id: str
-    title: str
-    text: str
-    shortcut: str | None = None
-    updated_by: str | None = None
-    updated_at: float = 0.0
-
-    def to_wire(self) -> dict:
-        out = {"id": self.canned_id, "title": self.title, "text": self.text,
-               "scope": SYSTEM if self.owner == SYSTEM else PERSONAL}
-        if self.shortcut:
-            out["shortcut"] = self.shortcut
-        return out
-
-
-class CannedStore(Protocol):
-    def list_canned(self, owner: str) -> list[Canned]: ...
-    def put_canned(self, item: Canned, *, must_exist: bool) -> None: ...
-    def delete_canned(self, owner: str, canned_id: str) -> None: ...
-
-
 def owner_of(operator: Operator, scope: str) -> str:
     return SYSTEM if scope == SYSTEM else f"op#{operator.id}"
 
 
 class CannedService:
-    def __init__(self, store: CannedStore, clock) -> None:
+    def __init__(self, store: CannedRepository, clock) -> None:
         self.store = store
         self.clock = clock
 
     def list(self, operator: Operator) -> dict:
         by_title = lambda c: c.title.lower()  # noqa: E731
-        return {"system": [c.to_wire() for c in sorted(self.store.list_canned(SYSTEM), key=by_title)],
-                "personal": [c.to_wire() for c in sorted(self.store.list_canned(owner_of(operator, PERSONAL)),
+        return {"system": [c.to_wire() for c in sorted(self.store.list(SYSTEM), key=by_title)],
+                "personal": [c.to_wire() for c in sorted(self.store.list(owner_of(operator, PERSONAL)),
                                                          key=by_title)]}
 
     def create(self, operator: Operator, body: dict) -> dict:
@@ -66,9 +42,12 @@ class CannedService:
         item = Canned(owner=owner_of(operator, scope),
                       canned_id=("s-" if scope == SYSTEM else "p-") + secrets.token_hex(6),
                       **self._fields(body), updated_by=operator.id, updated_at=self.clock())
-        if len(self.store.list_canned(item.owner)) >= MAX_PER_OWNER:
+        if len(self.store.list(item.owner)) >= MAX_PER_OWNER:
             raise ServiceError("too_large", f"at most {MAX_PER_OWNER} canned messages per list")
-        self.store.put_canned(item, must_exist=False)
+        try:
+            self.store.put(item, must_exist=False)
+        except AlreadyExists:  # 48 random bits collided: say so rather than overwrite
+            raise ServiceError("conflict", "please try again") from None
         return item.to_wire()
 
     def update(self, operator: Operator, canned_id: str, body: dict) -> dict:
@@ -78,13 +57,19 @@ class CannedService:
         self._may_edit(operator, scope)
         item = Canned(owner=owner_of(operator, scope), canned_id=canned_id, **self._fields(body),
                       updated_by=operator.id, updated_at=self.clock())
-        self.store.put_canned(item, must_exist=True)
+        try:
+            self.store.put(item, must_exist=True)
+        except NotFound:
+            raise not_found("no such canned message") from None
         return item.to_wire()
 
     def delete(self, operator: Operator, canned_id: str) -> dict:
         scope = self._scope_of(canned_id)
         self._may_edit(operator, scope)
-        self.store.delete_canned(owner_of(operator, scope), canned_id)
+        try:
+            self.store.delete(owner_of(operator, scope), canned_id)
+        except NotFound:
+            raise not_found("no such canned message") from None
         return {"ok": True}
 
     @staticmethod
@@ -103,7 +88,7 @@ class CannedService:
     @staticmethod
     def _fields(body: dict) -> dict:
         title = v.string(body, "title", required=True, max_len=100).strip()
-        text = v.string(body, "text", required=True, max_len=4000, too_large_over=4000)
+        text = v.string(body, "text", required=True, max_len=MAX_TEXT, too_large_over=MAX_TEXT)
         shortcut = v.string(body, "shortcut", max_len=32)
         if shortcut is not None:
             shortcut = shortcut.strip().lower()

@@ -18,18 +18,22 @@ never just a prefix: `chats/A/../B/...` must not survive into a URL a browser wo
 The whole `chats/` prefix is what the bucket's lifecycle rule expires with the chat retention.
 
 The domain never imports boto3: S3 is behind the `FileStore` port (chalicelib/adapters/s3.py
-on AWS and moto, an in-memory fake in tests/test_files.py).
+on AWS and moto, an in-memory fake in tests/test_files.py). Who may touch a chat's files is
+access.py's rule (`file_role`): its patron, or the librarian holding it.
 """
 from __future__ import annotations
 
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Callable
 
 from ..errors import ServiceError, bad_request, forbidden, not_found
 from . import validation as v
+from .access import Access, Caller
+from .chats import live_chat
+from .model import StoredFile  # noqa: F401  (re-exported: tests and adapters name it here)
+from .ports import ChatRepository, FileStore
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 URL_SECONDS = 5 * 60  # long enough to start an upload or a download, short enough to not leak
@@ -59,29 +63,6 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SAFE_NAME = r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,%d}" % (MAX_SAFE_NAME - 1)
 _KEY_TAIL = re.compile(r"^[0-9a-f]{32}/" + _SAFE_NAME + r"$")
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """What S3 says about an object (HeadObject), not what the client claimed."""
-    size: int
-    content_type: str
-
-
-class FileStore(Protocol):
-    """The files bucket. Keys are full object keys; the bucket is the adapter's business."""
-
-    def presign_post(self, key: str, content_type: str, max_bytes: int,
-                     expires_in: int) -> tuple[str, dict]:
-        """(url, form fields) for one browser upload of exactly `key`, with that Content-Type
-        and 1..max_bytes bytes (the policy's conditions)."""
-
-    def presign_get(self, key: str, *, content_type: str, disposition: str,
-                    expires_in: int) -> str:
-        """A GET URL that serves the object with these Content-Type/Content-Disposition."""
-
-    def head(self, key: str) -> StoredFile | None:
-        """The object's real size and type, or None when there is no such object."""
 
 
 def normalise_type(raw: str) -> str:
@@ -234,6 +215,36 @@ class FilesService:
             raise bad_request(f"'{field}': this type of file is not accepted (images, PDF, text "
                               "and office documents are)")
         return content_type
+
+
+class ChatFiles:
+    """The REST use cases: an upload slot and a download link, for the chat's members only.
+    The token is checked before the chat is read (one GetItem), so a stranger learns nothing
+    about which chats exist."""
+
+    def __init__(self, files: FilesService | None, chats: ChatRepository, access: Access, *,
+                 clock: Callable[[], float]) -> None:
+        self.files = files
+        self.chats = chats
+        self.access = access
+        self.clock = clock
+
+    def _member(self, caller: Caller, chat_id: str):
+        if self.files is None:
+            raise bad_request("file attachments are not enabled on this service")
+        self.access.may_read(caller, chat_id)
+        chat = live_chat(self.chats, chat_id, self.clock())
+        return chat, self.access.file_role(caller, chat)
+
+    def upload(self, caller: Caller, chat_id: str, body: dict) -> dict:
+        chat, role = self._member(caller, chat_id)
+        if not chat.is_open:
+            raise ServiceError("invalid_state", f"this chat is {chat.status}; files cannot be sent")
+        return self.files.upload_url(chat, role, body)
+
+    def download(self, caller: Caller, chat_id: str, key: str | None) -> dict:
+        chat, _ = self._member(caller, chat_id)
+        return self.files.download_url(chat.chat_id, key)
 
 
 def chat_prefix(chat_id: str) -> str:

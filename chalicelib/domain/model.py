@@ -1,8 +1,11 @@
 """Plain domain records and their wire shapes (PROTOCOL.md `Chat` and `Message`).
 
-The records carry the delivery lists (`patron_conns`, `operator_conns`) because the budgets in
-DESIGN.md forbid looking recipients up on the hot path: a `send` reads the chat once and already
-knows whom to push to and whether the caller belongs to the chat.
+Two kinds of conversation share one message log (seq, client_msg_id marker, delivery lists):
+a patron's `Chat` and the operators' `StaffRoom`. Each carries its own delivery lists because
+the budgets in DESIGN.md forbid looking recipients up on the hot path: a `send` reads the
+conversation once and already knows whom to push to and whether the caller belongs to it.
+`conn_version` is bumped by every change to a delivery list; writes that push to the lists they
+read are conditional on it (see adapters/dynamo/chats.py).
 """
 from __future__ import annotations
 
@@ -11,6 +14,9 @@ from datetime import datetime, timezone
 
 QUEUED, ACTIVE, ENDED, CLOSED = "queued", "active", "ended", "closed"
 OPEN_STATES = (QUEUED, ACTIVE)
+PATRON, OPERATOR, SYSTEM = "patron", "operator", "system"
+AVAILABLE, AWAY, OFFLINE = "available", "away", "offline"
+STAFF_ROOM_ID = "staff"  # the staff room's id on the wire and in the message log
 
 
 def iso(ts: float) -> str:
@@ -20,18 +26,26 @@ def iso(ts: float) -> str:
 
 @dataclass
 class Operator:
+    """`active_chats` counts claimed, not yet ended chats: claim, transfer and end move it in the
+    same transaction as the chat, so it is what `max_chats` and `chat_limit` compare against.
+    `chats` lists the chats on the operator's dashboard until closed (claim/transfer add, close
+    and transfer-away remove). `availability` is kept here only, never copied onto connections."""
     id: str
     name: str
     role: str = "librarian"
     max_chats: int = 3
     active_chats: int = 0
     chats: set[str] = field(default_factory=set)
-    availability: str = "available"  # what the operator set: available | away
+    availability: str = AVAILABLE  # what the operator set: available | away
     chat_limit: int | None = None  # self-imposed for today ("one chat at a time for me")
 
     @property
     def effective_limit(self) -> int:
         return min(self.max_chats, self.chat_limit) if self.chat_limit else self.max_chats
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
     def public(self) -> dict:
         out = {"id": self.id, "name": self.name, "role": self.role, "max_chats": self.max_chats,
@@ -63,18 +77,18 @@ class Chat:
     patron_conns: set[str] = field(default_factory=set)
     operator_conns: set[str] = field(default_factory=set)
     expires_at: int = 0
-    conn_version: int = 0  # bumped whenever a delivery list changes (see DynamoStore)
-    kind: str = "patron"  # "staff": the operators' Internal Staff Chat room
-    staff_members: set[str] = field(default_factory=set)  # staff room: "conn\toperator\tname"
+    conn_version: int = 0
 
-    def staff_member(self, connection_id: str) -> tuple[str, str] | None:
-        """(operator id, name) behind a connection in the staff room."""
-        for entry in self.staff_members:
-            conn, _, rest = entry.partition("\t")
-            if conn == connection_id:
-                op_id, _, name = rest.partition("\t")
-                return op_id, name
-        return None
+    @property
+    def id(self) -> str:
+        return self.chat_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    def operator(self) -> dict | None:
+        return {"id": self.operator_id, "name": self.operator_name} if self.operator_id else None
 
     def to_wire(self) -> dict:
         out = {
@@ -89,21 +103,53 @@ class Chat:
         if self.patron_name:
             out["patron_name"] = self.patron_name
         if self.operator_id:
-            out["operator"] = {"id": self.operator_id, "name": self.operator_name}
+            out["operator"] = self.operator()
         if self.claimed_at:
             out["claimed_at"] = iso(self.claimed_at)
         if self.ended_at:
             out["ended_at"] = iso(self.ended_at)
         if self.ended_by:
             out["ended_by"] = self.ended_by
-        if self.kind != "patron":
-            out["kind"] = self.kind
         return out
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who is behind one staff-room connection. Keyed by connection id in the room, so a
+    name change or a second tab never leaves a stale entry behind."""
+    operator_id: str
+    name: str
+
+    def ref(self) -> dict:
+        return {"id": self.operator_id, "name": self.name}
+
+
+@dataclass
+class StaffRoom:
+    """The Internal Staff Chat: one room every signed-in operator joins at `hello`. Its members
+    (connection id -> Member) are its delivery list; it has no status, patron or claim."""
+    created_at: float
+    last_seq: int = 0
+    members: dict[str, Member] = field(default_factory=dict)
+    conn_version: int = 0
+    expires_at: int = 0
+
+    id = STAFF_ROOM_ID  # a class constant, not a field: there is one room
+
+    @property
+    def conns(self) -> set[str]:
+        return set(self.members)
+
+    def to_wire(self) -> dict:
+        """The shape the operator `welcome` has always carried as `staff` (docs/protocol.md)."""
+        return {"chat_id": STAFF_ROOM_ID, "status": ACTIVE, "queue": "staff",
+                "question": "Internal Staff Chat", "created_at": iso(self.created_at),
+                "last_seq": self.last_seq, "patron_presence": "offline", "kind": "staff"}
 
 
 @dataclass
 class Message:
-    chat_id: str
+    chat_id: str  # the conversation: a chat id, or STAFF_ROOM_ID
     seq: int
     sender_role: str
     sent_at: float
@@ -132,7 +178,9 @@ class Message:
 
 @dataclass
 class Connection:
-    """Who is behind an API Gateway connection id; written at `$connect`, gone at `$disconnect`."""
+    """Who is behind an API Gateway connection id; written at `$connect`, gone at `$disconnect`.
+    Operators join the broadcast index (`joined`) at `hello`, not at `$connect`: API Gateway
+    refuses posts to a connection until `$connect` has returned."""
     connection_id: str
     role: str  # "patron" | "operator"
     connected_at: float
@@ -140,8 +188,7 @@ class Connection:
     operator_id: str | None = None
     operator_name: str | None = None
     source_ip: str | None = None
-    joined: bool = False  # operators join the broadcast index at `hello`, not at `$connect`
-    availability: str | None = None  # operators: copied from the operator at hello / on change
+    joined: bool = False
     expires_at: int = 0
 
 
@@ -156,3 +203,29 @@ class Survey:
     queue: str | None = None
     operator_id: str | None = None
     expires_at: int = 0
+
+
+@dataclass
+class Canned:
+    """A canned message: `owner` is "system" (admins manage it) or "op#<operator id>"."""
+    owner: str
+    canned_id: str
+    title: str
+    text: str
+    shortcut: str | None = None
+    updated_by: str | None = None
+    updated_at: float = 0.0
+
+    def to_wire(self) -> dict:
+        out = {"id": self.canned_id, "title": self.title, "text": self.text,
+               "scope": "system" if self.owner == "system" else "personal"}
+        if self.shortcut:
+            out["shortcut"] = self.shortcut
+        return out
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What S3 says about an object (HeadObject), not what the client claimed."""
+    size: int
+    content_type: str

@@ -10,9 +10,8 @@ import json
 import re
 
 from ..errors import ServiceError, bad_request
+from .limits import MAX_AFTER_PAIRS, MAX_EMAIL, MAX_FRAME_BYTES, MAX_ID
 
-MAX_FRAME_BYTES = 32 * 1024
-MAX_ID = 128
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 
 
@@ -82,8 +81,8 @@ def after_map(data: dict) -> dict[str, int]:
     value = data.get("after")
     if value is None:
         return {}
-    if not isinstance(value, dict) or len(value) > 50:
-        raise bad_request("'after' must be an object of at most 50 {chat_id: seq} pairs")
+    if not isinstance(value, dict) or len(value) > MAX_AFTER_PAIRS:
+        raise bad_request(f"'after' must be an object of at most {MAX_AFTER_PAIRS} {{chat_id: seq}} pairs")
     out = {}
     for chat_id, seq in value.items():
         if not chat_id or len(chat_id) > MAX_ID:
@@ -95,7 +94,7 @@ def after_map(data: dict) -> dict[str, int]:
 
 
 def email(data: dict, name: str = "email") -> str | None:
-    value = string(data, name, max_len=254)
+    value = string(data, name, max_len=MAX_EMAIL)
     if value is not None and not EMAIL_RE.match(value.strip()):
         raise bad_request(f"'{name}' is not an email address")
     return value.strip() if value else None

@@ -11,19 +11,16 @@ they asked; `NOTIFY_INCLUDE_QUESTION=true` adds the question's first 200 charact
 from __future__ import annotations
 
 import logging
-from typing import Callable, Protocol
+from typing import Callable
 
-from .domain import events as ev
-from .domain.model import Chat
+from ..domain import events as ev
+from ..domain.model import Chat
+from ..domain.ports import Notifier
 
 log = logging.getLogger(__name__)
 
 ALWAYS, WHEN_UNAVAILABLE, OFF = "always", "unavailable", "off"
 MODES = (ALWAYS, WHEN_UNAVAILABLE, OFF)
-
-
-class Notifier(Protocol):
-    def publish(self, subject: str, message: str, attributes: dict[str, str]) -> None: ...
 
 
 class Notifications:
@@ -43,7 +40,7 @@ class Notifications:
         dispatcher.subscribe(ev.CHAT_QUEUED, self.chat_queued)
         dispatcher.subscribe(ev.CHAT_WAITING, self.chat_waiting)
 
-    def chat_queued(self, chat: Chat, operator_conns: list[str], note: str | None = None) -> None:
+    def chat_queued(self, chat: Chat, note: str | None = None, **_) -> None:
         if self.mode == OFF or note is not None:  # a transfer back to the queue is not new
             return
         if self.mode == WHEN_UNAVAILABLE and self.anyone_available():

@@ -1,0 +1,195 @@
+"""ChatRepository on the chats table (key: chat_id; by_status GSI: status + created_at).
+
+Every chat write is conditional on `status` existing or having a value: that is both "the
+chat exists" (an update never creates an item) and "it is not the staff room", whose item
+shares the table under the reserved id "staff" and has no status.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from pynamodb.exceptions import TransactWriteError
+
+from ...domain.model import ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, STAFF_ROOM_ID, Chat, Message, Operator
+from ...domain.ports import AlreadyExists, AtCapacity, ClaimLost, StaleRead
+from .base import Db, any_cancelled, cancelled_by, get_or_none, unchanged, update_or_none
+from .mapper import CHATS, MESSAGES, ttl
+from .models import ChatModel as C, ClaimModel, MessageModel, OperatorModel as O
+
+
+def _has_room():
+    """`active_chats` below both limits, compared inside the operator item itself, so the
+    limit holds however many claims and transfers run at once."""
+    return (O.operator_id.exists() & (O.active_chats < O.max_chats)
+            & (O.chat_limit.does_not_exist() | (O.active_chats < O.chat_limit)))
+
+
+def _gives_up(chat_id: str):
+    return [O.active_chats.add(-1), O.chats.delete({chat_id})]
+
+
+class DynamoChats:
+    def __init__(self, db: Db) -> None:
+        self.db = db
+
+    def create(self, chat: Chat, first: Message) -> None:
+        """One TransactWriteItems: the chat item (only if the id is new) and its first message
+        at (chat_id, 1) in the messages table. AlreadyExists for a reused id."""
+        try:
+            with self.db.tx() as tx:
+                tx.save(CHATS.to_model(chat), condition=C.chat_id.does_not_exist())
+                tx.save(MESSAGES.to_model(first), condition=MessageModel.seq.does_not_exist())
+        except TransactWriteError as err:
+            if cancelled_by(err, 0) or cancelled_by(err, 1):
+                raise AlreadyExists() from None
+            raise
+
+    def get(self, chat_id: str) -> Chat | None:
+        """One consistent GetItem by chat_id (none for the staff room's reserved id)."""
+        if chat_id == STAFF_ROOM_ID:
+            return None
+        item = get_or_none(C, chat_id)
+        return CHATS.to_record(item) if item is not None and item.status else None
+
+    def get_many(self, chat_ids: Iterable[str]) -> list[Chat]:
+        """One BatchGetItem (consistent; PynamoDB pages beyond 100 keys), sorted by id."""
+        ids = sorted(set(chat_ids) - {STAFF_ROOM_ID})
+        if not ids:
+            return []
+        found = {i.chat_id: i for i in C.batch_get(ids, consistent_read=True) if i.status}
+        return [CHATS.to_record(found[i]) for i in ids if i in found]
+
+    def queued(self, limit: int) -> list[Chat]:
+        """One Query of by_status: status = "queued", oldest created_at first."""
+        return [CHATS.to_record(i) for i in C.by_status.query(QUEUED, limit=limit)]
+
+    def claim(self, chat: Chat, operator: Operator, conn_ids: set[str], now: float) -> None:
+        """One TransactWriteItems: [put claims row (chat_id, claimed_at), update the chat only
+        while queued with the delivery lists read, update the operator only with room].
+        ClaimLost / AtCapacity."""
+        try:
+            with self.db.tx() as tx:
+                tx.save(ClaimModel(chat.chat_id, now, operator_id=operator.id,
+                                   operator_name=operator.name, expires_at=ttl(chat.expires_at)))
+                tx.update(C(chat.chat_id),
+                          actions=[C.status.set(ACTIVE), C.operator_id.set(operator.id),
+                                   C.operator_name.set(operator.name), C.claimed_at.set(now),
+                                   C.operator_conns.set(set(conn_ids) or None)],
+                          condition=(C.status == QUEUED) & unchanged(C.conn_version, chat.conn_version))
+                tx.update(O(operator.id), actions=[O.active_chats.add(1), O.chats.add({chat.chat_id})],
+                          condition=_has_room())
+        except TransactWriteError as err:
+            if cancelled_by(err, 1):
+                raise ClaimLost() from None
+            if cancelled_by(err, 2):
+                raise AtCapacity() from None
+            raise
+
+    def transfer(self, chat: Chat, target: Operator, target_conns: set[str], now: float,
+                 note: str | None) -> None:
+        """One TransactWriteItems: [put claims row with from_operator_id and note, update the
+        chat only while active and held by chat.operator_id, update the target only with room,
+        update the holder]: both counts move in the same step. StaleRead / AtCapacity."""
+        holder = chat.operator_id
+        try:
+            with self.db.tx() as tx:
+                tx.save(ClaimModel(chat.chat_id, now, operator_id=target.id, operator_name=target.name,
+                                   from_operator_id=holder, note=note, expires_at=ttl(chat.expires_at)))
+                tx.update(C(chat.chat_id),
+                          actions=[C.operator_id.set(target.id), C.operator_name.set(target.name),
+                                   C.operator_conns.set(set(target_conns) or None), C.claimed_at.set(now)],
+                          condition=(C.status == ACTIVE) & (C.operator_id == holder))
+                tx.update(O(target.id), actions=[O.active_chats.add(1), O.chats.add({chat.chat_id})],
+                          condition=_has_room())
+                tx.update(O(holder), actions=_gives_up(chat.chat_id), condition=O.operator_id.exists())
+        except TransactWriteError as err:
+            if cancelled_by(err, 2) and not cancelled_by(err, 1):
+                raise AtCapacity() from None
+            if any_cancelled(err):
+                raise StaleRead() from None
+            raise
+
+    def requeue(self, chat: Chat, now: float) -> None:
+        """One TransactWriteItems: the chat back to "queued" (operator and operator_conns
+        removed) only while chat.operator_id holds it, and that operator's count down. StaleRead."""
+        holder = chat.operator_id
+        try:
+            with self.db.tx() as tx:
+                tx.update(C(chat.chat_id),
+                          actions=[C.status.set(QUEUED), C.operator_id.remove(), C.operator_name.remove(),
+                                   C.claimed_at.remove(), C.operator_conns.remove()],
+                          condition=(C.status == ACTIVE) & (C.operator_id == holder))
+                tx.update(O(holder), actions=_gives_up(chat.chat_id), condition=O.operator_id.exists())
+        except TransactWriteError as err:
+            if any_cancelled(err):
+                raise StaleRead() from None
+            raise
+
+    def end(self, chat: Chat, ended_by: str, now: float) -> None:
+        """One TransactWriteItems: the chat ends only from the status and delivery lists it was
+        read with, and an active chat's operator's active_chats drops in the same step (the
+        chat stays in their `chats` until closed). StaleRead."""
+        try:
+            with self.db.tx() as tx:
+                tx.update(C(chat.chat_id),
+                          actions=[C.status.set(ENDED), C.ended_at.set(now), C.ended_by.set(ended_by)],
+                          condition=(C.status == chat.status) & unchanged(C.conn_version, chat.conn_version))
+                if chat.status == ACTIVE and chat.operator_id:
+                    tx.update(O(chat.operator_id), actions=[O.active_chats.add(-1)],
+                              condition=O.active_chats > 0)
+        except TransactWriteError as err:
+            if any_cancelled(err):
+                raise StaleRead() from None
+            raise
+
+    def close(self, chat: Chat, now: float) -> None:
+        """One TransactWriteItems: an ended chat of chat.operator_id becomes "closed" and leaves
+        that operator's `chats`. StaleRead."""
+        try:
+            with self.db.tx() as tx:
+                tx.update(C(chat.chat_id), actions=[C.status.set(CLOSED), C.closed_at.set(now)],
+                          condition=(C.status == ENDED) & (C.operator_id == chat.operator_id))
+                tx.update(O(chat.operator_id), actions=[O.chats.delete({chat.chat_id})],
+                          condition=O.operator_id.exists())
+        except TransactWriteError as err:
+            if any_cancelled(err):
+                raise StaleRead() from None
+            raise
+
+    def _update(self, chat_id: str, actions: list, condition=None) -> Chat | None:
+        cond = C.status.exists() if condition is None else C.status.exists() & condition
+        item = update_or_none(C(chat_id), actions, cond)
+        return CHATS.to_record(item) if item is not None else None
+
+    def attach_patron(self, chat_id: str, conn_id: str) -> Chat | None:
+        """One UpdateItem: ADD the id to patron_conns, bump conn_version, presence "online"."""
+        return self._update(chat_id, [C.patron_conns.add({conn_id}), C.conn_version.add(1),
+                                      C.patron_presence.set("online")])
+
+    def attach_operator(self, chat_id: str, operator_id: str, conn_ids: set[str]) -> None:
+        """One UpdateItem: ADD to operator_conns, only while `operator_id` holds the chat."""
+        if conn_ids:
+            self._update(chat_id, [C.operator_conns.add(set(conn_ids)), C.conn_version.add(1)],
+                         C.operator_id == operator_id)
+
+    def detach(self, chat_id: str, conn_id: str) -> Chat | None:
+        """One UpdateItem: DELETE the id from patron_conns AND operator_conns (a 410 or a
+        disconnect need not know which list holds it), bump conn_version; ALL_NEW tells the
+        caller whether patron_conns is now empty (DynamoDB drops an emptied set)."""
+        return self._update(chat_id, [C.patron_conns.delete({conn_id}),
+                                      C.operator_conns.delete({conn_id}), C.conn_version.add(1)])
+
+    def mark_patron_offline(self, chat_id: str) -> bool:
+        """One UpdateItem, only while open and no patron connection came back meanwhile."""
+        return self._update(chat_id, [C.patron_presence.set("offline")],
+                            C.patron_conns.does_not_exist() & C.status.is_in(*OPEN_STATES)) is not None
+
+    def set_presence(self, chat_id: str, presence: str) -> None:
+        """One UpdateItem of patron_presence; nothing for a missing chat."""
+        self._update(chat_id, [C.patron_presence.set(presence)])
+
+    def mark_reminded(self, chat_id: str, now: float) -> bool:
+        """One UpdateItem setting reminded_at only if absent and the chat still queued: True
+        for exactly one caller, so concurrent scheduler runs cannot both remind."""
+        return self._update(chat_id, [C.reminded_at.set(now)],
+                            C.reminded_at.does_not_exist() & (C.status == QUEUED)) is not None

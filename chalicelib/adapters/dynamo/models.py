@@ -1,0 +1,198 @@
+"""The PynamoDB models: one table per entity, all on-demand, plus the staff room's own model on
+the chats table. Every item with patron data carries `expires_at`, DynamoDB's TTL attribute.
+Names and region come from `bind()`; nothing opens a connection at import. infra/template.yaml
+holds exactly these keys and indexes (tests/test_infra.py compares them)."""
+from __future__ import annotations
+
+from pynamodb.attributes import (BooleanAttribute, JSONAttribute, MapAttribute, NumberAttribute,
+                                 TTLAttribute, UnicodeAttribute, UnicodeSetAttribute)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+OPERATORS_AUDIENCE = "operators"  # the one by_audience partition
+DIRECTORY = "all"  # the one by_directory partition
+
+
+class _Meta:
+    region = None
+    host = None
+    billing_mode = "PAY_PER_REQUEST"
+
+
+def _table(name: str) -> type:  # a model's Meta: its table (renamed per stage by bind())
+    return type("Meta", (_Meta,), {"table_name": name})
+
+
+def _index(name: str) -> type:  # a GSI's Meta: every index projects all attributes
+    return type("Meta", (), {"index_name": name, "projection": AllProjection()})
+
+
+class ChatsByStatus(GlobalSecondaryIndex):
+    """Waiting chats for the operators' welcome: Query status = "queued", oldest first. Sparse
+    on `status`: the staff room's item has none, so it is never listed."""
+    Meta = _index("by_status")
+    status = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute(range_key=True)
+
+
+class ChatModel(Model):
+    """Key: chat_id. The reserved id "staff" is the staff room (StaffRoomModel), not a chat:
+    chat writes are conditional on `status`, which the room's item never has."""
+    Meta = _table("chats")
+    chat_id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()  # queued | active | ended | closed
+    queue = UnicodeAttribute()
+    question = UnicodeAttribute()
+    patron_name = UnicodeAttribute(null=True)
+    patron_email = UnicodeAttribute(null=True)
+    operator_id = UnicodeAttribute(null=True)
+    operator_name = UnicodeAttribute(null=True)
+    created_at = NumberAttribute()
+    claimed_at = NumberAttribute(null=True)
+    ended_at = NumberAttribute(null=True)
+    ended_by = UnicodeAttribute(null=True)
+    closed_at = NumberAttribute(null=True)
+    reminded_at = NumberAttribute(null=True)  # the one "still waiting" notification went out
+    last_seq = NumberAttribute(default=0)
+    patron_presence = UnicodeAttribute(default="offline")
+    # Delivery lists: who gets this chat's pushes. DynamoDB drops a set that becomes empty.
+    patron_conns = UnicodeSetAttribute(null=True)
+    operator_conns = UnicodeSetAttribute(null=True)
+    # Bumped by every change to the delivery lists; writes that push to the lists they read
+    # are conditional on it, so a join between read and write retries instead of missing out.
+    conn_version = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+    by_status = ChatsByStatus()
+
+
+class StaffRoomModel(Model):
+    """The item "staff" of the chats table (bound with ChatModel; MODELS lists tables). No
+    `status`, so by_status never sees it; `members`: conn id -> {"operator_id", "name"}."""
+    Meta = _table("chats")
+    chat_id = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute()
+    last_seq = NumberAttribute(default=0)
+    conn_version = NumberAttribute(default=0)  # bumped by every change to `members`
+    members = MapAttribute(default=dict)
+    expires_at = TTLAttribute()
+
+
+class MessageModel(Model):
+    """Key: chat_id (a chat id or "staff") + seq, so a history is one Query in order."""
+    Meta = _table("messages")
+    chat_id = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(range_key=True)
+    sender_role = UnicodeAttribute()
+    sender_id = UnicodeAttribute(null=True)
+    sender_name = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    attachment = JSONAttribute(null=True)
+    client_msg_id = UnicodeAttribute(null=True)
+    sent_at = NumberAttribute()
+    expires_at = TTLAttribute()
+
+
+class MessageIdModel(Model):
+    """Key: chat_id + client_msg_id -> seq, put only if absent: a resend is stored once."""
+    Meta = _table("message-ids")
+    chat_id = UnicodeAttribute(hash_key=True)
+    client_msg_id = UnicodeAttribute(range_key=True)
+    seq = NumberAttribute()
+    expires_at = TTLAttribute()
+
+
+class ClaimModel(Model):
+    """Who took which chat, when: one row per claim and per transfer (`from_operator_id`)."""
+    Meta = _table("claims")
+    chat_id = UnicodeAttribute(hash_key=True)
+    claimed_at = NumberAttribute(range_key=True)
+    operator_id = UnicodeAttribute()
+    operator_name = UnicodeAttribute(null=True)
+    from_operator_id = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+class ConnectionsByAudience(GlobalSecondaryIndex):
+    """Sparse: operator connections that said `hello`, the one Query behind broadcasts."""
+    Meta = _index("by_audience")
+    audience = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
+class ConnectionModel(Model):
+    """Key: the API Gateway connection id. `audience` is set only once an operator said hello."""
+    Meta = _table("connections")
+    connection_id = UnicodeAttribute(hash_key=True)
+    role = UnicodeAttribute()
+    chat_id = UnicodeAttribute(null=True)
+    operator_id = UnicodeAttribute(null=True)
+    operator_name = UnicodeAttribute(null=True)
+    source_ip = UnicodeAttribute(null=True)
+    audience = UnicodeAttribute(null=True)
+    connected_at = NumberAttribute()
+    expires_at = TTLAttribute()
+    by_audience = ConnectionsByAudience()
+
+
+class OperatorsDirectory(GlobalSecondaryIndex):
+    """Every operator under one key: the admins' operator list is a Query, never a Scan."""
+    Meta = _index("by_directory")
+    directory = UnicodeAttribute(hash_key=True)
+    operator_id = UnicodeAttribute(range_key=True)
+
+
+class OperatorModel(Model):
+    """Key: the Cognito username. `active_chats` and `chats`: see model.Operator."""
+    Meta = _table("operators")
+    operator_id = UnicodeAttribute(hash_key=True)
+    directory = UnicodeAttribute(default=DIRECTORY)
+    name = UnicodeAttribute()
+    role = UnicodeAttribute(default="librarian")
+    max_chats = NumberAttribute(default=3)
+    chat_limit = NumberAttribute(null=True)
+    active_chats = NumberAttribute(default=0)
+    availability = UnicodeAttribute(default="available")
+    chats = UnicodeSetAttribute(null=True)
+    by_directory = OperatorsDirectory()
+
+
+class SurveysByDay(GlobalSecondaryIndex):
+    """Surveys of one UTC day, newest first: one Query per day of results."""
+    Meta = _index("by_day")
+    day = UnicodeAttribute(hash_key=True)
+    submitted_at = NumberAttribute(range_key=True)
+
+
+class SurveyModel(Model):
+    """Key: chat_id, put only if absent. Carries queue and operator: no join with chats."""
+    Meta = _table("surveys")
+    chat_id = UnicodeAttribute(hash_key=True)
+    day = UnicodeAttribute()  # YYYY-MM-DD (UTC) of submission, for by_day
+    rating = NumberAttribute()
+    answered = BooleanAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    queue = UnicodeAttribute(null=True)
+    operator_id = UnicodeAttribute(null=True)
+    submitted_at = NumberAttribute()
+    expires_at = TTLAttribute()
+    by_day = SurveysByDay()
+
+
+class CannedModel(Model):
+    """Key: owner ("system" or "op#<operator id>") + canned_id: each list is one Query."""
+    Meta = _table("canned")
+    owner = UnicodeAttribute(hash_key=True)
+    canned_id = UnicodeAttribute(range_key=True)
+    title = UnicodeAttribute()
+    text = UnicodeAttribute()
+    shortcut = UnicodeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+    updated_at = NumberAttribute(default=0)
+
+
+MODELS = {"chats": ChatModel, "messages": MessageModel, "message-ids": MessageIdModel,
+          "claims": ClaimModel, "connections": ConnectionModel, "operators": OperatorModel,
+          "surveys": SurveyModel, "canned": CannedModel}
+# Models that live in a table of MODELS under a reserved key: bound with it, never created.
+SHARED = {"chats": (StaffRoomModel,)}

@@ -1,0 +1,208 @@
+"""A patron chat's lifecycle: asked, claimed, transferred, ended, closed, reminded about.
+
+Budgets (DESIGN.md) are visible as repository calls:
+- `claim`: the operator-connection Query (it tells who the caller is and which of their tabs
+  join the chat; the `chat.claimed` broadcast reuses it), one GetItem of the chat and one
+  claim transaction.
+- a new chat: one transaction; its broadcast is one Query, made by the push listener.
+Races are settled in storage: every write here is one conditional request or transaction, and
+a lost condition either retries from a fresh read (the chat's delivery lists moved) or answers
+`conflict`.
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Callable
+
+from ..errors import ServiceError, bad_request, not_found
+from . import events as ev
+from . import validation as v
+from .access import Access
+from .limits import MAX_NAME, MAX_TEXT, QUEUED_PAGE, WRITE_ATTEMPTS
+from .model import ACTIVE, ENDED, OPERATOR, PATRON, QUEUED, STAFF_ROOM_ID, Chat, Message, Operator
+from .ports import AtCapacity, ChatRepository, ClaimLost, ConnectionRepository, StaleRead
+
+
+def new_id() -> str:
+    return secrets.token_hex(12)
+
+
+def live_chat(chats: ChatRepository, chat_id: str, now: float) -> Chat:
+    """Reads filter expired chats: DynamoDB's TTL deletes lazily (up to days later). The staff
+    room is not a patron chat: it is never claimed, ended, closed or transferred."""
+    if chat_id == STAFF_ROOM_ID:
+        raise ServiceError("invalid_state", "the staff room cannot be claimed, ended, closed or transferred")
+    chat = chats.get(chat_id)
+    if chat is None or chat.expires_at <= now:
+        raise not_found("no such chat")
+    return chat
+
+
+def chat_id_of(connections: ConnectionRepository, connection_id: str, chat_id: str | None) -> str:
+    """The chat a frame is about. Patrons may omit `chat_id`; it then costs one GetItem of the
+    connection to learn it (our clients always send it)."""
+    if chat_id is not None:
+        return chat_id
+    conn = connections.get(connection_id)
+    if conn is None:
+        raise ServiceError("forbidden", "unknown connection; reconnect")
+    if conn.role != PATRON:
+        raise bad_request("'chat_id' is required")
+    return conn.chat_id
+
+
+class Chats:
+    def __init__(self, chats: ChatRepository, connections: ConnectionRepository, access: Access,
+                 events: ev.Dispatcher, *, queues: tuple, ws_url: str, retention_seconds: int,
+                 clock: Callable[[], float], ids: Callable[[], str] = new_id) -> None:
+        self.chats = chats
+        self.connections = connections
+        self.access = access
+        self.events = events
+        self.queues = queues
+        self.ws_url = ws_url
+        self.retention_seconds = retention_seconds
+        self.clock = clock
+        self.ids = ids
+
+    def live(self, chat_id: str) -> Chat:
+        return live_chat(self.chats, chat_id, self.clock())
+
+    # ---------------------------------------------------------------- REST
+
+    def create(self, body: dict) -> dict:
+        question = v.string(body, "question", required=True, max_len=MAX_TEXT,
+                            too_large_over=MAX_TEXT)
+        name = v.string(body, "name", max_len=MAX_NAME)
+        email = v.email(body)
+        queue_ids = tuple(q.id for q in self.queues)
+        queue = v.choice(body, "queue", queue_ids, required=False) or queue_ids[0]
+        now = self.clock()
+        expires = int(now) + self.retention_seconds
+        chat = Chat(chat_id=self.ids(), queue=queue, question=question.strip(), created_at=now,
+                    patron_name=name.strip() if name else None, patron_email=email,
+                    last_seq=1, expires_at=expires)
+        first = Message(chat_id=chat.chat_id, seq=1, sender_role=PATRON, sent_at=now,
+                        text=chat.question, sender_name=chat.patron_name, expires_at=expires)
+        self.chats.create(chat, first)
+        self.events.emit(ev.CHAT_QUEUED, chat=chat)
+        return {"chat_id": chat.chat_id, "token": self.access.patron_token(chat.chat_id, now),
+                "ws_url": self.ws_url}
+
+    # ----------------------------------------------------------- WebSocket
+
+    def claim(self, connection_id: str, cmd) -> list[dict]:
+        online = self.connections.operators()
+        me = next((c for c in online if c.connection_id == connection_id), None)
+        if me is None:  # not in the index yet (or a patron): ask the connection itself
+            me = self.connections.get(connection_id)
+        if me is None or me.role != OPERATOR:
+            raise ServiceError("forbidden", "only operators can claim chats")
+        operator = Operator(id=me.operator_id, name=me.operator_name or me.operator_id)
+        my_conns = {c.connection_id for c in online if c.operator_id == operator.id}
+        my_conns.add(connection_id)
+        for _ in range(WRITE_ATTEMPTS):
+            chat = self.live(cmd.chat_id)
+            if chat.status != QUEUED:
+                raise ServiceError("conflict", "this chat is no longer waiting; someone else took it")
+            now = self.clock()
+            try:
+                self.chats.claim(chat, operator, my_conns, now)
+            except ClaimLost:
+                continue  # taken, or a patron connection came or went: read again to know which
+            except AtCapacity:
+                raise ServiceError("capacity", "you already have as many chats as you can take") from None
+            chat.status, chat.claimed_at = ACTIVE, now
+            chat.operator_id, chat.operator_name, chat.operator_conns = operator.id, operator.name, my_conns
+            self.events.emit(ev.CHAT_CLAIMED, chat=chat, online=online)
+            return []
+        raise ServiceError("conflict", "the chat is busy; try again")
+
+    def end(self, connection_id: str, cmd) -> list[dict]:
+        chat_id = chat_id_of(self.connections, connection_id, cmd.chat_id)
+        for _ in range(WRITE_ATTEMPTS):
+            chat = self.live(chat_id)
+            role = self.access.member_role(chat, connection_id)
+            if not chat.is_open:
+                raise ServiceError("invalid_state", f"this chat is already {chat.status}")
+            previous = chat.status
+            now = self.clock()
+            try:
+                self.chats.end(chat, role, now)
+            except StaleRead:
+                continue  # claimed, or a connection came or went meanwhile: read again
+            chat.status, chat.ended_at, chat.ended_by = ENDED, now, role
+            self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=role, previous_status=previous)
+            return []
+        raise ServiceError("conflict", "the chat is busy; try again")
+
+    def close(self, connection_id: str, cmd) -> list[dict]:
+        chat = self.live(cmd.chat_id)
+        self.access.require_chat_operator(chat, connection_id, "close")
+        if chat.status != ENDED:
+            raise ServiceError("invalid_state", "end the chat before closing it")
+        try:
+            self.chats.close(chat, self.clock())
+        except StaleRead:
+            raise ServiceError("invalid_state", "this chat changed while closing it") from None
+        chat.status = "closed"
+        self.events.emit(ev.CHAT_CLOSED, chat=chat)
+        return []
+
+    def transfer(self, connection_id: str, cmd) -> list[dict]:
+        """Hand an active chat to another signed-in operator (within their limits) or back to
+        the queue, with an optional note for the librarians. The patron keeps talking
+        throughout: only the delivery list and the operator on the chat change."""
+        chat = self.live(cmd.chat_id)
+        self.access.require_chat_operator(chat, connection_id, "transfer")
+        if chat.status != ACTIVE:
+            raise ServiceError("invalid_state", f"only an active chat can be transferred; this one is {chat.status}")
+        source = chat.operator()
+        previous_conns = set(chat.operator_conns)
+        online = self.connections.operators()
+        now = self.clock()
+        if cmd.to is None:
+            try:
+                self.chats.requeue(chat, now)
+            except StaleRead:
+                raise ServiceError("conflict", "this chat changed hands meanwhile; reload it") from None
+            chat.status, chat.operator_id, chat.operator_name = QUEUED, None, None
+            chat.claimed_at, chat.operator_conns = None, set()
+            self.events.emit(ev.CHAT_TRANSFERRED, chat=chat, from_operator=source, to_operator=None,
+                             note=cmd.note, online=online, previous_conns=previous_conns)
+            return []
+        if cmd.to == chat.operator_id:
+            raise bad_request("this chat is already yours")
+        target_conns = {c.connection_id for c in online if c.operator_id == cmd.to}
+        if not target_conns:
+            raise ServiceError("invalid_state", "that librarian is not signed in")
+        name = next(c.operator_name for c in online if c.operator_id == cmd.to) or cmd.to
+        target = Operator(id=cmd.to, name=name)
+        try:
+            self.chats.transfer(chat, target, target_conns, now, cmd.note)
+        except AtCapacity:
+            raise ServiceError("capacity", f"{name} already has as many chats as they can take") from None
+        except StaleRead:
+            raise ServiceError("conflict", "this chat changed hands meanwhile; reload it") from None
+        chat.operator_id, chat.operator_name, chat.claimed_at = target.id, target.name, now
+        chat.operator_conns = target_conns
+        self.events.emit(ev.CHAT_TRANSFERRED, chat=chat, from_operator=source,
+                         to_operator=target.ref(), note=cmd.note, online=online,
+                         previous_conns=previous_conns)
+        return []
+
+    # ----------------------------------------------------------- scheduled
+
+    def remind_unclaimed(self, wait_seconds: int) -> int:
+        """Every minute on AWS: announce once each chat still waiting after `wait_seconds`.
+        One Query of the queued chats, then one conditional update per chat that needs its
+        reminder. Returns how many reminders went out."""
+        now = self.clock()
+        sent = 0
+        for chat in self.chats.queued(QUEUED_PAGE):  # oldest first
+            if chat.created_at > now - wait_seconds:
+                break
+            if chat.expires_at > now and self.chats.mark_reminded(chat.chat_id, now):
+                self.events.emit(ev.CHAT_WAITING, chat=chat, waited_seconds=int(now - chat.created_at))
+                sent += 1
+        return sent

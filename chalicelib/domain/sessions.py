@@ -1,0 +1,141 @@
+"""WebSocket sessions: `$connect`, `hello` (join and catch up), `$disconnect`, and what a dead
+connection leaves behind.
+
+A connection id sits in several delivery lists: its chat's (patron), the chats on the
+operator's dashboard and the staff room (operators), and the operator-connection index (its
+own row, once it said hello). Cleaning up never depends on one record being there:
+`disconnect` reads the connection row, removes the id from every list the row names, and
+deletes the row last; `gone` (a 410 during a push) first removes the id from the list whose
+push failed, which works even when the row is long gone (a missed `$disconnect`, an expired
+row), then runs `disconnect`. Every step is idempotent, so a retry or a race between the two
+does no harm.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..errors import forbidden, not_found, unauthorized
+from . import events as ev
+from .access import Access, Patron, Staff
+from .conversation import backlog, message_frame
+from .limits import CONNECTION_TTL
+from .model import CLOSED, OFFLINE, OPERATOR, PATRON, STAFF_ROOM_ID, Connection
+from .operators import Operators
+from .ports import ChatRepository, ConnectionRepository, ConversationLog, OperatorRepository
+from .staff_room import StaffRoomService
+from .limits import QUEUED_PAGE
+
+
+class Sessions:
+    def __init__(self, connections: ConnectionRepository, chats: ChatRepository,
+                 operators: OperatorRepository, log: ConversationLog, access: Access,
+                 staff_room: StaffRoomService, team: Operators, events: ev.Dispatcher, *,
+                 clock: Callable[[], float], store_patron_ip: bool = False) -> None:
+        self.connections = connections
+        self.chats = chats
+        self.operators = operators
+        self.log = log
+        self.access = access
+        self.staff_room = staff_room
+        self.team = team
+        self.events = events
+        self.clock = clock
+        self.store_patron_ip = store_patron_ip
+
+    def connect(self, connection_id: str, token: str | None, source_ip: str | None = None) -> None:
+        """`$connect`: check the token and remember who is behind the connection. Nothing is
+        attached to chats or broadcast lists yet: API Gateway refuses posts to a connection
+        until `$connect` has returned, and a refused post would look like a dead connection."""
+        if not token:
+            raise unauthorized("connect with ?token=<token>")
+        now = self.clock()
+        caller = self.access.resolve(token)
+        conn = Connection(connection_id=connection_id, role=PATRON, connected_at=now,
+                          expires_at=int(now) + CONNECTION_TTL)
+        if isinstance(caller, Patron):
+            chat = self.chats.get(caller.chat_id)
+            if chat is None or chat.expires_at <= now:
+                raise forbidden("this chat no longer exists")
+            conn.chat_id = caller.chat_id
+            if self.store_patron_ip:
+                conn.source_ip = source_ip
+        else:
+            op = caller.operator
+            conn.role, conn.operator_id, conn.operator_name = OPERATOR, op.id, op.name
+        self.connections.put(conn)
+
+    def ping(self, connection_id: str, cmd) -> list[dict]:
+        return [{"type": "pong"}]
+
+    # --------------------------------------------------------------- hello
+
+    def hello(self, connection_id: str, cmd) -> list[dict]:
+        conn = self.connections.get(connection_id)
+        if conn is None:
+            raise forbidden("unknown connection; reconnect")
+        if conn.role == PATRON:
+            if set(cmd.after) - {conn.chat_id}:
+                raise forbidden("a patron token opens only its own chat")
+            chat = self.chats.attach_patron(conn.chat_id, connection_id)
+            if chat is None:
+                raise not_found("this chat no longer exists")
+            if chat.is_open:
+                self.events.emit(ev.PRESENCE_CHANGED, chat=chat, presence=chat.patron_presence)
+            replies = [{"type": "welcome", "role": PATRON, "chat": chat.to_wire()}]
+        else:
+            replies = [self._operator_welcome(conn)]
+        for chat_id, seq in cmd.after.items():
+            replies.extend(message_frame(chat_id, m) for m in backlog(self.log, chat_id, seq))
+        return replies
+
+    def _operator_welcome(self, conn: Connection) -> dict:
+        operator = self.access.known_operator(conn.operator_id)
+        conn.joined = True
+        self.connections.put(conn)  # joins the broadcast index
+        mine = [c for c in self.chats.get_many(operator.chats) if c.status != CLOSED]
+        for chat in mine:  # ended-not-closed chats too: they stay on the dashboard until closed
+            if conn.connection_id not in chat.operator_conns:
+                self.chats.attach_operator(chat.chat_id, operator.id, {conn.connection_id})
+        queued = self.chats.queued(QUEUED_PAGE)
+        room = self.staff_room.join(conn.connection_id, operator)
+        online = self.connections.operators()
+        if conn.connection_id not in {c.connection_id for c in online}:  # index not caught up yet
+            online.append(conn)
+        # the others hear of it; this connection learns it from its welcome (which comes first)
+        self.team.announce(operator, operator.availability, online, origin=conn.connection_id)
+        return {"type": "welcome", "role": OPERATOR, "operator": operator.public(),
+                "queued": [c.to_wire() for c in queued], "mine": [c.to_wire() for c in mine],
+                "operators": self.team.roster(online), "staff": room.to_wire()}
+
+    # ----------------------------------------------------------- goodbyes
+
+    def disconnect(self, connection_id: str) -> None:
+        """`$disconnect`: take the id out of every list its row names, then delete the row."""
+        conn = self.connections.get(connection_id)
+        if conn is None:
+            return
+        if conn.role == PATRON and conn.chat_id:
+            chat = self.chats.detach(conn.chat_id, connection_id)
+            if chat and not chat.patron_conns and chat.is_open:
+                if self.chats.mark_patron_offline(chat.chat_id):
+                    chat.patron_presence = "offline"
+                    self.events.emit(ev.PRESENCE_CHANGED, chat=chat, presence="offline")
+        elif conn.role == OPERATOR and conn.operator_id:
+            operator = self.operators.get(conn.operator_id)
+            for chat_id in (operator.chats if operator else ()):
+                self.chats.detach(chat_id, connection_id)
+            if conn.joined:
+                self.staff_room.leave(connection_id)
+                others = [c for c in self.connections.operators() if c.connection_id != connection_id]
+                if operator and not any(c.operator_id == operator.id for c in others):
+                    self.team.announce(operator, OFFLINE, others)
+        self.connections.delete(connection_id)
+
+    def gone(self, connection_id: str, origin: str | None) -> None:
+        """A push found the connection gone (410): out of the list that failed first, whether
+        or not its row is still there, then everything its row names."""
+        if origin == STAFF_ROOM_ID:
+            self.staff_room.leave(connection_id)
+        elif origin:
+            self.chats.detach(origin, connection_id)
+        self.disconnect(connection_id)

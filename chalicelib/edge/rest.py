@@ -1,0 +1,73 @@
+"""The REST edge: request bodies and bearer tokens in, protocol error bodies out.
+
+`rest` wraps a Chalice view: a `ServiceError` becomes `{"error": {"code", "message"}}` with its
+HTTP status, anything unexpected is logged and answered as `internal` (never half-applied
+silently: every write path is a single conditional request or transaction), and each call is
+one structured log line (chalicelib/observability.py) named after the view.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+
+from chalice import Response
+
+from .. import observability
+from ..domain import validation
+from ..errors import ServiceError
+
+log = logging.getLogger("libchat")
+JSON = {"Content-Type": "application/json"}
+
+
+def error_response(err: ServiceError) -> Response:
+    headers = dict(JSON)
+    if err.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return Response(body={"error": err.to_dict()}, status_code=err.status, headers=headers)
+
+
+def rest(handler):
+    @functools.wraps(handler)
+    def wrapped(*args, **kwargs):
+        with observability.request(handler.__name__, chat_id=kwargs.get("chat_id")) as obs:
+            try:
+                result = handler(*args, **kwargs)
+            except ServiceError as err:
+                obs.outcome = err.code
+                return error_response(err)
+            except Exception:
+                obs.outcome = "internal"
+                log.exception("unhandled error in %s", handler.__name__)
+                return error_response(ServiceError("internal", "something went wrong on our side"))
+        if isinstance(result, Response):
+            return result
+        return Response(body=result, status_code=200, headers=JSON)
+    return wrapped
+
+
+def scheduled(handler):
+    """A scheduled invocation (EventBridge on AWS, a timer thread locally): one log line."""
+    @functools.wraps(handler)
+    def wrapped(*args, **kwargs):
+        with observability.request(handler.__name__):
+            return handler(*args, **kwargs)
+    return wrapped
+
+
+def json_body(request) -> dict:
+    return validation.parse_json_object(request.raw_body, "request body")
+
+
+def bearer(request) -> str | None:
+    value = request.headers.get("authorization") or ""
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def query(request, name: str) -> str | None:
+    return (request.query_params or {}).get(name)
+
+
+def created(body: dict) -> Response:
+    return Response(body=body, status_code=201, headers=JSON)
