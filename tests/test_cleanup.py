@@ -111,3 +111,21 @@ def test_a_patron_410_marks_them_offline_for_the_librarian(world):
     chat = world.repos.chats.get(chat_id)
     assert chat.patron_conns == set() and chat.patron_presence == "offline"
     assert world.sender.of("a1", "chat.presence")[-1]["patron"] == "offline"
+
+
+def test_a_cascade_of_dead_connections_is_cleaned_once_each(world):
+    """Cleaning up one dead operator announces it to the others, which finds the next dead
+    one, and so on: each is forgotten once, and the living hear of each once."""
+    world.repos.operators.put(Operator(id="cy", name="Cy"))
+    world.operator("a1", "ann")
+    world.operator("b1", "bob")
+    world.operator("c1", "cy")
+    world.sender.gone.update({"a1", "b1"})  # both tabs closed without a $disconnect
+    world.sender.clear()
+    world.services.chats.create({"question": "Is the archive open?"})  # chat.queued to everyone
+    assert [c.connection_id for c in world.repos.connections.operators()] == ["c1"]
+    assert world.room_members() == {"c1"}
+    offline = [f["operator"]["id"] for f in world.sender.of("c1", "operator.status")
+               if f["operator"]["state"] == "offline"]
+    assert sorted(offline) == ["ann", "bob"]
+    assert len(world.sender.of("c1", "chat.queued")) == 1

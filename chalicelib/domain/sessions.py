@@ -9,10 +9,17 @@ deletes the row last; `gone` (a 410 during a push) first removes the id from the
 push failed, which works even when the row is long gone (a missed `$disconnect`, an expired
 row), then runs `disconnect`. Every step is idempotent, so a retry or a race between the two
 does no harm.
+
+Cleaning up can itself push (an operator's last connection going is announced to the others),
+and that push can find more dead connections. The ids being cleaned up in the current call
+stack are remembered per thread, so such a cascade visits each dead connection once and never
+announces to a connection it is busy forgetting.
 """
 from __future__ import annotations
 
-from typing import Callable
+import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from ..errors import forbidden, not_found, unauthorized
 from . import events as ev
@@ -41,6 +48,20 @@ class Sessions:
         self.events = events
         self.clock = clock
         self.store_patron_ip = store_patron_ip
+        self._cleaning = threading.local()
+
+    @contextmanager
+    def _forgetting(self, connection_id: str) -> Iterator[bool]:
+        """True when this connection is not already being cleaned up further up the stack."""
+        busy = self._cleaning.__dict__.setdefault("ids", set())
+        if connection_id in busy:
+            yield False
+            return
+        busy.add(connection_id)
+        try:
+            yield True
+        finally:
+            busy.discard(connection_id)
 
     def connect(self, connection_id: str, token: str | None, source_ip: str | None = None) -> None:
         """`$connect`: check the token and remember who is behind the connection. Nothing is
@@ -111,6 +132,11 @@ class Sessions:
 
     def disconnect(self, connection_id: str) -> None:
         """`$disconnect`: take the id out of every list its row names, then delete the row."""
+        with self._forgetting(connection_id) as first:
+            if first:
+                self._disconnect(connection_id)
+
+    def _disconnect(self, connection_id: str) -> None:
         conn = self.connections.get(connection_id)
         if conn is None:
             return
@@ -126,7 +152,8 @@ class Sessions:
                 self.chats.detach(chat_id, connection_id)
             if conn.joined:
                 self.staff_room.leave(connection_id)
-                others = [c for c in self.connections.operators() if c.connection_id != connection_id]
+                busy = self._cleaning.ids
+                others = [c for c in self.connections.operators() if c.connection_id not in busy]
                 if operator and not any(c.operator_id == operator.id for c in others):
                     self.team.announce(operator, OFFLINE, others)
         self.connections.delete(connection_id)
@@ -134,8 +161,11 @@ class Sessions:
     def gone(self, connection_id: str, origin: str | None) -> None:
         """A push found the connection gone (410): out of the list that failed first, whether
         or not its row is still there, then everything its row names."""
-        if origin == STAFF_ROOM_ID:
-            self.staff_room.leave(connection_id)
-        elif origin:
-            self.chats.detach(origin, connection_id)
-        self.disconnect(connection_id)
+        with self._forgetting(connection_id) as first:
+            if not first:
+                return
+            if origin == STAFF_ROOM_ID:
+                self.staff_room.leave(connection_id)
+            elif origin:
+                self.chats.detach(origin, connection_id)
+            self._disconnect(connection_id)
