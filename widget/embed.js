@@ -336,16 +336,21 @@
       if (count === 0) live.textContent = "";
     }
 
+    // One place that shows the panel open or closed and remembers it for the next page.
+    function showOpen(value) {
+      isOpen = value;
+      panel.hidden = !value;
+      wrap.classList.toggle("lc-embed--open", value);
+      launcher.setAttribute("aria-expanded", value ? "true" : "false");
+      iconOpen.style.display = value ? "none" : "";
+      iconClose.style.display = value ? "" : "none";
+      state.open = value;
+      saveHostState(state);
+    }
+
     function open(focus) {
       ensureFrame();
-      isOpen = true;
-      panel.hidden = false;
-      wrap.classList.add("lc-embed--open");
-      launcher.setAttribute("aria-expanded", "true");
-      iconOpen.style.display = "none";
-      iconClose.style.display = "";
-      state.open = true;
-      saveHostState(state);
+      showOpen(true);
       setUnread(0);
       if (focus) frame.iframe.focus();
       frame.post({ type: "open", focus: Boolean(focus) });
@@ -353,14 +358,7 @@
 
     function close(returnFocus) {
       if (!isOpen) return;
-      isOpen = false;
-      panel.hidden = true;
-      wrap.classList.remove("lc-embed--open");
-      launcher.setAttribute("aria-expanded", "false");
-      iconOpen.style.display = "";
-      iconClose.style.display = "none";
-      state.open = false;
-      saveHostState(state);
+      showOpen(false);
       if (frame) frame.post({ type: "close" });
       if (returnFocus) launcher.focus();
     }

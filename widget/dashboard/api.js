@@ -1,44 +1,23 @@
 // The dashboard's REST calls (docs/protocol.md): sign-in, history for gap fill and fresh panes,
-// queue names, and a token check. `fetch` is injected so Node tests can stand in for it.
+// queue names, canned messages, the Team tab, attachments and a token check. The fetch wrapper
+// and the file rules are the widget's too (../js/http.js, ../js/files.js); `fetch` is injected
+// so Node tests can stand in for it.
 
-export class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message || code || `HTTP ${status}`);
-    this.status = status; // 0 = the network failed, no answer
-    this.code = code || null;
-  }
-}
+import { ApiError, JsonHttp } from "../js/http.js";
+import { fileName, fileType, uploadForm } from "../js/files.js";
+import { S } from "./strings.js";
+
+export { ApiError };
 
 export class Api {
   constructor(restUrl, fetchFn = globalThis.fetch.bind(globalThis)) {
-    this.restUrl = restUrl.replace(/\/+$/, "");
-    this.fetch = fetchFn;
-    this.token = null;
+    this.http = new JsonHttp(restUrl, fetchFn, { networkMessage: S.errors.unreachable });
+    this.restUrl = this.http.base;
+    this.token = null; // the librarian's access token, renewed by main.js
   }
 
-  async request(method, path, body) {
-    const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
-    let res;
-    try {
-      res = await this.fetch(`${this.restUrl}${path}`, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store",
-      });
-    } catch (err) {
-      throw new ApiError(0, "network", "The chat service cannot be reached.");
-    }
-    let data = null;
-    try {
-      data = await res.json();
-    } catch {
-      data = null;
-    }
-    if (!res.ok) {
-      const e = (data && data.error) || {};
-      throw new ApiError(res.status, e.code, e.message);
-    }
-    return data || {};
+  request(method, path, body) {
+    return this.http.request(method, path, { body, token: this.token });
   }
 
   login(username, password) {
@@ -97,23 +76,16 @@ export class Api {
     return this.request("GET", `/surveys?days=${days}`);
   }
 
-  // attachments: presigned POST, then the form straight to S3
+  // attachments: presigned POST, then the form straight to S3. The type declared is the
+  // widget's (a .docx the browser reports no type for is typed by its extension).
   async upload(chatId, file) {
-    const contentType = String(file.type || "application/octet-stream").split(";")[0].trim();
+    const contentType = fileType(file);
+    const name = fileName(file, contentType);
     const slot = await this.request("POST", `/chats/${encodeURIComponent(chatId)}/uploads`, {
-      filename: file.name || "file", content_type: contentType, size: file.size,
+      filename: name, content_type: contentType, size: file.size,
     });
-    const form = new FormData();
-    for (const [k, v] of Object.entries(slot.fields || {})) form.append(k, v);
-    form.append("file", file);
-    let res;
-    try {
-      res = await this.fetch(slot.url, { method: "POST", body: form });
-    } catch {
-      throw new ApiError(0, "network", "The file could not be uploaded.");
-    }
-    if (!res.ok) throw new ApiError(res.status, "upload_failed", "The file could not be uploaded.");
-    return { key: slot.key, name: file.name || "file", size: file.size, content_type: contentType };
+    await this.http.postForm(slot.url, uploadForm(slot.fields, file, name), { failedMessage: S.files.uploadFailed });
+    return { key: slot.key, name, size: file.size, content_type: contentType };
   }
 
   fileUrl(chatId, key) {

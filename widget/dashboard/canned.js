@@ -3,14 +3,9 @@
 // and the cached lists the `/shortcut` suggestions read. Owns the #lcd-canned dialog's DOM; all
 // text goes in with textContent.
 
+import { el } from "../js/dom.js";
 import { cannedFormError, insertText, searchCanned, shortcutMatches } from "./logic.js";
-
-function el(doc, tag, className, text) {
-  const node = doc.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
+import { S } from "./strings.js";
 
 export class CannedMessages {
   constructor({ doc, api, isAdmin, onAuthLost }) {
@@ -22,6 +17,7 @@ export class CannedMessages {
     this.loaded = null; // promise of the first load
     this.target = null; // the text box a choice goes into
     this.editing = null; // canned id being edited, or null for a new one
+    this.statusIsCount = false; // the status line shows the match count (not a load message)
     const $ = (id) => doc.getElementById(id);
     this.e = {
       dialog: $("lcd-canned"), close: $("lcd-canned-close"), pick: $("lcd-canned-pick"), search: $("lcd-canned-search"),
@@ -94,17 +90,17 @@ export class CannedMessages {
     this.showPick({ focus: false });
     this.e.dialog.showModal();
     this.e.search.focus();
-    this.e.status.textContent = "Loading canned messages…";
+    this.setStatus(S.canned.loading);
     const ok = await this.load();
     this.loaded = Promise.resolve(ok);
-    this.e.status.textContent = ok ? "" : "The canned messages could not be loaded. Try again in a moment.";
+    this.setStatus(ok ? "" : S.canned.loadFailed);
     this.renderPick();
   }
 
   showPick({ focus = true } = {}) {
     this.e.admin.hidden = true;
     this.e.pick.hidden = false;
-    this.e.heading.textContent = "Canned Messages";
+    this.e.heading.textContent = S.canned.heading;
     this.renderPick();
     if (focus) this.e.search.focus();
   }
@@ -112,7 +108,7 @@ export class CannedMessages {
   renderPick() {
     const d = this.doc;
     const found = searchCanned(this.lists, this.e.search.value);
-    const groups = [["System", found.system], ["Personal", found.personal]];
+    const groups = [[S.canned.system, found.system], [S.canned.personal, found.personal]];
     const total = found.system.length + found.personal.length;
     this.e.list.replaceChildren(...groups.filter(([, items]) => items.length).map(([label, items], g) => {
       const section = el(d, "section", "lcd-canned-group");
@@ -136,9 +132,16 @@ export class CannedMessages {
       section.append(h, ul);
       return section;
     }));
-    if (!this.e.status.textContent || /match|No canned/.test(this.e.status.textContent)) {
-      this.e.status.textContent = total === 1 ? "1 canned message matches." : total ? `${total} canned messages match.` : "No canned messages match.";
+    if (!this.e.status.textContent || this.statusIsCount) {
+      this.setStatus(S.canned.matches(total));
+      this.statusIsCount = true;
     }
+  }
+
+  /** The pop-up's status line: loading, a failure, or (renderPick) how many match. */
+  setStatus(text) {
+    this.e.status.textContent = text;
+    this.statusIsCount = false;
   }
 
   listKey(ev) {
@@ -171,7 +174,7 @@ export class CannedMessages {
   showManage() {
     this.e.pick.hidden = true;
     this.e.admin.hidden = false;
-    this.e.heading.textContent = "Manage canned messages";
+    this.e.heading.textContent = S.canned.manageHeading;
     this.e.scopeField.hidden = !this.isAdmin();
     this.renderManage();
     this.editForm(null);
@@ -179,26 +182,26 @@ export class CannedMessages {
 
   renderManage() {
     const d = this.doc;
-    const groups = [["Personal", this.lists.personal, true], ["System", this.lists.system, this.isAdmin()]];
+    const groups = [[S.canned.personal, this.lists.personal, true], [S.canned.system, this.lists.system, this.isAdmin()]];
     this.e.manageList.replaceChildren(...groups.map(([label, items, editable], g) => {
       const section = el(d, "section", "lcd-canned-group");
       const h = el(d, "h3", "lcd-subtitle", label);
       h.id = `lcd-canned-mgroup-${g}`;
       const ul = el(d, "ul", "lcd-canned-items");
       ul.setAttribute("aria-labelledby", h.id);
-      if (!items.length) ul.append(el(d, "li", "lcd-empty", "None yet."));
+      if (!items.length) ul.append(el(d, "li", "lcd-empty", S.canned.noneYet));
       for (const c of items) {
         const li = el(d, "li", "lcd-canned-manage-row");
         li.dataset.id = c.id;
         li.append(el(d, "span", "lcd-canned-item-title", `${c.title}${c.shortcut ? ` (/${c.shortcut})` : ""}`));
         if (editable) {
-          const edit = el(d, "button", "lcd-btn lcd-btn--small", "Edit");
+          const edit = el(d, "button", "lcd-btn lcd-btn--small", S.canned.edit);
           edit.type = "button";
-          edit.setAttribute("aria-label", `Edit ${c.title}`);
+          edit.setAttribute("aria-label", S.canned.editLabel(c.title));
           edit.addEventListener("click", () => this.editForm(c));
-          const del = el(d, "button", "lcd-btn lcd-btn--small lcd-btn--danger", "Delete");
+          const del = el(d, "button", "lcd-btn lcd-btn--small lcd-btn--danger", S.canned.delete);
           del.type = "button";
-          del.setAttribute("aria-label", `Delete ${c.title}`);
+          del.setAttribute("aria-label", S.canned.deleteLabel(c.title));
           del.addEventListener("click", () => this.remove(c));
           li.append(edit, del);
         }
@@ -212,7 +215,7 @@ export class CannedMessages {
   editForm(c) {
     const e = this.e;
     this.editing = c ? c.id : null;
-    e.formTitle.textContent = c ? `Edit “${c.title}”` : "New canned message";
+    e.formTitle.textContent = c ? S.canned.editTitle(c.title) : S.canned.newTitle;
     e.formError.replaceChildren();
     e.scope.value = c && c.id.startsWith("s-") ? "system" : "personal";
     e.scope.disabled = Boolean(c);
@@ -235,29 +238,26 @@ export class CannedMessages {
       return;
     }
     if (!body.shortcut) delete body.shortcut;
-    try {
-      if (this.editing) await this.api.cannedUpdate(this.editing, body);
-      else await this.api.cannedCreate({ ...body, scope: this.isAdmin() ? e.scope.value : "personal" });
-    } catch (err) {
-      this.formError(err && err.message ? `Not saved: ${err.message}` : "Not saved. Try again.");
-      return;
-    }
-    await this.load();
-    this.renderManage();
-    this.editForm(null);
-    this.formError("Saved.");
+    const scope = this.isAdmin() ? e.scope.value : "personal";
+    await this.change(() => (this.editing ? this.api.cannedUpdate(this.editing, body) : this.api.cannedCreate({ ...body, scope })),
+      S.canned.saved, S.canned.notSaved);
   }
 
-  async remove(c) {
+  remove(c) {
+    return this.change(() => this.api.cannedDelete(c.id), S.canned.deleted(c.title), S.canned.notDeleted);
+  }
+
+  /** One change through the service, then the lists again, an empty form and the outcome in words. */
+  async change(request, done, failed) {
     try {
-      await this.api.cannedDelete(c.id);
+      await request();
     } catch (err) {
-      this.formError(err && err.message ? `Not deleted: ${err.message}` : "Not deleted. Try again.");
+      this.formError(failed(err && err.message));
       return;
     }
     await this.load();
     this.renderManage();
     this.editForm(null);
-    this.formError(`Deleted “${c.title}”.`);
+    this.formError(done);
   }
 }

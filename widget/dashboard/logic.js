@@ -1,33 +1,29 @@
-// Pure rules of the operator dashboard: no DOM, no network, no clock of its own.
+// Pure rules of the operator dashboard: no DOM, no network, no clock of its own. The words
+// they pick come from strings.js; file, URL and text limits are the shared ones in ../js/.
 // Everything here is unit-tested in widget/tests/dashboard.test.mjs.
 
-export const APP_NAME = "Library chat";
-export const WARN_AT_ACTIVE = 3; // the manual: "avoid going beyond 3 chats at one time"
-export const MAX_TEXT = 4000; // docs/protocol.md: text is 1..4000 characters
+import { sameOriginUrls, urlsFromFile } from "../js/config.js";
+import { checkFile, DEFAULT_MAX_BYTES, megabytes } from "../js/files.js";
+import { MAX_TEXT } from "../js/limits.js";
+import { APP_NAME, S, WARN_AT_ACTIVE } from "./strings.js";
+
+export { APP_NAME, WARN_AT_ACTIVE };
 
 /**
  * Where REST and WebSocket live. On AWS a generated `config.json` names them; locally (or when
- * the file is absent or broken) they are on the page's own origin.
+ * the file is absent, broken or names unusable URLs) they are on the page's own origin.
  */
 export function resolveConfig(config, location) {
-  const origin = `${location.protocol}//${location.host}`;
-  const wsScheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const out = { restUrl: `${origin}/api`, wsUrl: `${wsScheme}//${location.host}/ws` };
-  if (config && typeof config === "object") {
-    if (typeof config.restUrl === "string" && config.restUrl) out.restUrl = config.restUrl.replace(/\/+$/, "");
-    if (typeof config.wsUrl === "string" && config.wsUrl) out.wsUrl = config.wsUrl;
-  }
-  return out;
+  return { ...sameOriginUrls(location), ...urlsFromFile(config) };
 }
 
 /** "45 s", "2 min", "1 h 05 min": short enough for a list row, updated every few seconds. */
 export function formatWait(ms) {
   const s = Math.max(0, Math.floor((Number(ms) || 0) / 1000));
-  if (s < 60) return `${s} s`;
+  if (s < 60) return S.wait.seconds(s);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  return `${h} h ${String(m % 60).padStart(2, "0")} min`;
+  if (m < 60) return S.wait.minutes(m);
+  return S.wait.hours(Math.floor(m / 60), m % 60);
 }
 
 /** How urgent a wait looks: "normal", "long" (5 min) or "urgent" (10 min). */
@@ -45,8 +41,7 @@ export function elapsed(iso, now) {
 
 /** The browser tab's title: waiting chats first, so they show in a crowded tab strip. */
 export function tabTitle(waiting, signedIn = true) {
-  if (!signedIn) return `Sign in — ${APP_NAME}`;
-  return `${waiting > 0 ? `(${waiting}) ` : ""}Chats — ${APP_NAME}`;
+  return signedIn ? S.title.chats(waiting) : S.title.signIn;
 }
 
 /** Before a claim: warn from the 4th concurrent active chat on (whatever max_chats says). */
@@ -55,60 +50,55 @@ export function claimNeedsWarning(activeCount) {
 }
 
 export function warningText(activeCount, maxChats) {
-  const base = `You already have ${activeCount} chats. The manual advises no more than ${WARN_AT_ACTIVE} unless one is winding down.`;
-  if (Number.isInteger(maxChats) && activeCount >= maxChats) {
-    return `${base} Your limit is ${maxChats}, so the service will refuse a new one until you end a chat.`;
-  }
-  return base;
+  const base = S.claim.warning(activeCount);
+  return Number.isInteger(maxChats) && activeCount >= maxChats ? base + S.claim.atLimit(maxChats) : base;
 }
 
 export function capacityText(maxChats) {
-  const n = Number.isInteger(maxChats) && maxChats > 0 ? maxChats : null;
-  const limit = n === null ? "your limit of chats" : `your limit of ${n} chat${n === 1 ? "" : "s"}`;
-  return `You are at ${limit}. End one before claiming another.`;
+  return S.claim.capacity(Number.isInteger(maxChats) && maxChats > 0 ? maxChats : null);
 }
 
-export const CONFLICT_TEXT = "Another librarian already took this chat.";
+export const CONFLICT_TEXT = S.claim.conflict;
 
 /** Plain words for a server `error` frame, by code and what the librarian was doing. */
 export function errorText(error, context = {}) {
   const code = error && error.code;
   switch (code) {
     case "conflict":
-      return context.action === "claim" ? CONFLICT_TEXT : "Someone else changed this chat at the same time. Try again.";
+      return context.action === "claim" ? CONFLICT_TEXT : S.errors.conflict;
     case "capacity":
       return capacityText(context.maxChats);
     case "invalid_state":
-      if (context.action === "send") return "The chat has ended; this message was not sent.";
-      if (context.action === "claim") return "This chat is no longer waiting.";
-      return "This chat has already changed. The dashboard shows its current state.";
+      if (context.action === "send") return S.errors.endedNotSent;
+      if (context.action === "claim") return S.errors.noLongerWaiting;
+      return S.errors.changed;
     case "too_large":
-      return `The message is too long (more than ${MAX_TEXT} characters).`;
+      return S.errors.tooLong;
     case "not_found":
-      return "This chat no longer exists.";
+      return S.errors.notFound;
     case "rate_limited":
-      return "Too many actions at once. Wait a moment and try again.";
+      return S.errors.rateLimited;
     case "forbidden":
-      return "You are not allowed to do that for this chat.";
+      return S.errors.forbidden;
     case "unauthorized":
-      return "Your session has expired. Please sign in again.";
+      return S.signIn.expired;
     default:
-      return (error && typeof error.message === "string" && error.message) || "Something went wrong. Try again.";
+      return (error && typeof error.message === "string" && error.message) || S.errors.generic;
   }
 }
 
 export function signInErrorText(status, code) {
-  if (status === 401 || code === "unauthorized") return "That username and password do not match. Check them and try again.";
-  if (status === 403 || code === "forbidden") return "This account is not set up as a chat operator. Ask an administrator.";
-  if (status === 429 || code === "rate_limited") return "Too many sign-in attempts. Wait a minute and try again.";
-  if (status === 400) return "Enter your username and password.";
-  if (!status) return "Cannot reach the chat service. Check your connection and try again.";
-  return "Sign-in failed because of a problem on the server. Try again in a moment.";
+  if (status === 401 || code === "unauthorized") return S.signIn.mismatch;
+  if (status === 403 || code === "forbidden") return S.signIn.notOperator;
+  if (status === 429 || code === "rate_limited") return S.signIn.tooMany;
+  if (status === 400) return S.signIn.missing;
+  if (!status) return S.signIn.unreachable;
+  return S.signIn.serverProblem;
 }
 
 export function patronName(chat) {
   const name = chat && typeof chat.patron_name === "string" ? chat.patron_name.trim() : "";
-  return name || "Patron";
+  return name || S.patron;
 }
 
 /** One line of at most `max` characters, whitespace collapsed, an ellipsis when cut. */
@@ -122,11 +112,11 @@ export function snippet(text, max = 60) {
  * are typing, which is the new part. `lead` alone is what screen readers hear.
  */
 export function typingText(name, preview, max = 80) {
-  const who = name || "Patron";
+  const who = name || S.patron;
   const flat = String(preview ?? "").replace(/\s+/g, " ").trim();
-  if (!flat) return { lead: `${who} is typing...`, preview: "" };
+  if (!flat) return { lead: S.typing.lead(who), preview: "" };
   const shown = flat.length <= max ? flat : `…${flat.slice(flat.length - (max - 1))}`;
-  return { lead: `${who} is typing:`, preview: `“${shown}”` };
+  return { lead: S.typing.leadWithPreview(who), preview: S.typing.preview(shown) };
 }
 
 /**
@@ -135,20 +125,17 @@ export function typingText(name, preview, max = 80) {
  */
 export function presenceView(status, presence, endedBy) {
   if (status === "ended" || status === "closed") {
-    if (endedBy === "patron") return { key: "left", label: "Left the chat" };
-    return { key: "ended", label: "Chat ended" };
+    return endedBy === "patron" ? { key: "left", label: S.presence.left } : { key: "ended", label: S.presence.ended };
   }
-  if (presence === "online") return { key: "online", label: "Online" };
-  if (presence === "away") return { key: "away", label: "Away" };
-  if (presence === "offline") return { key: "reconnecting", label: "Reconnecting" };
-  return { key: "unknown", label: "Checking" }; // not told yet (see the report on chat.claimed)
+  const key = { online: "online", away: "away", offline: "reconnecting" }[presence] || "unknown";
+  return { key, label: S.presence[key] }; // unknown: not told yet (see the report on chat.claimed)
 }
 
 export function endedText(endedBy, name) {
-  if (endedBy === "patron") return `${name || "The patron"} ended the chat. Close it when you are done.`;
-  if (endedBy === "operator") return "You ended this chat. The patron was offered a short survey.";
-  if (endedBy === "system") return "The service ended this chat.";
-  return "This chat has ended.";
+  if (endedBy === "patron") return S.ended.byPatron(name);
+  if (endedBy === "operator") return S.ended.byOperator;
+  if (endedBy === "system") return S.ended.bySystem;
+  return S.ended.other;
 }
 
 /** Unread = messages from others (patron, system) newer than what the librarian has seen. */
@@ -256,12 +243,12 @@ export const SHORTCUT_RE = /^[a-z0-9-]{1,32}$/;
 
 /** Checks a canned form before it goes to the service; returns an error text or "". */
 export function cannedFormError({ title, text, shortcut }) {
-  if (!String(title ?? "").trim()) return "Give the canned message a title.";
-  if (String(title).trim().length > 100) return "The title is at most 100 characters.";
-  if (!String(text ?? "").trim()) return "Write the message text.";
-  if (String(text).length > MAX_TEXT) return `The text is at most ${MAX_TEXT} characters.`;
+  if (!String(title ?? "").trim()) return S.canned.needTitle;
+  if (String(title).trim().length > 100) return S.canned.titleTooLong;
+  if (!String(text ?? "").trim()) return S.canned.needText;
+  if (String(text).length > MAX_TEXT) return S.canned.textTooLong;
   const s = String(shortcut ?? "").trim().replace(/^\//, "").toLowerCase();
-  if (s && !SHORTCUT_RE.test(s)) return "A shortcut is lowercase letters, digits and dashes (up to 32).";
+  if (s && !SHORTCUT_RE.test(s)) return S.canned.badShortcut;
   return "";
 }
 
@@ -275,7 +262,7 @@ export function rosterList(roster) {
 }
 
 export function stateLabel(state) {
-  return { available: "Available", away: "Away", offline: "Offline" }[state] || "Offline";
+  return S.staff.states[state] || S.staff.states.offline;
 }
 
 /** Colleagues a chat may be passed to: signed in (not offline), not me. */
@@ -284,53 +271,21 @@ export function transferTargets(roster, meId) {
 }
 
 export function transferErrorText(code) {
-  if (code === "capacity") return "That colleague is at their chat limit, so the chat stayed with you.";
-  if (code === "invalid_state") return "The chat could not be passed on: that colleague is not signed in any more, or the chat is no longer active.";
-  if (code === "conflict") return "This chat changed hands meanwhile. The dashboard shows where it is now.";
-  return "";
+  return { capacity: S.transfer.capacity, invalid_state: S.transfer.invalidState, conflict: S.transfer.conflict }[code] || "";
 }
 
 // ------------------------------------------------------------------ attachments
 
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-const FILE_TYPES = new Set([
-  "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain", "text/csv",
-  "application/rtf", "text/rtf", "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-  "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
-  "application/vnd.oasis.opendocument.presentation",
-]);
-
-/** Why a chosen file cannot be sent ("" when it can). */
-export function fileProblem(file, maxBytes = MAX_FILE_BYTES) {
-  if (!file || !file.size) return "The file is empty.";
-  if (file.size > maxBytes) return `The file is too large (the limit is ${Math.round(maxBytes / 1048576)} MB).`;
-  const type = String(file.type || "").split(";")[0].trim().toLowerCase();
-  if (!FILE_TYPES.has(type)) return "This kind of file cannot be sent. Send images, PDF, text or office documents.";
-  return "";
-}
-
-export function isImageType(type) {
-  return /^image\/(png|jpeg|gif|webp)$/.test(String(type || ""));
-}
-
-/** Only http(s) URLs go into src/href. */
-export function safeUrl(url) {
-  try {
-    const u = new URL(String(url));
-    return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-
-export function formatBytes(n) {
-  const b = Number(n) || 0;
-  if (b < 1024) return `${b} B`;
-  if (b < 1048576) return `${Math.round(b / 1024)} KB`;
-  return `${(b / 1048576).toFixed(1)} MB`;
+/**
+ * Why a chosen file cannot be sent ("" when it can): the widget's rules (../js/files.js), so a
+ * file with no reported type is judged by its extension here too.
+ */
+export function fileProblem(file, maxBytes = DEFAULT_MAX_BYTES) {
+  const problem = checkFile(file, maxBytes);
+  if (!problem) return "";
+  if (problem.code === "empty") return S.files.empty;
+  if (problem.code === "too_large") return S.files.tooLarge(megabytes(maxBytes));
+  return S.files.type;
 }
 
 // ------------------------------------------------------------------------ team
@@ -338,8 +293,8 @@ export function formatBytes(n) {
 /** The survey summary line: count, average and answered share in words. */
 export function surveySummary(s) {
   const count = Number(s && s.count) || 0;
-  if (!count) return `No surveys in the last ${(s && s.days) || 7} days.`;
+  if (!count) return S.team.noSurveys((s && s.days) || 7);
   const avg = typeof s.average_rating === "number" ? s.average_rating.toFixed(1) : "–";
   const share = typeof s.answered_share === "number" ? `${Math.round(s.answered_share * 100)}%` : "–";
-  return `${count} survey${count === 1 ? "" : "s"} in the last ${s.days || 7} days · average rating ${avg} of 5 · question answered: ${share}`;
+  return S.team.summary(count, s.days || 7, avg, share);
 }

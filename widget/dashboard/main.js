@@ -1,6 +1,7 @@
 // Composition root of the operator dashboard: configuration, the stored sign-in, the shared
 // protocol client, the controller and the view, wired together. Nothing else creates these.
 
+import { loadConfigFile } from "../js/config.js";
 import { ProtocolClient } from "../js/protocol.js";
 import { Alerts } from "./alerts.js";
 import { Api } from "./api.js";
@@ -8,11 +9,12 @@ import { CannedMessages } from "./canned.js";
 import { Dashboard } from "./controller.js";
 import { TeamTab } from "./team.js";
 import { refreshDelay, resolveConfig, signInErrorText, usableSession } from "./logic.js";
+import { S } from "./strings.js";
 import { DashboardView } from "./view.js";
 
 // sessionStorage: survives a reload of this tab, not the tab itself (a shared desk computer).
 const KEYS = { session: "lcd.session", snapshot: "lcd.snapshot", ui: "lcd.ui", message: "lcd.signin-message" };
-const EXPIRED = "Your session has expired. Please sign in again.";
+const EXPIRED = S.signIn.expired;
 const PROBE_AFTER_MS = 2500; // not connected for this long: ask REST whether the token still works
 const PROBE_EVERY_MS = 10000;
 
@@ -43,18 +45,8 @@ const store = {
   },
 };
 
-async function loadConfig() {
-  try {
-    const res = await fetch(new URL("../config.json", location.href), { cache: "no-store" });
-    if (!res.ok) return null;
-    return await res.json();
-  } catch {
-    return null;
-  }
-}
-
 async function boot() {
-  const config = resolveConfig(await loadConfig(), location);
+  const config = resolveConfig(await loadConfigFile(window), location);
   const api = new Api(config.restUrl);
   const view = new DashboardView(document, window);
   const alerts = new Alerts(window);
@@ -171,15 +163,15 @@ async function boot() {
         const active = dash.activeCount();
         if (active > 0) {
           const ok = await view.confirm({
-            title: "Sign out with open chats?",
-            body: `You still have ${active} active chat${active === 1 ? "" : "s"}. ${active === 1 ? "It stays" : "They stay"} assigned to you, and the patron${active === 1 ? "" : "s"} will wait until you sign in again.`,
-            confirm: "Sign out",
-            cancel: "Stay signed in",
+            title: S.signOut.title,
+            body: S.signOut.body(active),
+            confirm: S.signOut.confirm,
+            cancel: S.signOut.cancel,
           });
           if (!ok) return;
         }
         client.disconnect();
-        toSignIn({ text: "You have signed out.", kind: "info" });
+        toSignIn({ text: S.signIn.signedOut, kind: "info" });
       },
       toggleSound: () => {
         alerts.setMuted(!alerts.muted);
@@ -188,7 +180,7 @@ async function boot() {
       },
       enableNotifications: async () => {
         if (alerts.notificationState === "denied") {
-          view.showNotice("Desktop notifications are blocked for this site. Allow them in the browser's site settings, then reload.");
+          view.showNotice(S.header.notifyBlockedNotice);
           return;
         }
         view.setNotifyState(await alerts.requestNotifications());

@@ -1,14 +1,9 @@
 // The admins' Team tab: every operator with an editable max chats (PUT /api/operators/{id}),
 // and the patrons' survey results of the last 7 days. Owns #lcd-panel-team's contents.
 
+import { el } from "../js/dom.js";
 import { formatClock, stateLabel, surveySummary } from "./logic.js";
-
-function el(doc, tag, className, text) {
-  const node = doc.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
+import { S } from "./strings.js";
 
 export class TeamTab {
   constructor({ doc, api, onAuthLost }) {
@@ -28,7 +23,7 @@ export class TeamTab {
 
   failed(err, what) {
     if (err && err.status === 401) this.onAuthLost();
-    else this.notice(`${what} could not be loaded: ${(err && err.message) || "try again"}.`);
+    else this.notice(S.team.loadFailed(what, err && err.message));
   }
 
   async refresh() {
@@ -40,7 +35,7 @@ export class TeamTab {
     try {
       res = await this.api.operators();
     } catch (err) {
-      this.failed(err, "The operators");
+      this.failed(err, S.team.operators);
       return;
     }
     const d = this.doc;
@@ -55,10 +50,10 @@ export class TeamTab {
       input.max = "10";
       input.value = String(o.max_chats ?? "");
       input.id = `lcd-max-${o.id}`;
-      input.setAttribute("aria-label", `Max chats for ${o.name || o.id}`);
-      const save = el(d, "button", "lcd-btn lcd-btn--small", "Save");
+      input.setAttribute("aria-label", S.team.maxLabel(o.name || o.id));
+      const save = el(d, "button", "lcd-btn lcd-btn--small", S.team.save);
       save.type = "button";
-      save.setAttribute("aria-label", `Save max chats for ${o.name || o.id}`);
+      save.setAttribute("aria-label", S.team.saveLabel(o.name || o.id));
       const state = el(d, "span", "lcd-team-saved");
       state.setAttribute("role", "status");
       const form = el(d, "td", "lcd-team-max");
@@ -66,17 +61,17 @@ export class TeamTab {
       const submit = async () => {
         const n = Number(input.value);
         if (!Number.isInteger(n) || n < 1 || n > 10) {
-          state.textContent = "1 to 10";
+          state.textContent = S.team.range;
           input.focus();
           return;
         }
-        state.textContent = "Saving…";
+        state.textContent = S.team.saving;
         try {
           const saved = await this.api.setMaxChats(o.id, n);
           input.value = String(saved.max_chats ?? n);
-          state.textContent = "Saved";
+          state.textContent = S.team.saved;
         } catch (err) {
-          state.textContent = `Not saved: ${(err && err.message) || "try again"}`;
+          state.textContent = S.team.notSaved(err && err.message);
         }
       };
       save.addEventListener("click", submit);
@@ -97,7 +92,7 @@ export class TeamTab {
     try {
       s = await this.api.surveys(7);
     } catch (err) {
-      this.failed(err, "The surveys");
+      this.failed(err, S.team.surveys);
       return;
     }
     const d = this.doc;
@@ -106,8 +101,8 @@ export class TeamTab {
     this.e.comments.replaceChildren(...(withComments.length ? withComments.map((x) => {
       const li = el(d, "li", "lcd-comment");
       li.append(el(d, "p", "lcd-comment-text", x.comment),
-        el(d, "p", "lcd-comment-meta", `${x.rating} of 5 · ${x.answered ? "answered" : "not answered"}${x.submitted_at ? ` · ${formatClock(x.submitted_at)}` : ""}`));
+        el(d, "p", "lcd-comment-meta", S.team.comment(x.rating, x.answered, x.submitted_at ? formatClock(x.submitted_at) : "")));
       return li;
-    }) : [el(d, "li", "lcd-empty", "No comments.")]));
+    }) : [el(d, "li", "lcd-empty", S.team.noComments)]));
   }
 }

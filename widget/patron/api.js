@@ -1,45 +1,21 @@
 // The REST calls the widget makes (docs/protocol.md). Errors become ApiError with the
-// protocol's error code, or "network" when the service could not be reached at all.
+// protocol's error code, or "network" when the service could not be reached at all; the fetch
+// wrapper and ApiError are shared with the dashboard (../js/http.js).
 
-export class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message || code);
-    this.status = status;
-    this.code = code;
-  }
-}
+import { ApiError, JsonHttp } from "../js/http.js";
+import { httpUrl } from "../js/urls.js";
+
+export { ApiError };
 
 export class PatronApi {
   constructor(restUrl, fetchFn = globalThis.fetch.bind(globalThis)) {
-    this.base = restUrl.replace(/\/+$/, "");
-    this.fetch = fetchFn;
+    this.http = new JsonHttp(restUrl, fetchFn);
+    this.base = this.http.base;
   }
 
-  async call(method, path, { body, token } = {}) {
-    const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (token) headers.Authorization = `Bearer ${token}`;
-    let response;
-    try {
-      response = await this.fetch(this.base + path, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "omit", cache: "no-store",
-      });
-    } catch (err) {
-      throw new ApiError(0, "network", String(err && err.message ? err.message : err));
-    }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-    if (!response.ok) {
-      const error = (data && data.error) || {};
-      throw new ApiError(response.status, error.code || (response.status >= 500 ? "internal" : "bad_request"),
-        error.message);
-    }
-    return data || {};
+  /** One REST call (the shared wrapper in ../js/http.js): the JSON body, or an ApiError. */
+  call(method, path, { body, token } = {}) {
+    return this.http.request(method, path, { body, token });
   }
 
   status() {
@@ -61,15 +37,13 @@ export class PatronApi {
 
   /** A short-lived link to one of the chat's files. */
   async fileUrl(chatId, token, key) {
-    const data = await this.call("GET", `/chats/${encodeURIComponent(chatId)}/files?key=${encodeURIComponent(key)}`, { token });
-    if (typeof data.url !== "string" || !/^https?:\/\//.test(data.url)) throw new ApiError(200, "bad_request", "no usable link");
-    return data.url;
+    return (await this.fileLink(chatId, token, key)).url;
   }
 
   /** {url, expires_in} for one of the chat's files (the link checked: http(s) only). */
   async fileLink(chatId, token, key) {
     const data = await this.call("GET", `/chats/${encodeURIComponent(chatId)}/files?key=${encodeURIComponent(key)}`, { token });
-    if (typeof data.url !== "string" || !/^https?:\/\//.test(data.url)) throw new ApiError(200, "bad_request", "no usable link");
+    if (!httpUrl(data.url)) throw new ApiError(200, "bad_request", "no usable link");
     return data;
   }
 
@@ -77,7 +51,7 @@ export class PatronApi {
   async uploadSlot(chatId, token, { filename, content_type, size }) {
     const data = await this.call("POST", `/chats/${encodeURIComponent(chatId)}/uploads`,
       { body: { filename, content_type, size }, token });
-    if (typeof data.url !== "string" || !/^https?:\/\//.test(data.url) || typeof data.key !== "string"
+    if (!httpUrl(data.url) || typeof data.key !== "string"
       || !data.fields || typeof data.fields !== "object") {
       throw new ApiError(200, "bad_request", "no usable upload slot");
     }
@@ -85,17 +59,8 @@ export class PatronApi {
   }
 
   /** The file itself, posted straight to S3 as a multipart form (no custom headers: no token). */
-  async upload(url, form) {
-    let response;
-    try {
-      response = await this.fetch(url, { method: "POST", body: form, credentials: "omit", cache: "no-store" });
-    } catch (err) {
-      throw new ApiError(0, "network", String(err && err.message ? err.message : err));
-    }
-    if (!response.ok) {
-      const text = await response.text().catch(() => "");
-      throw new ApiError(response.status, /EntityTooLarge/.test(text) ? "too_large" : "upload_failed", text.slice(0, 200));
-    }
+  upload(url, form) {
+    return this.http.postForm(url, form);
   }
 
   submitSurvey(chatId, token, answers) {

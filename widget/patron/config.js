@@ -2,7 +2,14 @@
 //   1. same-origin defaults (`{origin}/api`, `ws(s)://{host}/ws`): what `make run` serves;
 //   2. `config.json` at the root of the published folder (written by the AWS deploy);
 //   3. the embedding page's script attributes, passed to this frame in its query string.
-// Pure functions only (no DOM, no fetch), so Node's test runner covers them.
+// Pure functions only (no DOM, no fetch), so Node's test runner covers them. The URL guards,
+// the defaults and config.json's URLs are shared with the dashboard (../js/).
+
+import { WS_SCHEMES, loadConfigFile, sameOriginUrls, urlsFromFile } from "../js/config.js";
+import { clean } from "../js/limits.js";
+import { safeOrigin, safeUrl } from "../js/urls.js";
+
+export { loadConfigFile, safeOrigin, safeUrl };
 
 export const MODES = ["floating", "inline", "page"];
 export const PLACEMENTS = ["bottom-right", "bottom-left"];
@@ -14,43 +21,9 @@ const PARAMS = {
   message: "offlineMessage", placement: "placement",
 };
 
-function clean(value, max = 500) {
-  if (typeof value !== "string") return undefined;
-  const trimmed = value.trim();
-  return trimmed && trimmed.length <= max ? trimmed : undefined;
-}
-
-/** An http(s) or ws(s) URL without credentials, else undefined (a typo must not become a request). */
-export function safeUrl(value, schemes = ["https:", "http:"]) {
-  const text = clean(value, 2000);
-  if (!text) return undefined;
-  try {
-    const url = new URL(text);
-    if (!schemes.includes(url.protocol) || url.username || url.password) return undefined;
-    return url.href.replace(/\/+$/, "");
-  } catch {
-    return undefined;
-  }
-}
-
-/** The origin of the page that embeds us, only if it is a real http(s) origin. */
-export function safeOrigin(value) {
-  const text = clean(value, 300);
-  if (!text) return undefined;
-  try {
-    const url = new URL(text);
-    if (!["https:", "http:"].includes(url.protocol)) return undefined;
-    return url.origin;
-  } catch {
-    return undefined;
-  }
-}
-
 export function defaultsFor(location) {
-  const wsScheme = location.protocol === "https:" ? "wss:" : "ws:";
   return {
-    restUrl: `${location.origin}/api`,
-    wsUrl: `${wsScheme}//${location.host}/ws`,
+    ...sameOriginUrls(location),
     queue: undefined, // the service's default queue
     lang: undefined,
     mode: "page", // opened directly, not inside the embed's iframe
@@ -68,8 +41,7 @@ export function fromFile(json) {
   if (!json || typeof json !== "object" || Array.isArray(json)) return {};
   const offline = json.offline && typeof json.offline === "object" ? json.offline : {};
   return pick({
-    restUrl: safeUrl(json.restUrl),
-    wsUrl: safeUrl(json.wsUrl, ["wss:", "ws:"]),
+    ...urlsFromFile(json),
     offlineEmail: clean(offline.email, 200),
     offlinePhone: clean(offline.phone, 60),
     offlineUrl: safeUrl(offline.url),
@@ -94,7 +66,7 @@ export function fromQuery(search) {
     placement: PLACEMENTS.includes(placement) ? placement : undefined,
     parentOrigin: safeOrigin(raw.parentOrigin),
     restUrl: safeUrl(raw.restUrl),
-    wsUrl: safeUrl(raw.wsUrl, ["wss:", "ws:"]),
+    wsUrl: safeUrl(raw.wsUrl, WS_SCHEMES),
     offlineEmail: clean(raw.offlineEmail, 200),
     offlinePhone: clean(raw.offlinePhone, 60),
     offlineUrl: safeUrl(raw.offlineUrl),
@@ -121,5 +93,5 @@ export function resolveConfig({ location, search, fileJson, navigatorLang }) {
 /** Where the conversation's WebSocket lives: the embed attribute, else the chat's own ws_url. */
 export function chatWsUrl(config, chatWs) {
   if (config.explicitWsUrl) return config.wsUrl;
-  return safeUrl(chatWs, ["wss:", "ws:"]) || config.wsUrl;
+  return safeUrl(chatWs, WS_SCHEMES) || config.wsUrl;
 }

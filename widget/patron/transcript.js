@@ -31,14 +31,8 @@ export function attachmentOf(value) {
   };
 }
 
-/** "2.4 MB", "120 KB", "900 bytes" (numbers in the patron's language). */
-export function formatSize(bytes, lang = "en") {
-  if (!Number.isFinite(bytes)) return "";
-  const n = (value, digits) => new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(value);
-  if (bytes < 1024) return `${n(bytes, 0)} B`;
-  if (bytes < 1024 * 1024) return `${n(Math.round(bytes / 1024), 0)} KB`;
-  return `${n(bytes / (1024 * 1024), 1)} MB`;
-}
+/** "2.4 MB", "120 KB", "900 B" (numbers in the patron's language): the rule both front ends share. */
+export { formatBytes as formatSize } from "../js/files.js";
 
 export class Transcript {
   constructor(items = []) {
@@ -175,4 +169,14 @@ export function transcriptText(items, t, formatTime = (iso) => iso) {
     }
   }
   return lines.join("\n") + "\n";
+}
+
+/** "Download transcript": the file's name (dated `now`, ms) and its text. */
+export function transcriptFile(items, t, now) {
+  const stampFormat = new Intl.DateTimeFormat(t.lang, { dateStyle: "medium", timeStyle: "short" });
+  const text = transcriptText(items, t, (iso) => {
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? "" : stampFormat.format(date);
+  });
+  return { name: t("transcript.file", { date: new Date(now).toISOString().slice(0, 10) }), text };
 }

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dashboard } from "../dashboard/controller.js";
 import { CONFLICT_TEXT } from "../dashboard/logic.js";
+import { DashboardView } from "../dashboard/view.js";
 
 class FakeClient {
   constructor() {
@@ -43,31 +44,53 @@ class FakeClient {
   actions(name) { return this.sent.filter((f) => f.action === name); }
 }
 
-/** Records every call; `confirm` answers with `confirmAnswer`. */
+// The real view's interface: the fake answers to these names only, so a controller calling a
+// method the DashboardView does not have (a typo, a rename) fails here instead of in a browser.
+const VIEW_METHODS = new Set(Object.getOwnPropertyNames(DashboardView.prototype).filter((n) => n !== "constructor"));
+const FAKE_ONLY = new Set(["calls", "state", "of", "last"]);
+
+/** Records every call; `confirm` answers with `confirmAnswer`. Unknown names throw. */
 function fakeView() {
   const calls = [];
   const state = { confirmAnswer: true, confirms: [] };
-  const view = new Proxy({}, {
+  const own = {
+    calls,
+    state,
+    of: (name) => calls.filter((c) => c[0] === name).map((c) => c.slice(1)),
+    last: (name) => own.of(name).at(-1),
+    confirm: (opts) => {
+      calls.push(["confirm", opts]);
+      state.confirms.push(opts);
+      return Promise.resolve(state.confirmAnswer);
+    },
+  };
+  return new Proxy(own, {
     get(target, name) {
       if (name in target) return target[name];
-      if (name === "then") return undefined;
-      if (name === "calls") return calls;
-      if (name === "state") return state;
-      if (name === "confirm") {
-        return (opts) => {
-          state.confirms.push(opts);
-          return Promise.resolve(state.confirmAnswer);
-        };
-      }
+      if (name === "then" || typeof name === "symbol") return undefined; // not a promise
+      if (!VIEW_METHODS.has(name)) throw new TypeError(`DashboardView has no method ${String(name)}`);
       return (...args) => {
         calls.push([name, ...args]);
       };
     },
+    set(target, name, value) {
+      if (!VIEW_METHODS.has(name) && !FAKE_ONLY.has(name)) throw new TypeError(`DashboardView has no method ${String(name)}`);
+      target[name] = value;
+      return true;
+    },
   });
-  view.of = (name) => calls.filter((c) => c[0] === name).map((c) => c.slice(1));
-  view.last = (name) => view.of(name).at(-1);
-  return view;
 }
+
+test("the fake view only answers to the real DashboardView's methods", () => {
+  const view = fakeView();
+  for (const name of ["openPane", "updatePane", "addMessage", "setTyping", "announce", "confirm", "transferDialog"]) {
+    assert.ok(VIEW_METHODS.has(name), name);
+  }
+  view.announce("x");
+  assert.deepEqual(view.of("announce"), [["x"]]);
+  assert.throws(() => view.announceLater("x"), /DashboardView has no method announceLater/);
+  assert.throws(() => { view.updatePaneModel = () => {}; }, /no method updatePaneModel/);
+});
 
 class Timers {
   constructor() {
@@ -522,4 +545,25 @@ test("the paperclip uploads, then sends a message carrying the attachment; refus
   assert.equal(await dash.attach("a", { name: "x.exe", size: 5, type: "application/x-msdownload" }), false);
   assert.match(view.last("showPaneNotice")[1], /cannot be sent/);
   assert.equal(uploads.length, 1);
+  // no type reported (some systems, for office documents): typed by its extension, as the widget does
+  assert.equal(await dash.attach("a", { name: "Reading list.docx", size: 12, type: "" }), true);
+  assert.deepEqual(uploads.at(-1), ["a", "Reading list.docx"]);
+  assert.equal(client.actions("send").length, 2);
+  assert.deepEqual(view.of("setAttachBusy").slice(-2), [["a", true], ["a", false]]);
+});
+
+test("an upload the service or S3 refuses says why in the pane; a 401 ends the sign-in", async () => {
+  const tooBig = Object.assign(new Error("EntityTooLarge"), { status: 400, code: "too_large" });
+  const { client, dash, view } = setupWithFrames({ uploadError: tooBig });
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  assert.equal(await dash.attach("a", { name: "scan.pdf", size: 10, type: "application/pdf" }), false);
+  assert.deepEqual(view.last("showPaneNotice"), ["a", "The file is too large to send."]);
+  const failed = Object.assign(new Error("The file could not be uploaded"), { status: 0, code: "network" });
+  const second = setupWithFrames({ uploadError: failed });
+  welcome(second.client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  await second.dash.attach("a", { name: "scan.pdf", size: 10, type: "application/pdf" });
+  assert.deepEqual(second.view.last("showPaneNotice"), ["a", "The file was not sent: The file could not be uploaded."]);
+  assert.equal(second.client.actions("send").length, 0);
 });

@@ -17,6 +17,10 @@ test("config: same-origin defaults, config.json wins when it names the URLs", ()
     { restUrl: "https://abc.execute-api.us-east-1.amazonaws.com/api", wsUrl: "wss://def.execute-api.us-east-1.amazonaws.com/prod" },
   );
   assert.deepEqual(resolveConfig({ restUrl: 12, wsUrl: "" }, local).restUrl, "http://127.0.0.1:8000/api");
+  // the widget's rules: a URL of the wrong scheme or with credentials in it is not used
+  assert.deepEqual(resolveConfig({ restUrl: "ftp://x.example/api", wsUrl: "https://x.example/ws" }, local),
+    { restUrl: "http://127.0.0.1:8000/api", wsUrl: "ws://127.0.0.1:8000/ws" });
+  assert.equal(resolveConfig({ restUrl: "https://u:p@x.example/api" }, cdn).restUrl, "https://chat.example.org/api");
 });
 
 test("wait time: seconds, then minutes, then hours; never negative", () => {
@@ -122,7 +126,7 @@ test("a stored sign-in is used only while it has not expired", () => {
 });
 
 import {
-  cannedFormError, fileProblem, insertText, safeUrl, searchCanned, shortcutAt, shortcutMatches, surveySummary,
+  cannedFormError, fileProblem, insertText, searchCanned, shortcutAt, shortcutMatches, surveySummary,
   transferErrorText, transferTargets,
 } from "../dashboard/logic.js";
 
@@ -181,16 +185,21 @@ test("transfer targets: signed-in colleagues only, never me; refusals in words",
   assert.equal(transferErrorText("other"), "");
 });
 
-test("files: accepted types and sizes; only http(s) URLs", () => {
+test("files: the widget's types and sizes, in the dashboard's words", () => {
   assert.equal(fileProblem({ name: "a.png", size: 3, type: "image/png" }), "");
   assert.equal(fileProblem({ name: "a.txt", size: 3, type: "text/plain;charset=utf-8" }), "");
-  assert.match(fileProblem({ name: "a.exe", size: 3, type: "application/x-msdownload" }), /cannot be sent/);
-  assert.match(fileProblem({ name: "a.png", size: 0, type: "image/png" }), /empty/);
-  assert.match(fileProblem({ name: "a.png", size: 11 * 1048576, type: "image/png" }), /too large/);
-  assert.equal(safeUrl("https://s3.example/x?y=1"), "https://s3.example/x?y=1");
-  assert.equal(safeUrl("javascript:alert(1)"), null);
-  assert.equal(safeUrl("data:image/png;base64,xx"), null);
-  assert.equal(safeUrl("not a url"), null);
+  assert.equal(fileProblem({ name: "a.exe", size: 3, type: "application/x-msdownload" }),
+    "This kind of file cannot be sent. Send images, PDF, text or office documents.");
+  assert.equal(fileProblem({ name: "a.png", size: 0, type: "image/png" }), "The file is empty.");
+  assert.equal(fileProblem({ name: "a.png", size: 11 * 1048576, type: "image/png" }), "The file is too large (the limit is 10 MB).");
+  assert.equal(fileProblem({ name: "a.png", size: 10 * 1048576, type: "image/png" }), "", "exactly the limit passes");
+  assert.equal(fileProblem({ name: "a.png", size: 3 * 1048576, type: "image/png" }, 2.5 * 1048576),
+    "The file is too large (the limit is 2.5 MB).");
+  // a browser that reports no type for an office document: the extension decides, as in the widget
+  assert.equal(fileProblem({ name: "Reading list.DOCX", size: 5, type: "" }), "");
+  assert.equal(fileProblem({ name: "sheet.xlsx", size: 5, type: "" }), "");
+  assert.match(fileProblem({ name: "mystery", size: 5, type: "" }), /cannot be sent/);
+  assert.match(fileProblem({ name: "logo.svg", size: 5, type: "image/svg+xml" }), /cannot be sent/);
 });
 
 test("survey summary", () => {

@@ -68,3 +68,17 @@ test("the chat's WebSocket: an explicit attribute wins, else the ws_url the serv
   const o = resolveConfig({ location: local, search: "?ws=wss://edge.example/ws" });
   assert.equal(chatWsUrl(o, "ws://127.0.0.1:8000/ws"), "wss://edge.example/ws");
 });
+
+test("the widget's URL guards and config.json reading are the shared ones (widget/js/)", async () => {
+  const urls = await import("../js/urls.js");
+  const shared = await import("../js/config.js");
+  const patron = await import("../patron/config.js");
+  assert.equal(patron.safeUrl, urls.safeUrl);
+  assert.equal(patron.safeOrigin, urls.safeOrigin);
+  assert.equal(patron.loadConfigFile, shared.loadConfigFile);
+  // config.json's URLs mean the same to both front ends
+  const dashboard = await import("../dashboard/logic.js");
+  const file = { restUrl: "https://a.example/api/", wsUrl: "ws://b.example/ws/" };
+  const p = resolveConfig({ location: local, fileJson: file });
+  assert.deepEqual([p.restUrl, p.wsUrl], Object.values(dashboard.resolveConfig(file, local)));
+});

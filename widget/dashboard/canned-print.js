@@ -1,0 +1,48 @@
+// The printable list of system canned messages (the manual's "Canned Messages document"),
+// opened from the Canned Messages pop-up in a window that shares the tab's sign-in. Reads the
+// stored session and the service's address the way the dashboard does; text via textContent.
+
+import { loadConfigFile } from "../js/config.js";
+import { el } from "../js/dom.js";
+import { Api } from "./api.js";
+import { resolveConfig } from "./logic.js";
+import { S } from "./strings.js";
+
+function storedSession() {
+  try {
+    return JSON.parse(sessionStorage.getItem("lcd.session"));
+  } catch {
+    return null;
+  }
+}
+
+async function show() {
+  document.getElementById("print").addEventListener("click", () => window.print());
+  const out = document.getElementById("list");
+  const status = document.getElementById("status");
+  const session = storedSession();
+  const { restUrl } = resolveConfig(await loadConfigFile(window), location);
+  if (!session || !session.token) {
+    status.textContent = S.print.signIn;
+    return;
+  }
+  const api = new Api(restUrl);
+  api.token = session.token;
+  let items;
+  try {
+    items = (await api.cannedList()).system || [];
+  } catch {
+    status.textContent = S.print.loadFailed;
+    return;
+  }
+  status.textContent = S.print.count(items.length);
+  for (const c of items) {
+    const heading = el(document, "h2", null, c.title);
+    if (c.shortcut) heading.append(el(document, "span", "key", `  /${c.shortcut}`));
+    const article = el(document, "article");
+    article.append(heading, el(document, "p", "text", c.text));
+    out.append(article);
+  }
+}
+
+show();

@@ -1,0 +1,676 @@
+// Unit tests of the patron widget's controller (widget/patron/controller.js), in node without a
+// DOM: a strict fake view (only the real View's method names), a fake REST api, a fake protocol
+// client driven by the test (and, where the wire matters, the real one over a fake WebSocket),
+// a fake clock with its timers, the real ChatStore over in-memory storage.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { PatronController } from "../patron/controller.js";
+import { View } from "../patron/view.js";
+import { ChatStore, safeStorage } from "../patron/store.js";
+import { makeT } from "../patron/i18n.js";
+import { noticeText } from "../patron/transcript.js";
+import { ProtocolClient } from "../js/protocol.js";
+
+const t = makeT("en");
+const START = Date.parse("2026-03-02T10:00:00.000Z");
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+// ------------------------------------------------------------------ fakes
+
+const VIEW_METHODS = new Set(Object.getOwnPropertyNames(View.prototype)
+  .filter((name) => name !== "constructor" && typeof Object.getOwnPropertyDescriptor(View.prototype, name).value === "function"));
+const SCREENS = { showLoading: "loading", showOffline: "offline", showForm: "form", showConversation: "chat", showGone: "gone" };
+
+/** A view that records calls and throws on any name the real View does not have. */
+function fakeView() {
+  const calls = [];
+  const state = { screen: undefined, form: { question: "", name: "", email: "" }, draft: undefined, handlers: null, tabs: [] };
+  const answers = {
+    setHandlers: (handlers) => { state.handlers = handlers; },
+    currentScreen: () => state.screen,
+    formValues: () => ({ ...state.form }),
+    takeDraft: () => {
+      const draft = state.draft;
+      state.draft = undefined;
+      return draft;
+    },
+    openTab: () => {
+      const tab = { url: null, closed: false, show(url) { this.url = url; }, close() { this.closed = true; } };
+      state.tabs.push(tab);
+      return tab;
+    },
+  };
+  const view = new Proxy({}, {
+    get(target, name) {
+      if (typeof name === "symbol") return undefined;
+      if (!VIEW_METHODS.has(name)) throw new TypeError(`the View has no method ${name}`);
+      return (...args) => {
+        calls.push([name, ...args]);
+        if (SCREENS[name]) state.screen = SCREENS[name];
+        return answers[name] ? answers[name](...args) : undefined;
+      };
+    },
+  });
+  const of = (name) => calls.filter((c) => c[0] === name).map((c) => c.slice(1));
+  return { view, calls, state, of, last: (name) => of(name).at(-1), ui: () => state.handlers };
+}
+
+/** The protocol client's surface on an EventTarget, driven by the test: welcome, messages, frames, states. */
+class FakeClient extends EventTarget {
+  constructor(options) {
+    super();
+    this.options = options;
+    this.state = "closed";
+    this.sent = [];
+    this.outbox = [...(options.outbox || [])];
+    this.seen = { ...(options.lastSeq || {}) };
+    this.connects = 0;
+    this.disconnected = false;
+    this.online = true;
+  }
+  on(type, fn) {
+    const listener = (event) => fn(event.detail);
+    this.addEventListener(type, listener);
+    return () => this.removeEventListener(type, listener);
+  }
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+  setState(state) {
+    this.state = state;
+    this.emit("state", { state });
+  }
+  connect() {
+    this.connects += 1;
+    this.setState("connecting");
+  }
+  disconnect() {
+    this.disconnected = true;
+    this.setState("closed");
+  }
+  reconnectNow() {
+    this.sent.push(["reconnectNow"]);
+  }
+  welcome(chat) {
+    this.setState("open");
+    this.emit("welcome", { type: "welcome", role: "patron", chat });
+  }
+  message(message) {
+    this.seen[message.chat_id || "c1"] = Math.max(this.seen.c1 || 0, message.seq);
+    this.emit("message", { chat_id: "c1", message });
+  }
+  frame(frame) {
+    this.emit("frame", frame);
+  }
+  send(chatId, text, extra = {}) {
+    this.sent.push(["send", chatId, text, extra]);
+    return `cm${this.sent.length}`;
+  }
+  typing(chatId, typing, preview) {
+    if (this.state !== "open") return false;
+    this.sent.push(["typing", chatId, typing, preview]);
+    return true;
+  }
+  presence(chatId, state) {
+    this.sent.push(["presence", chatId, state]);
+    return true;
+  }
+  end(chatId, requestId) {
+    this.sent.push(["end", chatId, requestId]);
+    return this.online;
+  }
+  pending() {
+    return this.outbox;
+  }
+  snapshot() {
+    return { lastSeq: { ...this.seen }, outbox: this.outbox };
+  }
+  actions(name) {
+    return this.sent.filter((s) => s[0] === name).map((s) => s.slice(1));
+  }
+}
+
+/** setTimeout/clearTimeout and now() on one fake clock; advance() runs what falls due, in order. */
+class Clock {
+  constructor() {
+    this.time = START;
+    this.timers = [];
+    this.nextId = 1;
+    this.now = () => this.time;
+    this.setTimeout = (fn, ms = 0) => {
+      const id = this.nextId++;
+      this.timers.push({ id, at: this.time + ms, fn });
+      return id;
+    };
+    this.clearTimeout = (id) => {
+      this.timers = this.timers.filter((timer) => timer.id !== id);
+    };
+  }
+  advance(ms) {
+    const end = this.time + ms;
+    for (;;) {
+      const due = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((timer) => timer !== due);
+      this.time = due.at;
+      due.fn();
+    }
+    this.time = end;
+  }
+}
+
+class ApiError extends Error {
+  constructor(status, code) {
+    super(code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function fakeApi(overrides = {}) {
+  const calls = [];
+  const impl = {
+    status: async () => ({ online: true, queues: [{ id: "general", name: "Ask a librarian", online: true }] }),
+    createChat: async () => ({ chat_id: "c1", token: "tok-1", ws_url: "wss://ws.example/prod" }),
+    history: async () => [],
+    submitSurvey: async () => ({}),
+    uploadSlot: async () => ({ url: "https://bucket.example/", fields: { key: "chats/c1/k1" }, key: "chats/c1/k1",
+      max_bytes: 10 * 1024 * 1024 }),
+    upload: async () => undefined,
+    fileUrl: async () => "https://bucket.example/chats/c1/k1?sig=1",
+    fileLink: async () => ({ url: "https://bucket.example/chats/c1/k1?sig=1", expires_in: 300 }),
+    ...overrides,
+  };
+  const api = { calls, of: (name) => calls.filter((c) => c[0] === name).map((c) => c.slice(1)) };
+  for (const [name, fn] of Object.entries(impl)) {
+    api[name] = (...args) => {
+      calls.push([name, ...args]);
+      return fn(...args);
+    };
+  }
+  return api;
+}
+
+const CONFIG = {
+  mode: "page", queue: "general", wsUrl: "wss://ws.example/default", restUrl: "https://api.example/api",
+  offlineEmail: "ask@library.example", offlinePhone: "+1 555 0100", offlineUrl: "https://library.example/help",
+  offlineMessage: undefined, explicitWsUrl: false,
+};
+
+function setup({ config = {}, api = {}, saved = null, createClient } = {}) {
+  const fv = fakeView();
+  const clock = new Clock();
+  const clients = [];
+  const bridge = { posts: [], post(type, extra = {}) { this.posts.push({ type, ...extra }); } };
+  const store = new ChatStore(safeStorage({}), "libchat:test", clock.now);
+  if (saved) store.save(saved);
+  const page = { hidden: false, offline: false };
+  const fakes = fakeApi(api);
+  const widget = new PatronController({
+    config: { ...CONFIG, ...config }, t, view: fv.view, api: fakes, store, bridge,
+    createClient: createClient ? createClient(clock) : (options) => {
+      const client = new FakeClient(options);
+      clients.push(client);
+      return client;
+    },
+    page: { hidden: () => page.hidden, offline: () => page.offline },
+    now: clock.now,
+    timers: { setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout },
+  });
+  return { widget, fv, api: fakes, clock, clients, bridge, store, page, client: () => clients.at(-1) };
+}
+
+/** Start, see the form, ask; returns the setup with the chat's client connected and welcomed. */
+async function inChat(options = {}, { welcome = true } = {}) {
+  const s = setup(options);
+  s.widget.start();
+  await flush();
+  s.fv.ui().onSubmitQuestion({ question: "Do you have Dune?", name: "Pat", email: "pat@example.org" });
+  await flush();
+  if (welcome) s.client().welcome({ chat_id: "c1", status: "queued" });
+  return s;
+}
+
+const librarian = { id: "libby", name: "Libby Librarian" };
+const msg = (seq, role = "operator", extra = {}) => ({
+  seq, chat_id: "c1", text: `m${seq}`, sent_at: "2026-03-02T10:00:05.000Z",
+  sender: role === "operator" ? { role, ...librarian } : { role }, ...extra,
+});
+const notices = (fv) => fv.of("appendItem").map(([item]) => item).filter((item) => item.kind === "notice");
+const messageSeqs = (fv) => fv.of("appendItem").map(([item]) => item).filter((item) => item.kind === "msg").map((i) => i.seq);
+
+// ------------------------------------------------------------------ tests
+
+test("the fake view only answers to the real View's method names", () => {
+  const { view } = fakeView();
+  assert.ok(VIEW_METHODS.has("showSurvey") && VIEW_METHODS.has("appendItem") && VIEW_METHODS.has("setHandlers"));
+  assert.throws(() => view.showQuestionnaire(), /the View has no method showQuestionnaire/);
+});
+
+test("nobody online: the offline screen with the library's other ways to get help, and no form", async () => {
+  const { widget, fv, clients } = setup({ api: { status: async () => ({ online: false, queues: [{ id: "general", online: false }] }) } });
+  widget.start();
+  assert.deepEqual(fv.of("showLoading"), [[]]);
+  assert.deepEqual(fv.last("setStatus"), ["Checking availability…", "neutral"]);
+  await flush();
+  assert.deepEqual(fv.of("showOffline"), [[{ email: "ask@library.example", phone: "+1 555 0100",
+    url: "https://library.example/help", message: undefined, unavailable: false }]]);
+  assert.deepEqual(fv.last("setStatus"), ["No librarians online right now", "offline"]);
+  assert.deepEqual(fv.of("showForm"), []);
+  assert.deepEqual(fv.of("focusOffline"), [], "a check the patron did not ask for takes no focus");
+  assert.equal(clients.length, 0);
+});
+
+test("the service unreachable: the offline screen says so; Check again retries and focuses", async () => {
+  let up = false;
+  const { widget, fv } = setup({ api: { status: async () => {
+    if (!up) throw new ApiError(0, "network");
+    return { online: true, queues: [{ id: "general", online: true }] };
+  } } });
+  widget.start();
+  await flush();
+  assert.equal(fv.last("showOffline")[0].unavailable, true);
+  assert.deepEqual(fv.last("setStatus"), ["Chat is unavailable", "offline"]);
+  up = true;
+  fv.ui().onRetryStatus();
+  await flush();
+  assert.deepEqual(fv.of("showForm"), [[{}]]);
+  assert.deepEqual(fv.of("focusForm"), [[]]);
+});
+
+test("librarians online: the question form", async () => {
+  const { widget, fv, bridge } = setup();
+  widget.start();
+  assert.deepEqual(bridge.posts, [{ type: "ready", active: false }]);
+  await flush();
+  assert.deepEqual(fv.of("showForm"), [[{}]]);
+  assert.deepEqual(fv.last("setStatus"), ["Librarians are online", "online"]);
+  assert.deepEqual(fv.of("showOffline"), []);
+});
+
+test("asking: createChat gets the question, name and email; the client gets the chat's ws_url and token; queued", async () => {
+  const s = await inChat({}, { welcome: false });
+  const { fv, api, bridge, store } = s;
+  assert.deepEqual(fv.of("setFormBusy"), [[true]]);
+  assert.deepEqual(api.of("createChat"), [[{ question: "Do you have Dune?", name: "Pat", email: "pat@example.org", queue: "general" }]]);
+  const client = s.client();
+  assert.equal(client.options.url, "wss://ws.example/prod");
+  assert.equal(client.options.token, "tok-1");
+  assert.deepEqual(client.options.lastSeq, { c1: 0 });
+  assert.deepEqual(client.options.outbox, []);
+  assert.equal(client.connects, 1);
+  await client.options.fetchHistory("c1", 3);
+  assert.deepEqual(api.of("history"), [["c1", "tok-1", 3]], "gaps are filled with the patron's token");
+  assert.equal(fv.of("showConversation").length, 1);
+  assert.deepEqual(fv.last("setWaiting"), [true]);
+  assert.deepEqual(fv.last("setEndable"), [true]);
+  assert.deepEqual(fv.last("setStatus"), ["Waiting for a librarian", "waiting"]);
+  assert.deepEqual(fv.of("focusComposer"), [[]]);
+  assert.deepEqual(bridge.posts.at(-1), { type: "active", active: true });
+  const saved = store.load();
+  assert.equal(saved.chat.chat_id, "c1");
+  assert.equal(saved.chat.token, "tok-1");
+  assert.equal(saved.chat.status, "queued");
+});
+
+test("a refused question keeps the form with the reason, and no chat starts", async () => {
+  const s = setup({ api: { createChat: async () => { throw new ApiError(429, "rate_limited"); } } });
+  s.widget.start();
+  await flush();
+  s.fv.ui().onSubmitQuestion({ question: "Hello?", name: "", email: "" });
+  await flush();
+  assert.deepEqual(s.fv.of("setFormBusy"), [[true], [false]]);
+  assert.deepEqual(s.fv.last("setFormError"), ["You're sending messages very quickly. Please wait a moment and try again."]);
+  assert.equal(s.clients.length, 0);
+  assert.equal(s.store.load(), null);
+});
+
+test("chat.claimed: a 'joined' notice with the librarian's name, once; the header names them", async () => {
+  const { fv, client, clock } = await inChat();
+  clock.advance(1000);
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  const [joined] = notices(fv);
+  assert.deepEqual(joined, { kind: "notice", id: "claimed:libby", type: "joined", vars: { name: "Libby Librarian" },
+    at: "2026-03-02T10:00:01.000Z" });
+  assert.equal(noticeText(joined, t), "Libby Librarian joined the chat");
+  assert.deepEqual(fv.last("setWaiting"), [false]);
+  assert.deepEqual(fv.last("setStatus"), ["Chatting with Libby Librarian", "active"]);
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  client().frame({ type: "chat.claimed", chat_id: "other", operator: { id: "ada", name: "Ada" } });
+  assert.equal(notices(fv).length, 1, "the same librarian joins once; another chat's frames are ignored");
+});
+
+test("messages are shown once each, in the order the client releases them", async () => {
+  const { fv, client, store } = await inChat();
+  client().message(msg(1));
+  client().message(msg(2, "patron", { client_msg_id: "cm-a" }));
+  client().message(msg(2, "patron", { client_msg_id: "cm-a" })); // the history catch-up and the push overlap
+  client().message(msg(1));
+  client().message(msg(3));
+  assert.deepEqual(messageSeqs(fv), [1, 2, 3]);
+  const items = fv.of("appendItem").map(([item]) => item).filter((item) => item.kind === "msg");
+  assert.deepEqual(items.map((i) => [i.role, i.text]), [["operator", "m1"], ["patron", "m2"], ["operator", "m3"]]);
+  assert.equal(items[0].name, "Libby Librarian");
+  assert.deepEqual(store.load().transcript.filter((i) => i.kind === "msg").map((i) => i.seq), [1, 2, 3]);
+  assert.equal(store.load().lastSeq.c1, 3);
+  assert.equal(noticeText(notices(fv)[0], t), "Libby Librarian joined the chat",
+    "a librarian's message to a queued chat means it was claimed");
+});
+
+test("the patron sends with Enter: client.send with the text; too long or ended: not sent, the draft kept", async () => {
+  const { fv, client } = await inChat();
+  const ui = fv.ui();
+  assert.equal(ui.onSend("Is it on the shelf?"), true);
+  assert.deepEqual(client().actions("send"), [["c1", "Is it on the shelf?", {}]]);
+  assert.deepEqual(fv.last("showComposerError"), [""]);
+  assert.equal(ui.onSend("x".repeat(4001)), false);
+  assert.equal(client().actions("send").length, 1);
+  assert.deepEqual(fv.last("showComposerError"), ["That message is too long (at most 4,000 characters), so it was not sent."]);
+  client().frame({ type: "chat.ended", chat_id: "c1", ended_by: "patron" });
+  await flush();
+  assert.equal(ui.onSend("Still there?"), false);
+  assert.equal(client().actions("send").length, 1);
+});
+
+test("a message the service refuses comes back into the text box with the reason", async () => {
+  const { fv, client } = await inChat();
+  client().emit("rejected", { chat_id: "c1", item: { text: "spam spam" }, error: { code: "rate_limited" } });
+  assert.deepEqual(fv.last("showComposerError"), ["You're sending messages very quickly. Please wait a moment and try again."]);
+  assert.deepEqual(fv.last("setDraft"), ["spam spam"]);
+});
+
+test("typing: the draft goes out throttled, then 'stopped' after a pause or on send", async () => {
+  const { fv, client, clock } = await inChat({}, { welcome: false });
+  const ui = fv.ui();
+  ui.onDraft("Is");
+  assert.deepEqual(client().actions("typing"), [], "not before the connection is open");
+  client().welcome({ chat_id: "c1", status: "queued" });
+  ui.onDraft("Is");
+  assert.deepEqual(client().actions("typing"), [["c1", true, "Is"]]);
+  clock.advance(100);
+  ui.onDraft("Is it");
+  assert.equal(client().actions("typing").length, 1, "at most one update per 500 ms");
+  clock.advance(400);
+  assert.deepEqual(client().actions("typing")[1], ["c1", true, "Is it"]);
+  clock.advance(3000);
+  assert.deepEqual(client().actions("typing")[2], ["c1", false, undefined], "a pause says the patron stopped");
+  ui.onDraft("Is it out?");
+  ui.onSend("Is it out?");
+  assert.deepEqual(client().actions("typing").slice(3), [["c1", true, "Is it out?"], ["c1", false, undefined]]);
+});
+
+test("the librarian's typing notice shows their name and fades without an update", async () => {
+  const { fv, client, clock } = await inChat();
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  client().frame({ type: "chat.typing", chat_id: "c1", role: "operator", typing: true });
+  assert.deepEqual(fv.last("setTyping"), ["Libby Librarian"]);
+  clock.advance(7999);
+  assert.deepEqual(fv.last("setTyping"), ["Libby Librarian"]);
+  clock.advance(1);
+  assert.deepEqual(fv.last("setTyping"), [null]);
+  client().frame({ type: "chat.typing", chat_id: "c1", role: "patron", typing: true });
+  assert.deepEqual(fv.last("setTyping"), [null], "the patron's own typing echo is not shown");
+});
+
+test("chat.ended: the ended notice, the socket let go, the survey offered and saved as pending", async () => {
+  const { fv, client, store, bridge } = await inChat();
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  client().frame({ type: "chat.ended", chat_id: "c1", ended_by: "operator" });
+  await flush();
+  const ended = notices(fv).at(-1);
+  assert.equal(ended.type, "ended");
+  assert.equal(noticeText(ended, t), "Libby Librarian ended the chat");
+  assert.equal(client().disconnected, true);
+  assert.deepEqual(fv.of("showSurvey"), [[]]);
+  assert.deepEqual(fv.of("focusAfter"), [[]]);
+  assert.deepEqual(fv.last("setEndable"), [false]);
+  assert.deepEqual(fv.last("setStatus"), ["Chat ended", "ended"]);
+  assert.deepEqual(fv.last("setPending"), [[]]);
+  assert.equal(store.load().survey, "pending");
+  assert.equal(store.load().chat.status, "ended");
+  assert.deepEqual(bridge.posts.filter((p) => p.type === "active"), [{ type: "active", active: true }]);
+});
+
+test("a chat left before anyone claimed it: no survey, 'You left the queue'", async () => {
+  const { fv, client, store } = await inChat();
+  fv.ui().onEndConfirmed();
+  assert.deepEqual(client().actions("end"), [["c1", "end"]]);
+  client().frame({ type: "chat.ended", chat_id: "c1", ended_by: "patron" });
+  await flush();
+  assert.equal(noticeText(notices(fv).at(-1), t), "You ended the chat");
+  assert.deepEqual(fv.of("showSurvey"), []);
+  assert.deepEqual(fv.of("showClosing"), [["left"]]);
+  assert.equal(store.load(), null);
+});
+
+test("the survey goes to the api as the endpoint wants it; then thanks, and the session is forgotten", async () => {
+  const { fv, client, api, store, bridge } = await inChat();
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  client().frame({ type: "chat.ended", chat_id: "c1", ended_by: "operator" });
+  await flush();
+  fv.ui().onSurvey({ rating: "5", answered: "yes", comment: "  Thanks a lot!  " });
+  assert.deepEqual(fv.last("setSurveyBusy"), [true]);
+  await flush();
+  assert.deepEqual(api.of("submitSurvey"), [["c1", "tok-1", { rating: 5, answered: true, comment: "Thanks a lot!" }]]);
+  assert.deepEqual(fv.of("showClosing"), [["thanks"]]);
+  assert.equal(store.load(), null);
+  assert.deepEqual(bridge.posts.at(-1), { type: "active", active: false });
+});
+
+test("a survey that fails to send says why and stays; one already sent (conflict) still thanks", async () => {
+  let failure = new ApiError(0, "network");
+  const { fv, client } = await inChat({ api: { submitSurvey: async () => { throw failure; } } });
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  client().frame({ type: "chat.ended", chat_id: "c1", ended_by: "operator" });
+  await flush();
+  fv.ui().onSurvey({ rating: "3", answered: null, comment: "" });
+  await flush();
+  assert.deepEqual(fv.of("setSurveyBusy"), [[true], [false]]);
+  assert.deepEqual(fv.last("setSurveyError"), ["We couldn't reach the chat service. Please check your connection and try again."]);
+  assert.deepEqual(fv.of("showClosing"), []);
+  failure = new ApiError(409, "conflict");
+  fv.ui().onSurvey({ rating: "3", answered: null, comment: "" });
+  await flush();
+  assert.deepEqual(fv.of("showClosing"), [["thanks"]]);
+});
+
+/** A WebSocket the test plays the server of (for the real ProtocolClient). */
+class FakeSocket {
+  static all = [];
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.frames = [];
+    FakeSocket.all.push(this);
+  }
+  send(data) { this.frames.push(JSON.parse(data)); }
+  close() { this.readyState = 3; }
+  accept() {
+    this.readyState = 1;
+    this.onopen();
+  }
+  push(frame) { this.onmessage({ data: JSON.stringify(frame) }); }
+}
+
+test("a reload resumes from the store: transcript restored, hello with the last seq, the outbox sent once", async () => {
+  FakeSocket.all = [];
+  const saved = {
+    chat: { chat_id: "c9", token: "tok-9", ws_url: "wss://ws.example/prod", status: "active", operator: librarian },
+    lastSeq: { c9: 2 },
+    outbox: [{ chat_id: "c9", client_msg_id: "cm-offline", text: "written while offline" }],
+    transcript: [
+      { kind: "msg", seq: 1, role: "patron", text: "Do you have Dune?", sent_at: "2026-03-02T09:59:00.000Z" },
+      { kind: "notice", id: "claimed:libby", type: "joined", vars: { name: "Libby Librarian" }, at: "2026-03-02T09:59:10.000Z" },
+      { kind: "msg", seq: 2, role: "operator", name: "Libby Librarian", text: "Let me look.", sent_at: "2026-03-02T09:59:20.000Z" },
+    ],
+    survey: null,
+  };
+  const { widget, fv, api, bridge } = setup({ saved, createClient: (clock) => (options) => new ProtocolClient({
+    ...options, WebSocket: FakeSocket, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout, random: () => 0.5,
+  }) });
+  widget.start();
+  assert.deepEqual(api.of("status"), [], "a resumed chat needs no status check");
+  assert.deepEqual(bridge.posts, [{ type: "ready", active: true }]);
+  const [[items]] = fv.of("renderTranscript");
+  assert.deepEqual(items.map((i) => i.seq ?? i.id), [1, "claimed:libby", 2]);
+  assert.deepEqual(fv.last("setStatus"), ["Chatting with Libby Librarian", "active"]);
+  assert.deepEqual(fv.of("setPending")[0], [[{ chat_id: "c9", client_msg_id: "cm-offline", text: "written while offline" }]]);
+
+  const [ws] = FakeSocket.all;
+  assert.equal(ws.url, "wss://ws.example/prod?token=tok-9");
+  ws.accept();
+  assert.deepEqual(ws.frames, [{ action: "hello", after: { c9: 2 } }]);
+  ws.push({ type: "welcome", role: "patron", chat: { chat_id: "c9", status: "active", operator: librarian, patron_presence: "online" } });
+  assert.deepEqual(ws.frames.slice(1), [{ action: "send", request_id: "cm-offline", chat_id: "c9", client_msg_id: "cm-offline",
+    text: "written while offline" }]);
+  assert.equal(notices(fv).length, 0, "the saved 'joined' notice is not repeated");
+  ws.push({ type: "chat.message", chat_id: "c9", message: { seq: 4, text: "Found it.", sender: { role: "operator", ...librarian } } });
+  ws.push({ type: "chat.message", chat_id: "c9", message: { seq: 3, text: "written while offline", client_msg_id: "cm-offline",
+    sender: { role: "patron" } } });
+  ws.push({ type: "chat.message", chat_id: "c9", message: { seq: 3, text: "written while offline", sender: { role: "patron" } } });
+  assert.deepEqual(messageSeqs(fv), [3, 4]);
+  assert.deepEqual(fv.last("setPending"), [[]], "the stored message leaves the outbox");
+});
+
+test("forbidden or not_found pushed while reconnecting: the chat is gone, nothing to resume", async () => {
+  for (const code of ["forbidden", "not_found"]) {
+    const { fv, client, store, bridge } = await inChat();
+    client().setState("reconnecting");
+    client().frame({ type: "error", code, message: "no such chat" });
+    assert.deepEqual(fv.of("showGone"), [[]], code);
+    assert.deepEqual(fv.last("setStatus"), ["Chat ended", "ended"]);
+    assert.equal(client().disconnected, true);
+    assert.equal(store.load(), null);
+    assert.deepEqual(bridge.posts.at(-1), { type: "active", active: false });
+  }
+  const { fv, client } = await inChat();
+  client().frame({ type: "error", code: "forbidden", request_id: "r1", message: "not yours" });
+  assert.deepEqual(fv.of("showGone"), [], "an answer to one request while connected is only an error");
+  assert.deepEqual(fv.last("showComposerError"), ["Something went wrong on our side. Please try again."]);
+});
+
+test("reconnecting drags on: REST is asked after 5 s, then every 20 s; a 404 means the chat is gone", async () => {
+  let answer = new ApiError(0, "network");
+  const { fv, client, clock, api } = await inChat({ api: { history: async () => { throw answer; } } });
+  client().setState("reconnecting");
+  clock.advance(4999);
+  assert.equal(api.of("history").length, 0);
+  clock.advance(1);
+  await flush();
+  assert.deepEqual(api.of("history"), [["c1", "tok-1", 0]]);
+  assert.deepEqual(fv.of("showGone"), [], "an unreachable service is not a verdict");
+  answer = new ApiError(404, "not_found");
+  clock.advance(19999);
+  assert.equal(api.of("history").length, 1);
+  clock.advance(1);
+  await flush();
+  assert.equal(api.of("history").length, 2);
+  assert.deepEqual(fv.of("showGone"), [[]]);
+  assert.equal(client().disconnected, true);
+});
+
+test("the probe stops once the connection is back", async () => {
+  const { client, clock, api } = await inChat();
+  client().setState("reconnecting");
+  clock.advance(1000);
+  client().setState("open");
+  clock.advance(60000);
+  await flush();
+  assert.deepEqual(api.of("history"), []);
+});
+
+test("uploads: a file over the limit is refused before any request; a good one is uploaded and sent with the caption", async () => {
+  const { fv, client, api } = await inChat();
+  const huge = { name: "scan.pdf", type: "application/pdf", size: 10 * 1024 * 1024 + 1 };
+  await fv.ui().onAttach([huge]);
+  assert.deepEqual(api.calls.filter(([name]) => name === "uploadSlot" || name === "upload"), []);
+  assert.deepEqual(fv.last("showComposerError"), ["That file is too large to send. Files can be up to 10 MB."]);
+  assert.deepEqual(client().actions("send"), []);
+
+  fv.state.draft = "Here is the page";
+  const shot = new File(["png-bytes"], "shelf.png", { type: "image/png" });
+  await fv.ui().onAttach([shot]);
+  assert.deepEqual(api.of("uploadSlot"), [["c1", "tok-1", { filename: "shelf.png", content_type: "image/png", size: 9 }]]);
+  assert.equal(api.of("upload")[0][0], "https://bucket.example/");
+  assert.deepEqual(client().actions("send"), [["c1", "Here is the page",
+    { attachment: { key: "chats/c1/k1", name: "shelf.png", size: 9, content_type: "image/png" } }]]);
+  assert.deepEqual(fv.of("setUploading"), [[null], ["Uploading shelf.png…"], [null]]);
+});
+
+test("uploads: the service's smaller limit is learnt from the slot and applies to the next file", async () => {
+  const { fv, client, api } = await inChat({ api: { uploadSlot: async () => ({ url: "https://bucket.example/", fields: {},
+    key: "chats/c1/k1", max_bytes: 1024 * 1024 }) } });
+  await fv.ui().onAttach([{ name: "notes.txt", type: "text/plain", size: 2 * 1024 * 1024 }]);
+  assert.equal(api.of("uploadSlot").length, 1);
+  assert.deepEqual(api.of("upload"), []);
+  assert.deepEqual(fv.last("showComposerError"), ["That file is too large to send. Files can be up to 1 MB."]);
+  await fv.ui().onAttach([{ name: "more.txt", type: "text/plain", size: 2 * 1024 * 1024 }]);
+  assert.equal(api.of("uploadSlot").length, 1, "refused before asking again");
+  assert.deepEqual(client().actions("send"), []);
+});
+
+test("a file in the conversation opens in a tab opened at the click, pointed at its short-lived link", async () => {
+  const { fv, api } = await inChat();
+  await fv.ui().onOpenFile({ key: "chats/c1/k1", name: "shelf.png" });
+  assert.deepEqual(api.of("fileUrl"), [["c1", "tok-1", "chats/c1/k1"]]);
+  assert.equal(fv.state.tabs[0].url, "https://bucket.example/chats/c1/k1?sig=1");
+});
+
+test("unread count on the launcher while the panel is closed or the tab hidden; opening clears it", async () => {
+  const s = setup({ config: { mode: "floating" } });
+  const { widget, fv, bridge, page, api } = s;
+  widget.start();
+  assert.deepEqual(fv.of("showLoading"), [[]]);
+  assert.deepEqual(api.of("status"), [], "a closed floating panel checks nothing yet");
+  widget.onHostCommand({ type: "open" });
+  await flush();
+  fv.ui().onSubmitQuestion({ question: "Hours on Sunday?", name: "", email: "" });
+  await flush();
+  const client = s.client();
+  client.welcome({ chat_id: "c1", status: "queued" });
+  widget.onHostCommand({ type: "close" });
+  assert.deepEqual(client.actions("presence").at(-1), ["c1", "away"]);
+  const unread = () => bridge.posts.filter((p) => p.type === "unread").map((p) => p.count);
+  client.frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  client.message(msg(1));
+  client.message(msg(2, "patron"));
+  assert.deepEqual(unread(), [1, 2], "the joined notice and the librarian's message; not the patron's own");
+  widget.onHostCommand({ type: "open" });
+  assert.deepEqual(unread(), [1, 2, 0]);
+  assert.deepEqual(client.actions("presence").at(-1), ["c1", "online"]);
+  page.hidden = true;
+  widget.activityChanged();
+  client.message(msg(3));
+  assert.deepEqual(unread(), [1, 2, 0, 1]);
+  page.hidden = false;
+  widget.activityChanged();
+  assert.deepEqual(unread(), [1, 2, 0, 1, 0]);
+});
+
+test("Download transcript: a dated file with the conversation as text, also after the chat is over", async () => {
+  const { fv, client, clock } = await inChat();
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  client().message(msg(1, "operator", { text: "Dune is on shelf 3." }));
+  client().frame({ type: "chat.ended", chat_id: "c1", ended_by: "operator" });
+  await flush();
+  fv.ui().onSkipSurvey();
+  assert.deepEqual(fv.of("showClosing"), [["skipped"]]);
+  clock.advance(24 * 3600 * 1000);
+  fv.ui().onDownload();
+  const [[name, text]] = fv.of("saveFile");
+  assert.equal(name, "library-chat-2026-03-03.txt");
+  assert.match(text, /^Chat transcript\n/);
+  assert.match(text, /Libby Librarian: Dune is on shelf 3\.\n/);
+  assert.match(text, /-- Libby Librarian ended the chat --\n$/);
+});
+
+test("Start a new chat: the old one is let go and the status checked again", async () => {
+  const { fv, client, api } = await inChat();
+  client().frame({ type: "chat.ended", chat_id: "c1", ended_by: "patron" });
+  await flush();
+  fv.ui().onNewChat();
+  await flush();
+  assert.equal(api.of("status").length, 2);
+  assert.deepEqual(fv.of("showForm").at(-1), [{}]);
+  assert.deepEqual(fv.of("focusForm"), [[]]);
+});
