@@ -406,3 +406,28 @@ def test_canned_conditions(repos):
     with pytest.raises(NotFound):
         repos.canned.delete("op#bob", "p-1")  # someone else's id is not under theirs
     assert repos.canned.list("system") == []
+
+
+def test_a_first_version_staff_room_is_taken_over_with_its_seq(aws):
+    """Stages deployed before the staff room became its own aggregate hold it as a chat item
+    (`kind`, `staff_members`, no `members`): the first join replaces it, and the room's
+    message seqs carry on where they were."""
+    import boto3
+    from chalicelib import wiring
+    from chalicelib.adapters.dynamo.models import StaffRoomModel
+    from chalicelib.domain.model import Member, Message
+    repos = wiring.repositories()
+    boto3.client("dynamodb", region_name="us-east-1").put_item(
+        TableName=StaffRoomModel.Meta.table_name, Item={
+            "chat_id": {"S": "staff"}, "kind": {"S": "staff"}, "status": {"S": "active"},
+            "queue": {"S": "staff"}, "question": {"S": "Internal Staff Chat"},
+            "created_at": {"N": "1700000000"}, "last_seq": {"N": "5"},
+            "conn_version": {"N": "7"}, "staff_members": {"SS": ["old\tann\tAnn"]},
+            "operator_conns": {"SS": ["old"]}, "expires_at": {"N": "4900000000"}})
+    room = repos.staff_room.join("c1", Member("bob", "Bob"), NOW)
+    assert (room.last_seq, set(room.members), room.created_at) == (5, {"c1"}, 1700000000.0)
+    stored = repos.staff_room.get()
+    assert stored.last_seq == 5 and stored.members == {"c1": Member("bob", "Bob")}
+    repos.log.append(stored, Message("staff", 6, "operator", NOW, text="hi", expires_at=EXPIRES))
+    assert repos.staff_room.get().last_seq == 6
+    assert [c.chat_id for c in repos.chats.queued(10)] == []

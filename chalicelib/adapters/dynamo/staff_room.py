@@ -34,8 +34,9 @@ class DynamoStaffRoom:
         PutItem (only if absent) creates it with this member, created_at = now and
         expires_at = now + limits.STAFF_ROOM_SECONDS (the room holds no patron data; its
         messages carry their own TTL); if that put loses a race with another first joiner,
-        the update is retried. StaleRead if the item "staff" is there but is no room (an item
-        of the first version's shape, with no `members`)."""
+        the update is retried. A room left by the first version (a chat item with `kind`,
+        `staff_members` and no `members`) is replaced the same way, keeping its `last_seq` so
+        its messages' seqs go on (one more GetItem, once per stage)."""
         for _ in range(_ATTEMPTS):
             item = R(STAFF_ROOM_ID)
             try:
@@ -47,8 +48,13 @@ class DynamoStaffRoom:
                     raise
             room = StaffRoom(created_at=now, members={conn_id: member}, conn_version=1,
                              expires_at=int(now) + STAFF_ROOM_SECONDS)
+            previous = get_or_none(R, STAFF_ROOM_ID)
+            if previous is not None:  # the first version's room (a chat item): keep its log going
+                room.created_at = float(previous.created_at or now)
+                room.last_seq = int(previous.last_seq or 0)
+                room.conn_version = int(previous.conn_version or 0) + 1
             try:
-                ROOM.to_model(room).save(condition=R.chat_id.does_not_exist())
+                ROOM.to_model(room).save(condition=R.members.does_not_exist())
                 return room
             except PutError as err:
                 if not condition_failed(err):
