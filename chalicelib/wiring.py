@@ -110,9 +110,14 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
 
 
 def reset() -> None:
-    """Forget everything built so far (tests and the local runner rebind to a new moto)."""
+    """Forget everything built so far (tests and the local runner rebind to a new moto), but
+    the boto3 session: it holds no endpoint, table or setting, only botocore's loaded service
+    models, and loading those again costs seconds of JSON parsing per reset."""
     with _lock:
+        session = _state.get("session")
         _state.clear()
+        if session is not None:
+            _state["session"] = session
 
 
 def settings() -> Settings:

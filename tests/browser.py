@@ -2,14 +2,24 @@
 screenshots into artifacts/screenshots (kept out of git), and axe-core checks.
 
 Registered once as a plugin in tests/conftest.py: a session fixture imported into several test
-modules would start one Playwright per module, which Playwright's sync API refuses.
+modules would start one Playwright per module, which Playwright's sync API refuses. For the
+same reason of cost the local runner lives here too: one `python -m local` (tests.e2e
+LocalService) for the whole session, shared by the end-to-end and browser tests through the
+`svc` fixture. A test that needs another runner configuration starts its own LocalService.
 """
 from __future__ import annotations
 
 import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.e2e import DEMO_PASSWORD, aws_client
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -19,6 +29,46 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def local_service():
+    """One local runner for the session (starting one costs seconds: moto, the Cognito pool,
+    the tables, the demo operators). Use it through `svc`."""
+    from tests.e2e import LocalService
+    service = LocalService()
+    yield service
+    code = service.stop()
+    assert code == 0, f"local runner exit code {code}\n" + "".join(service.output[-60:])
+
+
+@pytest.fixture
+def svc(request, local_service):
+    """The session's local runner, for one test. The service is shared: a test makes fresh
+    chats and asserts on its own chat ids, ends and closes what it opens and restores what it
+    changes. Afterwards the test's WebSocket clients are closed and LocalService.tidy() puts back
+    what a failed test may have left (see there)."""
+    from tests.e2e import Client
+    if not local_service.alive():
+        pytest.fail("the local runner has exited:\n" + "".join(local_service.output[-60:]))
+    request.node.local_runner = (local_service, len(local_service.output))
+    yield local_service
+    Client.close_all()
+    if local_service.alive():
+        local_service.tidy()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test that used the shared runner gets the runner's output from its run."""
+    outcome = yield
+    report = outcome.get_result()
+    runner = getattr(item, "local_runner", None)
+    if runner and report.failed:
+        service, start = runner
+        lines = service.output[start:]
+        if lines:
+            report.sections.append(("local runner output (this test)", "".join(lines[-200:])))
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +119,101 @@ def axe_serious(page, context: str | None = None) -> list[dict]:
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def pump_until(page, predicate, timeout: float = 10.0, what: str = "the condition") -> None:
+    """Wait for a fact that only Python sees (a WebSocket route handler recorded a frame):
+    Playwright runs route handlers only inside its own calls, so it is kept turning in short
+    slices until `predicate()` holds. This is a poll for a fact, not a quiet period: it returns
+    as soon as the fact holds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout}s"
+        page.wait_for_timeout(20)  # Playwright turning (route handlers run), not a quiet period
+
+
+def failed_image_loads(frame, *sources: str) -> None:
+    """Load each of `sources` as an <img> now and wait until every one has failed (its `error`
+    event fired). For an XSS check: an injected <img src=x onerror=...> would have been loaded
+    before these, so its handler has had its chance once they have failed."""
+    assert frame.evaluate("""(sources) => Promise.all(sources.map((src) => new Promise((resolve) => {
+        const img = new Image();
+        img.onload = () => resolve(false);
+        img.onerror = () => resolve(true);
+        img.src = src;
+    })))""", list(sources)) == [True] * len(sources)
+
+
+def frames_sent(page) -> list[dict]:
+    """Record every JSON frame the page sends on its WebSockets (call before it opens them)."""
+    import json
+    sent: list[dict] = []
+
+    def on_socket(ws):
+        ws.on("framesent", lambda payload: isinstance(payload, str) and sent.append(json.loads(payload)))
+
+    page.on("websocket", on_socket)
+    return sent
+
+
+# ------------------------------------------------ helpers shared by the browser test files
+
+def sign_in(page, user: str) -> None:
+    page.get_by_label("Username").fill(user)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#lcd-conn")).to_have_attribute("data-state", "open")
+
+
+def waiting_count(page) -> int:
+    """How many chats wait, on a signed-in page (its welcome listed them). The service is shared:
+    other tests may have left chats waiting, so counts are taken relative to this."""
+    return page.locator(".lcd-wait-row").count()
+
+
+def chats_title(waiting: int) -> str:
+    return f"({waiting}) Chats — Library chat" if waiting else "Chats — Library chat"
+
+
+def rgb(page, locator, prop: str = "background-color") -> tuple[int, int, int]:
+    value = locator.evaluate(f"(el) => getComputedStyle(el).getPropertyValue('{prop}')")
+    return tuple(int(x) for x in re.findall(r"\d+", value)[:3])
+
+
+LAUNCHER = re.compile(r"^Ask a librarian")
+
+
+FRAME = "iframe[title='Chat with a librarian']"
+
+
+def patron_frame(page):
+    """The widget's Frame (for evaluate and axe), once the embed has created and loaded it."""
+    frame = page.wait_for_selector("iframe[src*='/patron/']", state="attached").content_frame()
+    frame.wait_for_url(re.compile(r"/patron/(\?|$)"))
+    frame.wait_for_load_state()
+    return frame
+
+
+def set_visibility(frame, state: str) -> None:
+    """What a browser does when the patron switches tabs: visibilityState + visibilitychange."""
+    frame.evaluate("""(state) => {
+        Object.defineProperty(document, "visibilityState", {configurable: true, get: () => state});
+        Object.defineProperty(document, "hidden", {configurable: true, get: () => state === "hidden"});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""", state)
+
+
+def drop_patron_connections(svc, chat_id: str) -> int:
+    """Cut the patron's live WebSocket(s) from the service side (API Gateway's DELETE @connections)."""
+    item = aws_client(svc, "dynamodb").get_item(TableName="libchat-local-chats",
+                                                Key={"chat_id": {"S": chat_id}})["Item"]
+    dropped = 0
+    for conn_id in item.get("patron_conns", {}).get("SS", []):
+        req = urllib.request.Request(f"{svc.base_url}/@connections/{urllib.parse.quote(conn_id, safe='')}",
+                                     method="DELETE")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                dropped += resp.status == 204
+        except urllib.error.HTTPError as err:  # 410: already gone
+            assert err.code == 410
+    return dropped

@@ -116,6 +116,29 @@ def moto_pool_key_once():
         rsa_key.import_key = own
 
 
+@pytest.fixture(scope="session", autouse=True)
+def botocore_models_parsed_once():
+    """Every test rebinds the PynamoDB models to fresh tables, and each model's connection then
+    makes its own botocore session, which parses botocore's endpoint and service JSON again
+    (seconds per test on this machine). Sessions made through PynamoDB here share one data
+    loader, whose cache keeps what it parsed: same files, same models, parsed once."""
+    from pynamodb.connection import base
+    original = base.get_session
+    loader = {}
+
+    def shared_loader_session():
+        session = original()
+        if "loader" in loader:
+            session.register_component("data_loader", loader["loader"])
+        else:
+            loader["loader"] = session.get_component("data_loader")
+        return session
+
+    base.get_session = shared_loader_session
+    yield
+    base.get_session = original
+
+
 @pytest.fixture
 def aws(monkeypatch, moto_jwks_url):
     """moto for everything, with the app's settings pointing at it and its resources made."""

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from scripts import deploytool, endpoints, frontend_config, package_check, write_config
-from tests.test_infra import load_template, moto_template, stack_parameters
+from tests.stacks import load_template, moto_template, stack_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = ("dev", "prod")

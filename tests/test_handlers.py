@@ -6,7 +6,6 @@ botocore actually sends (tests/conftest.py `botocore_requests`).
 from __future__ import annotations
 
 import json
-import urllib.parse
 
 import pytest
 from tests.harness import Flow, claimed_chat, posted_frames  # noqa: F401

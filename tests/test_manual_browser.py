@@ -3,7 +3,9 @@ page (the widget) and a librarian on the dashboard, in two browser contexts, aga
 local service. Nothing plays a part through raw frames here: every step is a click or a key
 press in one of the two UIs, and what the other side sees is asserted in its own UI.
 
-Screenshots land in artifacts/screenshots/manual-*.png.
+Screenshots land in artifacts/screenshots/manual-*.png. The service is the session's (`svc`,
+tests/browser.py): each patron's chat is found by the id the widget got when it asked, and the
+waiting count is taken relative to what the dashboard showed before.
 """
 from __future__ import annotations
 
@@ -12,11 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import axe_serious, shot
-from tests.e2e import LocalService
-from tests.test_dashboard_browser import rgb, sign_in
-from tests.test_widget_browser import (FRAME, LAUNCHER, drop_patron_connections, patron_frame,
-                                       set_visibility)
+from tests.browser import FRAME, LAUNCHER, chats_title, drop_patron_connections, patron_frame, rgb, set_visibility, sign_in, waiting_count, axe_serious, shot
 
 pytestmark = pytest.mark.timeout(180)
 LIBRARIAN = "Libby Librarian"
@@ -29,13 +27,6 @@ def patient_expect():
     expect.set_options(timeout=5_000)
 
 
-@pytest.fixture(scope="module")
-def svc():
-    service = LocalService()
-    yield service
-    assert service.stop() == 0, "".join(service.output[-40:])
-
-
 def librarian_page(new_context, svc, user="librarian"):
     page = new_context(reduced_motion="reduce").new_page()
     page.errors = []
@@ -46,7 +37,8 @@ def librarian_page(new_context, svc, user="librarian"):
 
 
 def patron_page(new_context, svc, question, name):
-    """A patron on the library's page: opens the widget and asks; returns (context, page, chat)."""
+    """A patron on the library's page: opens the widget and asks; returns (context, page, chat)
+    with `page.chat_id`, the id the service gave the chat."""
     context = new_context(reduced_motion="reduce")
     page = context.new_page()
     page.errors = []
@@ -56,17 +48,21 @@ def patron_page(new_context, svc, question, name):
     chat = page.frame_locator(FRAME)
     chat.get_by_label("Your question").fill(question)
     chat.get_by_label("Your name").fill(name)
-    chat.get_by_role("button", name="Start chat").click()
+    with page.expect_response(lambda r: r.url.endswith("/api/chats") and r.request.method == "POST") as created:
+        chat.get_by_role("button", name="Start chat").click()
+    assert created.value.status == 201
+    page.chat_id, page.question = created.value.json()["chat_id"], question
     expect(chat.get_by_text("A librarian will be with you shortly.")).to_be_visible()
     return context, page, chat
 
 
-def claim_from_list(desk, question):
-    """Chats tab -> the row with this question -> Claim Chat; returns (chat id, pane)."""
+def claim_from_list(desk, patron):
+    """Chats tab -> the row of this patron's chat (with its question) -> Claim Chat; returns
+    (chat id, pane)."""
     desk.get_by_role("tab", name=re.compile("^Chats")).click()
-    row = desk.locator(".lcd-wait-row").filter(has_text=question)
-    expect(row).to_be_visible()
-    chat_id = row.get_attribute("data-chat-id")
+    chat_id = patron.chat_id
+    row = desk.locator(f'.lcd-wait-row[data-chat-id="{chat_id}"]')
+    expect(row).to_contain_text(patron.question)
     row.get_by_role("button", name="Claim Chat").click()
     pane = desk.locator(f'.lcd-pane[data-chat-id="{chat_id}"]')
     expect(pane).to_be_visible()
@@ -91,14 +87,15 @@ def desk_texts(pane) -> list[str]:
 
 def test_the_manual_from_question_to_closed_chat(svc, new_context):
     desk = librarian_page(new_context, svc)
+    waiting = waiting_count(desk)
     shot(desk, "manual-01-dashboard-signed-in")
     question = "Do you have the 1902 county atlas of Ramsey County?"
     context, page, chat = patron_page(new_context, svc, question, "Pat")
     shot(page, "manual-02-patron-asked")
 
     # "When a patron submits a chat, you'll see a new chat appear under the Chats tab."
-    expect(desk).to_have_title("(1) Chats — Library chat")
-    chat_id, pane = claim_from_list(desk, question)
+    expect(desk).to_have_title(chats_title(waiting + 1))
+    chat_id, pane = claim_from_list(desk, page)
     # "Click on the Claim Chat button and a chat pane will open"; the patron learns who it is
     expect(chat.get_by_text(f"{LIBRARIAN} joined the chat")).to_be_visible()
     expect(chat.get_by_text(f"Chatting with {LIBRARIAN}")).to_be_visible()
@@ -197,7 +194,7 @@ def test_the_patron_ends_first_and_the_status_button_turns_red(svc, new_context)
     desk = librarian_page(new_context, svc)
     question = "Can I renew a book a third time?"
     _, page, chat = patron_page(new_context, svc, question, "Robin")
-    chat_id, pane = claim_from_list(desk, question)
+    chat_id, pane = claim_from_list(desk, page)
     expect(chat.get_by_text(f"{LIBRARIAN} joined the chat")).to_be_visible()
     chat.get_by_role("button", name="End chat").click()
     chat.get_by_role("dialog").get_by_role("button", name="Yes, end chat").click()
@@ -220,8 +217,8 @@ def test_one_librarian_two_chats_in_two_panes(svc, new_context):
     first_q, second_q = "Where are the genealogy records?", "Do you lend laptops?"
     _, page1, chat1 = patron_page(new_context, svc, first_q, "Alex")
     _, page2, chat2 = patron_page(new_context, svc, second_q, "Bea")
-    id1, pane1 = claim_from_list(desk, first_q)
-    id2, pane2 = claim_from_list(desk, second_q)
+    id1, pane1 = claim_from_list(desk, page1)
+    id2, pane2 = claim_from_list(desk, page2)
     expect(chat1.get_by_text(f"{LIBRARIAN} joined the chat")).to_be_visible()
     expect(chat2.get_by_text(f"{LIBRARIAN} joined the chat")).to_be_visible()
     tab1 = desk.locator(f'.lcd-tab[data-chat-id="{id1}"]')
@@ -256,7 +253,7 @@ def test_files_between_the_two_uis(svc, new_context):
     desk = librarian_page(new_context, svc)
     question = "The catalogue shows an error, can I send you a screenshot?"
     context, page, chat = patron_page(new_context, svc, question, "Sky")
-    chat_id, pane = claim_from_list(desk, question)
+    chat_id, pane = claim_from_list(desk, page)
     expect(chat.get_by_text(f"{LIBRARIAN} joined the chat")).to_be_visible()
 
     # the patron pastes a screenshot into the message box: the librarian sees the thumbnail
@@ -291,7 +288,7 @@ def test_a_transfer_moves_the_chat_between_dashboards_while_the_patron_talks(svc
     libby = librarian_page(new_context, svc, "librarian")
     question = "I need help with a genealogy database"
     _, page, chat = patron_page(new_context, svc, question, "Gene")
-    chat_id, pane = claim_from_list(ada, question)
+    chat_id, pane = claim_from_list(ada, page)
     expect(chat.get_by_text("Ada Admin joined the chat")).to_be_visible()
 
     pane.get_by_role("button", name="Transfer").click()
@@ -321,7 +318,7 @@ def test_a_transfer_moves_the_chat_between_dashboards_while_the_patron_talks(svc
     expect(lp).to_have_count(0)
     expect(chat.get_by_text("Your question is back in the queue", exact=False)).to_be_visible()
     shot(page, "manual-11-patron-requeued")
-    chat_id2, pane2 = claim_from_list(ada, question)
+    chat_id2, pane2 = claim_from_list(ada, page)
     assert chat_id2 == chat_id
     expect(chat.get_by_text(f"Chatting with Ada Admin")).to_be_visible()
     end_and_close(ada, pane2)

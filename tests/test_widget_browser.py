@@ -3,7 +3,8 @@ demo library page that `make run` serves, against the real local service (`pytho
 in a subprocess). The librarian side is a real WebSocket client (tests.e2e.Client).
 
 Every test that claims a chat ends it: operators have max_chats 3 and the service is shared
-by the whole module.
+by the whole session (`svc`, tests/browser.py). The librarian here is a fresh connection that
+hears only the chats made while it is connected, and tests wait for frames of their own chat.
 
 How a network drop is forced (test_reload_and_network_drop_resume_without_loss): the browser
 context goes offline (Chromium then refuses new WebSockets, and the page gets `offline`), and
@@ -19,6 +20,7 @@ Screenshots: artifacts/screenshots/widget-*.png (snap(): what the patron sees in
 from __future__ import annotations
 
 import http.server
+import json
 import re
 import threading
 import time
@@ -29,11 +31,9 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import SCREENSHOTS, axe_serious, shot
-from tests.e2e import Client, LocalService, aws_client
+from tests.browser import FRAME, LAUNCHER, drop_patron_connections, patron_frame, set_visibility, SCREENSHOTS, axe_serious, failed_image_loads, shot
+from tests.e2e import Client
 
-LAUNCHER = re.compile(r"^Ask a librarian")
-FRAME = "iframe[title='Chat with a librarian']"
 LIBRARIAN = "Libby Librarian"
 
 
@@ -44,14 +44,6 @@ def patient_expect():
     expect.set_options(timeout=10_000)
     yield
     expect.set_options(timeout=5_000)
-
-
-@pytest.fixture(scope="module")
-def svc():
-    service = LocalService()
-    yield service
-    code = service.stop()
-    assert code == 0, f"exit code {code}\n" + "".join(service.output[-60:])
 
 
 @contextmanager
@@ -75,26 +67,16 @@ def snap(page, name: str) -> None:
 
 
 def wait_status(svc, online: bool, timeout: float = 10.0) -> None:
+    """Poll /api/status until it says `online`. Going offline follows the $disconnect of the
+    librarians' connections of earlier tests, which nothing here can watch: this is a poll for
+    that fact (it returns as soon as it holds), not a quiet period."""
     deadline = time.monotonic() + timeout
     while True:
         status, body = svc.request("GET", "/api/status")
         if status == 200 and body["online"] is online:
             return
         assert time.monotonic() < deadline, f"status never became online={online}: {body}"
-        time.sleep(0.1)
-
-
-def patron_frame(page):
-    """The widget's Frame (for evaluate and axe), once the embed has created it."""
-    page.wait_for_selector("iframe", state="attached")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if re.search(r"/patron/(\?|$)", frame.url):
-                frame.wait_for_load_state()
-                return frame
-        page.wait_for_timeout(50)
-    raise AssertionError("the widget frame never loaded")
+        time.sleep(0.1)  # the poll's interval
 
 
 def open_demo(svc, new_context, **ctx_args):
@@ -208,8 +190,8 @@ def test_full_patron_flow(svc, new_context):
             draft.press("Shift+Enter")
             draft.press_sequentially("line two")
             expect(draft).to_have_value("Line one\nline two")
-            assert not [f for f in op.drain(0.4) if f["type"] == "chat.message"]
             chat.get_by_role("button", name="Send").click()
+            # the next message is this one, as seq 4: Shift+Enter sent nothing
             got = op.wait("chat.message", chat_id=chat_id)
             assert (got["message"]["seq"], got["message"]["text"]) == (4, "Line one\nline two")
             expect(chat.locator(".lc-log-list .lc-bubble").last).to_have_text("Line one\nline two")
@@ -221,10 +203,10 @@ def test_full_patron_flow(svc, new_context):
             op.send(action="typing", chat_id=chat_id, typing=False)
             expect(chat.get_by_text(f"{LIBRARIAN} is typing…")).to_have_count(0)
 
-            # the patron types: the librarian gets a preview of the draft
-            op.drain(0.2)
+            # the patron types: the librarian gets a preview of the draft (typing notices from
+            # before it are out of date: the patron's frames arrive in order)
             draft.press_sequentially("Which floor", delay=30)
-            typing = op.wait("chat.typing", where=lambda f: f.get("preview") == "Which floor")
+            typing = op.wait("chat.typing", where=lambda f: f.get("preview") == "Which floor", drop_older=True)
             assert (typing["role"], typing["typing"], typing["chat_id"]) == ("patron", True, chat_id)
             draft.fill("")  # an emptied draft stops the notice
             op.wait("chat.typing", where=lambda f: f["typing"] is False)
@@ -289,43 +271,6 @@ def test_full_patron_flow(svc, new_context):
         assert errors == []
 
 
-def set_visibility(frame, state: str) -> None:
-    """What a browser does when the patron switches tabs: visibilityState + visibilitychange."""
-    frame.evaluate("""(state) => {
-        Object.defineProperty(document, "visibilityState", {configurable: true, get: () => state});
-        Object.defineProperty(document, "hidden", {configurable: true, get: () => state === "hidden"});
-        document.dispatchEvent(new Event("visibilitychange"));
-    }""", state)
-
-
-def drop_patron_connections(svc, chat_id: str) -> int:
-    """Cut the patron's live WebSocket(s) from the service side (API Gateway's DELETE @connections)."""
-    item = aws_client(svc, "dynamodb").get_item(TableName="libchat-local-chats",
-                                                Key={"chat_id": {"S": chat_id}})["Item"]
-    dropped = 0
-    for conn_id in item.get("patron_conns", {}).get("SS", []):
-        req = urllib.request.Request(f"{svc.base_url}/@connections/{urllib.parse.quote(conn_id, safe='')}",
-                                     method="DELETE")
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                dropped += resp.status == 204
-        except urllib.error.HTTPError as err:  # 410: already gone
-            assert err.code == 410
-    return dropped
-
-
-def pump_wait(page, op, type_, timeout: float = 15.0, **match) -> dict:
-    """op.wait, in short slices with Playwright turning in between (see the route below)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return op.wait(type_, timeout=0.05, **match)
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            page.wait_for_timeout(25)
-
-
 def test_reload_and_network_drop_resume_without_loss(svc, new_context):
     with librarian(svc) as op:
         context, page, errors = open_demo(svc, new_context)
@@ -340,7 +285,7 @@ def test_reload_and_network_drop_resume_without_loss(svc, new_context):
             expect(chat.locator(".lc-log-list").get_by_text("msg B from the patron")).to_be_visible()
 
             # reload: the panel comes back open, the chat resumes from its token and last seq
-            op.drain(0.2)
+            op.barrier()  # (what op has heard so far is done with)
             page.reload()
             chat = page.frame_locator(FRAME)
             assert op.wait("chat.presence", chat_id=chat_id, patron="online")  # the new connection said hello
@@ -352,8 +297,9 @@ def test_reload_and_network_drop_resume_without_loss(svc, new_context):
             expect(chat.get_by_text(f"Chatting with {LIBRARIAN}")).to_be_visible()
             snap(page, "widget-07-after-reload")
 
-            # the network drops: offline, and the live socket is cut
-            op.drain(0.2)  # (the reload's away/offline notices)
+            # the network drops: offline, and the live socket is cut (the reload's away/offline
+            # notices came before the new connection's online one and msg C: out of date)
+            op.barrier()
             context.set_offline(True)
             assert drop_patron_connections(svc, chat_id) >= 1
             expect(chat.get_by_role("status").filter(has_text="Reconnecting…")).to_be_visible()
@@ -372,32 +318,53 @@ def test_reload_and_network_drop_resume_without_loss(svc, new_context):
             # while `blocked` they are refused (closed at once), then let through to the service.
             # (Playwright runs the route handler only inside its own calls: operator waits from
             # here on go through pump_wait, which keeps Playwright turning.)
+            # The route also records every frame the page sends once it gets through.
             socket = {"blocked": True}
-            context.route_web_socket(re.compile(r"/ws(\?|$)"),
-                                     lambda ws: ws.close() if socket["blocked"] else ws.connect_to_server())
+            sent: list[dict] = []
+
+            def route(ws):
+                if socket["blocked"]:
+                    ws.close()
+                    return
+                server = ws.connect_to_server()
+
+                def upstream(message):
+                    if isinstance(message, str):
+                        sent.append(json.loads(message))
+                    server.send(message)
+
+                ws.on_message(upstream)
+
+            context.route_web_socket(re.compile(r"/ws(\?|$)"), route)
             context.set_offline(False)
             page.reload()
             chat = page.frame_locator(FRAME)
             expect(chat.locator(".lc-pending-list li")).to_contain_text("written while offline")
             expect(chat.locator(".lc-pending-list li")).to_contain_text("Sending…")
             expect(chat.get_by_role("status").filter(has_text="Reconnecting…")).to_be_visible()
-            assert not [f for f in op.drain(0.3) if f["type"] == "chat.message" and f["message"]["sender"]["role"] == "patron"]
+            # nothing of the patron's reached the librarian meanwhile (a barrier on op: whatever
+            # the service had sent it has arrived)
+            assert not [f for f in op.barrier() if f["type"] == "chat.message" and f["message"]["sender"]["role"] == "patron"]
 
             # back online: the message goes out once, the missed ones come in once, in order
             socket["blocked"] = False
             context.set_offline(True)  # the browser's `online` event makes the widget retry at once
             context.set_offline(False)
-            got = pump_wait(page, op, "chat.message", where=lambda f: f["message"]["text"] == "written while offline")
+            # (expect keeps Playwright turning, so the route forwards the page's frames)
+            expect(chat.locator(".lc-pending-list li")).to_have_count(0)  # stored and echoed
+            got = op.wait("chat.message", where=lambda f: f["message"]["text"] == "written while offline")
             assert got["message"]["seq"] == 7
-            expect(chat.locator(".lc-pending-list li")).to_have_count(0)
             expect(chat.get_by_role("status").filter(has_text="Reconnecting…")).to_have_count(0)
             expect(chat.locator(".lc-log-list .lc-bubble").last).to_have_text("written while offline")
             assert bubbles(chat) == ["Reload and drop test: local newspapers from 1950?", "msg A from the librarian",
                                      "msg B from the patron", "msg C after the reload", "during the drop 1",
                                      "during the drop 2", "written while offline"]
-            page.wait_for_timeout(800)  # anything resent would have arrived by now
-            later = op.drain(0.2)
-            assert not [f for f in later if f["type"] == "chat.message" and f["message"]["text"] == "written while offline"]
+            # Sent once, under the client_msg_id it was stored with (the outbox survived the
+            # reload). It has left the outbox (its echo came back), so it cannot go out again.
+            # (A resend with that id would never reach the librarian: the service stores it once
+            # and answers only the sender; so it is counted here, on the page's side.)
+            sends = [f for f in sent if f.get("action") == "send" and f.get("text") == "written while offline"]
+            assert [f["client_msg_id"] for f in sends] == [got["message"]["client_msg_id"]], sends
             snap(page, "widget-09-resumed")
         finally:
             context.set_offline(False)
@@ -421,7 +388,12 @@ def test_patron_ends_the_chat_first(svc, new_context):
             page.keyboard.press("Escape")
             expect(dialog).to_be_hidden()
             expect(page.get_by_role("button", name=LAUNCHER)).to_have_attribute("aria-expanded", "true")
-            assert not [f for f in op.drain(0.3) if f["type"] == "chat.ended"]
+            # the chat goes on: a message after it reaches the librarian, and (the patron's
+            # frames arrive in order) no chat.ended came before it
+            chat.get_by_label("Message").fill("Actually, one more thing first.")
+            chat.get_by_label("Message").press("Enter")
+            op.wait("chat.message", chat_id=chat_id, where=lambda f: f["message"]["text"] == "Actually, one more thing first.")
+            assert not [f for f in op.pending if f["type"] == "chat.ended"]
             chat.get_by_role("button", name="End chat").click()
             dialog.get_by_role("button", name="Yes, end chat").click()
             ended = op.wait("chat.ended", chat_id=chat_id)
@@ -462,7 +434,8 @@ def test_patron_and_librarian_text_is_never_markup(svc, new_context):
             snap(page, "widget-11-xss")
         finally:
             end_as_librarian(op, chat_id)
-        page.wait_for_timeout(200)
+        # an injected <img src=x onerror=...> would have failed to load before these did
+        failed_image_loads(patron_frame(page), "x")
         assert dialogs == [] and errors == []
 
 
@@ -578,26 +551,23 @@ def test_keyboard_only(svc, new_context):
         page.keyboard.press("Enter")
         queued = op.wait("chat.queued", where=lambda f: f["chat"]["question"].startswith("Keyboard only"))
         chat_id = queued["chat"]["chat_id"]
-        try:
-            expect(chat.get_by_label("Message")).to_be_focused()
-            page.keyboard.press("Escape")
-            expect(page.get_by_role("button", name=LAUNCHER)).to_have_attribute("aria-expanded", "false")
-            assert page.evaluate(launcher_focused), "focus returns to the launcher"
-            # reopen and end the (unclaimed) chat with the keyboard: End chat, then confirm
-            page.keyboard.press("Enter")
-            expect(chat.get_by_label("Message")).to_be_focused()
-            page.keyboard.press("Shift+Tab")
-            expect(chat.get_by_role("button", name="Minimize chat")).to_be_focused()
-            page.keyboard.press("Shift+Tab")
-            expect(chat.get_by_role("button", name="End chat")).to_be_focused()
-            page.keyboard.press("Enter")
-            expect(chat.get_by_role("button", name="Yes, end chat")).to_be_focused()
-            page.keyboard.press("Enter")
-            # nobody had joined: no survey, a clear way to start again
-            expect(chat.get_by_role("heading", name="You left the queue")).to_be_focused()
-            assert op.wait("chat.ended", chat_id=chat_id)["ended_by"] == "patron"
-        finally:
-            op.drain(0.2)
+        expect(chat.get_by_label("Message")).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("button", name=LAUNCHER)).to_have_attribute("aria-expanded", "false")
+        assert page.evaluate(launcher_focused), "focus returns to the launcher"
+        # reopen and end the (unclaimed) chat with the keyboard: End chat, then confirm
+        page.keyboard.press("Enter")
+        expect(chat.get_by_label("Message")).to_be_focused()
+        page.keyboard.press("Shift+Tab")
+        expect(chat.get_by_role("button", name="Minimize chat")).to_be_focused()
+        page.keyboard.press("Shift+Tab")
+        expect(chat.get_by_role("button", name="End chat")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(chat.get_by_role("button", name="Yes, end chat")).to_be_focused()
+        page.keyboard.press("Enter")
+        # nobody had joined: no survey, a clear way to start again
+        expect(chat.get_by_role("heading", name="You left the queue")).to_be_focused()
+        assert op.wait("chat.ended", chat_id=chat_id)["ended_by"] == "patron"
         assert errors == []
 
 
@@ -811,14 +781,15 @@ def test_a_file_too_large_or_of_a_refused_type_is_not_sent(svc, new_context):
             chooser.value.set_files(files=[{"name": "page.html", "mimeType": "text/html", "buffer": b"<p>hi</p>"}])
             expect(chat.get_by_role("alert").filter(has_text="type of file")).to_contain_text(
                 "You can send images (PNG, JPEG, GIF or WebP), PDF")
-            # nothing went anywhere
-            assert uploads == []
-            assert [f for f in op.drain(quiet=0.5) if f["type"] == "chat.message"] == []
             expect(chat.locator(".lc-log-list .lc-file")).to_have_count(0)
-            # and the chat still works
+            # and the chat still works: the next message the librarian gets is this one (the
+            # patron's frames arrive in order), so neither file was sent
             chat.get_by_label("Message").fill("Never mind, here is the title instead.")
             chat.get_by_label("Message").press("Enter")
-            op.wait("chat.message", where=lambda f: f["message"]["text"] == "Never mind, here is the title instead.")
+            got = op.wait("chat.message", chat_id=chat_id)
+            assert (got["message"]["text"], got["message"].get("attachment")) == ("Never mind, here is the title instead.", None)
+            assert [f for f in op.pending if f["type"] == "chat.message"] == []
+            assert uploads == []  # nor uploaded: the page asked for no upload slot and posted nothing to S3
             expect(chat.get_by_role("alert").filter(has_text="type of file")).to_have_count(0)
         finally:
             end_as_librarian(op, chat_id)

@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 from ..errors import forbidden, not_found, unauthorized
 from . import events as ev
-from .access import Access, Patron, Staff
+from .access import Access, Patron
 from .conversation import backlog, message_frame
 from .limits import CONNECTION_TTL
 from .model import CLOSED, OFFLINE, OPERATOR, PATRON, STAFF_ROOM_ID, Connection
