@@ -10,7 +10,6 @@ LocalService) for the whole session, shared by the end-to-end and browser tests 
 from __future__ import annotations
 
 import re
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -121,17 +120,6 @@ def axe_serious(page, context: str | None = None) -> list[dict]:
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def pump_until(page, predicate, timeout: float = 10.0, what: str = "the condition") -> None:
-    """Wait for a fact that only Python sees (a WebSocket route handler recorded a frame):
-    Playwright runs route handlers only inside its own calls, so it is kept turning in short
-    slices until `predicate()` holds. This is a poll for a fact, not a quiet period: it returns
-    as soon as the fact holds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"{what} did not happen within {timeout}s"
-        page.wait_for_timeout(20)  # Playwright turning (route handlers run), not a quiet period
-
-
 def failed_image_loads(frame, *sources: str) -> None:
     """Load each of `sources` as an <img> now and wait until every one has failed (its `error`
     event fired). For an XSS check: an injected <img src=x onerror=...> would have been loaded
@@ -145,11 +133,14 @@ def failed_image_loads(frame, *sources: str) -> None:
 
 
 def frames_sent(page) -> list[dict]:
-    """Record every JSON frame the page sends on its WebSockets (call before it opens them)."""
+    """Record every JSON frame the page sends on its WebSockets (call before it opens them);
+    the sockets themselves land in `page.sockets`, to wait for a frame with `expect_event`."""
     import json
     sent: list[dict] = []
+    page.sockets = []
 
     def on_socket(ws):
+        page.sockets.append(ws)
         ws.on("framesent", lambda payload: isinstance(payload, str) and sent.append(json.loads(payload)))
 
     page.on("websocket", on_socket)

@@ -28,7 +28,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import chats_title, rgb, sign_in, waiting_count, axe_serious, failed_image_loads, frames_sent, pump_until, shot
+from tests.browser import chats_title, rgb, sign_in, waiting_count, axe_serious, failed_image_loads, frames_sent, shot
 from tests.e2e import DEMO_PASSWORD, Client, LocalService
 
 pytestmark = pytest.mark.timeout(120)
@@ -493,10 +493,12 @@ def test_two_librarians_one_claims_the_other_sees_it_go_or_gets_the_conflict(new
     for page in (ada, libby):
         expect(waiting_row(page, pat2)).to_be_visible()
     hold.set()
-    claim(ada, pat2)
-    pump_until(libby, lambda: held, what="Libby's chat.claimed held back")
+    claim(ada, pat2)  # stored: Ada's pane is open and the patron heard chat.claimed
     waiting_row(libby, pat2).get_by_role("button", name="Claim Chat").click()
     expect(libby.get_by_role("alert")).to_contain_text("Another librarian already took this chat.")
+    # the service sent Libby chat.claimed before the answer to her claim, on the same socket:
+    # the answer came through the proxy, so the notice was held there, unseen by her page
+    assert len(held) == 1 and f'"{pat2.chat_id}"' in held[0], held
     expect(waiting_row(libby, pat2)).to_have_count(0)
     expect(pane(libby, pat2)).to_have_count(0)
     shot(libby, "dashboard-09-conflict")
@@ -559,9 +561,10 @@ def test_fourth_chat_warning_and_cancel_does_not_claim(new_context, svc, patrons
     # one of its chats: that patron sees the notice, and once the page's typing frame is on
     # record, every frame the page sent before it is too (they are recorded in order).
     chat_tab(page, three[0]).click()
-    pane(page, three[0]).get_by_role("textbox").press_sequentially("One moment")
+    socket = page.sockets[-1]
+    with socket.expect_event("framesent", predicate=lambda p: isinstance(p, str) and '"typing"' in p):
+        pane(page, three[0]).get_by_role("textbox").press_sequentially("One moment")
     three[0].wait("chat.typing", where=lambda f: f["typing"] is True)
-    pump_until(page, lambda: any(f.get("action") == "typing" for f in page.sent), what="the typing frame on record")
     claims = [f for f in page.sent if f.get("action") == "claim"]
     assert [f["chat_id"] for f in claims] == [], claims
     pane(page, three[0]).get_by_role("textbox").fill("")

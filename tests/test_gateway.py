@@ -298,7 +298,7 @@ def test_idle_connection_is_closed_with_1001(make_gateway):
         started = time.monotonic()
         for n in range(8):  # client frames keep it open well past the idle timeout...
             ws.send(f"tick{n}")
-            time.sleep(0.3)  # what is tested: time passes, with a client frame every 0.3 s
+            time.sleep(0.3)
         assert [ws.recv(timeout=10) for _ in range(8)] == [f"echo:tick{n}" for n in range(8)]
         with pytest.raises(ConnectionClosed) as info:  # ...silence does not
             ws.recv(timeout=10)
@@ -317,7 +317,7 @@ def test_connection_ends_at_max_duration_even_when_active(make_gateway):
             while True:
                 ws.send("busy")
                 ws.recv(timeout=5)
-                time.sleep(0.1)  # what is tested: active (a frame every 0.1 s) until the lifetime ends
+                time.sleep(0.1)
         assert 0.7 < time.monotonic() - started < 3
     assert info.value.rcvd.code == 1001
     wait_for(lambda: REC.disconnected)
