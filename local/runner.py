@@ -224,10 +224,11 @@ class LocalStack:
         return self
 
     def _every_minute(self) -> None:
-        """What EventBridge does on AWS for the app's `@app.schedule` (here every 15 s, so a
-        demo shows the reminder soon after NOTIFY_WAIT_SECONDS)."""
+        """What EventBridge does on AWS for the app's `@app.schedule` (here every 15 s, or
+        LOCAL_SCHEDULE_SECONDS, so a demo shows the reminder soon after NOTIFY_WAIT_SECONDS)."""
         import app as app_module
-        while not self._stopping.wait(15):
+        every = float(os.environ.get("LOCAL_SCHEDULE_SECONDS") or 15)
+        while not self._stopping.wait(every):
             try:
                 app_module.remind_unclaimed(scheduled_event(), None)
             except Exception:  # keep the local stack up; the log says what went wrong

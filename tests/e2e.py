@@ -44,9 +44,13 @@ def free_port() -> int:
 class LocalService:
     """`python -m local` on a free port; its output is drained and kept for failure reports."""
 
-    def __init__(self, idle_timeout: float = 600.0) -> None:
+    def __init__(self, idle_timeout: float = 600.0, env: dict | None = None) -> None:
+        """`env`: extra settings for this runner (e.g. ABANDON_AFTER_SECONDS), on top of a
+        fresh shell's environment."""
         self.port = free_port()
+        extra = dict(env or {})
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}  # as a fresh shell
+        env.update(extra)
         env.update({"PORT": str(self.port), "DEMO_PASSWORD": DEMO_PASSWORD,
                     "IDLE_TIMEOUT": str(idle_timeout), "PYTHONUNBUFFERED": "1"})
         self.proc = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env,
