@@ -54,6 +54,8 @@ class Settings:
     notify_wait_seconds: int = 90  # an unclaimed chat this old gets one reminder
     notify_include_question: bool = False  # private by default
     dashboard_url: str = ""  # put in notifications, so a librarian can jump there
+    typing_preview: bool = True  # librarians see a patron's draft; the widget says so
+    abandon_after_seconds: int = 120  # a waiting patron gone this long: the chat ends
 
     @property
     def retention_seconds(self) -> int:
@@ -95,6 +97,9 @@ class Settings:
             notify_wait_seconds=int(env.get("NOTIFY_WAIT_SECONDS") or "90"),
             notify_include_question=_flag(env.get("NOTIFY_INCLUDE_QUESTION")),
             dashboard_url=env.get("DASHBOARD_URL", "").strip(),
+            typing_preview=_flag(env.get("TYPING_PREVIEW") or "on"),
+            abandon_after_seconds=_seconds(env.get("ABANDON_AFTER_SECONDS"), 120,
+                                           "ABANDON_AFTER_SECONDS"),
         )
 
 
@@ -109,4 +114,11 @@ def _max_upload_bytes(raw: str | None) -> int:
     value = int(raw) if raw and raw.strip() else 10 * 1024 * 1024
     if not 1 <= value <= 5 * 1024 ** 3:
         raise ValueError("MAX_UPLOAD_BYTES must be between 1 and 5 GB (S3's POST limit)")
+    return value
+
+
+def _seconds(raw: str | None, default: int, name: str) -> int:
+    value = int(raw) if raw and raw.strip() else default
+    if value < 0:
+        raise ValueError(f"{name} must not be negative")
     return value

@@ -78,14 +78,15 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
     staff_room = StaffRoomService(r.staff_room, r.log, events,
                                   retention_seconds=cfg.retention_seconds, clock=clock)
     team = Operators(r.operators, r.connections, access, ports.auth, events, queues=cfg.queues,
-                     clock=clock, notice=staff_room.notice)
+                     clock=clock, notice=staff_room.notice, ws_url=cfg.ws_url)
     sessions = Sessions(r.connections, r.chats, r.operators, r.log, access, staff_room, team,
-                        events, clock=clock, store_patron_ip=cfg.store_patron_ip)
+                        events, clock=clock, store_patron_ip=cfg.store_patron_ip,
+                        typing_preview=cfg.typing_preview)
     services = Services(
         access=access, sessions=sessions, staff_room=staff_room, operators=team,
         conversation=Conversation(r.chats, r.log, r.staff_room, r.connections, access, events,
                                   retention_seconds=cfg.retention_seconds, clock=clock,
-                                  files=files),
+                                  files=files, typing_preview=cfg.typing_preview),
         chats=Chats(r.chats, r.connections, access, events, queues=cfg.queues,
                     ws_url=cfg.ws_url, retention_seconds=cfg.retention_seconds, clock=clock,
                     ids=ids or new_id),

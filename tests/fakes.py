@@ -268,7 +268,7 @@ class MemoryConnections(_Repo):
     @_atomic
     def put(self, conn: Connection) -> None:
         stored = copy.deepcopy(conn)
-        stored.joined = conn.joined and conn.role == "operator"  # only operators join by_audience
+        stored.joined = conn.joined and conn.role in ("operator", "watcher")  # by_audience
         self.db.connections[conn.connection_id] = stored
 
     @_atomic
@@ -281,7 +281,13 @@ class MemoryConnections(_Repo):
 
     @_atomic
     def operators(self) -> list[Connection]:
-        return [copy.deepcopy(c) for _, c in sorted(self.db.connections.items()) if c.joined]
+        return [copy.deepcopy(c) for _, c in sorted(self.db.connections.items())
+                if c.joined and c.role == "operator"]
+
+    @_atomic
+    def watchers(self) -> list[Connection]:
+        return [copy.deepcopy(c) for _, c in sorted(self.db.connections.items())
+                if c.joined and c.role == "watcher"]
 
 
 class MemoryOperators(_Repo):

@@ -61,8 +61,9 @@ class Harness:
         return self.db.operators[op_id]
 
     # ------------------------------------------------------ WebSocket
-    def connect(self, conn: str, token: str | None, source_ip: str | None = None) -> None:
-        self.services.sessions.connect(conn, token, source_ip)
+    def connect(self, conn: str, token: str | None, source_ip: str | None = None,
+                watch: str | None = None) -> None:
+        self.services.sessions.connect(conn, token, source_ip, watch)
 
     def disconnect(self, conn: str) -> None:
         self.services.sessions.disconnect(conn)
@@ -154,8 +155,9 @@ class Flow:
         # otherwise overlay the dev stage's environment on the fixture's.
         self.http = Client(app_module.app, stage_name="moto-tests").http
 
-    def connect(self, conn, token):
-        return self.app.ws_connect(self.ws_event("connect", conn, query={"token": token}), None)
+    def connect(self, conn, token, **query):
+        query = {**({"token": token} if token else {}), **query}
+        return self.app.ws_connect(self.ws_event("connect", conn, query=query), None)
 
     def frame(self, conn, **data):
         return self.app.ws_message(self.ws_event("message", conn, body=json.dumps(data)), None)

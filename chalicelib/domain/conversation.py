@@ -39,7 +39,8 @@ def backlog(log: ConversationLog, conversation_id: str, after: int) -> list[Mess
 class Conversation:
     def __init__(self, chats: ChatRepository, log: ConversationLog, room: StaffRoomRepository,
                  connections: ConnectionRepository, access: Access, events: ev.Dispatcher, *,
-                 retention_seconds: int, clock: Callable[[], float], files=None) -> None:
+                 retention_seconds: int, clock: Callable[[], float], files=None,
+                 typing_preview: bool = True) -> None:
         self.chats = chats
         self.log = log
         self.room = room
@@ -48,6 +49,7 @@ class Conversation:
         self.events = events
         self.retention_seconds = retention_seconds
         self.clock = clock
+        self.typing_preview = typing_preview  # off: a patron's draft never reaches operators
         self.files = files  # a FilesService (files.py); None: attachments are refused
 
     def _conversation(self, chat_id: str) -> Chat | StaffRoom:
@@ -109,7 +111,8 @@ class Conversation:
         role = self.access.member_role(conv, connection_id)
         if isinstance(conv, StaffRoom) or conv.is_open:
             self.events.emit(ev.TYPING, conversation=conv, role=role, typing=cmd.typing,
-                             preview=cmd.preview if role == PATRON and cmd.typing else None,
+                             preview=cmd.preview if role == PATRON and cmd.typing
+                             and self.typing_preview else None,
                              connection_id=connection_id)
         return []
 

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 QUEUED, ACTIVE, ENDED, CLOSED = "queued", "active", "ended", "closed"
 OPEN_STATES = (QUEUED, ACTIVE)
 PATRON, OPERATOR, SYSTEM = "patron", "operator", "system"
+WATCHER = "watcher"  # a widget waiting to hear that someone can answer (no token, no chat)
 AVAILABLE, AWAY, OFFLINE = "available", "away", "offline"
 STAFF_ROOM_ID = "staff"  # the staff room's id on the wire and in the message log
 
@@ -182,7 +183,7 @@ class Connection:
     Operators join the broadcast index (`joined`) at `hello`, not at `$connect`: API Gateway
     refuses posts to a connection until `$connect` has returned."""
     connection_id: str
-    role: str  # "patron" | "operator"
+    role: str  # "patron" | "operator" | "watcher"
     connected_at: float
     chat_id: str | None = None
     operator_id: str | None = None

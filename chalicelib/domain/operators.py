@@ -21,7 +21,8 @@ from .ports import Authenticator, BelowActive, ConnectionRepository, NotFound, O
 class Operators:
     def __init__(self, operators: OperatorRepository, connections: ConnectionRepository,
                  access: Access, auth: Authenticator, events: ev.Dispatcher, *, queues: tuple,
-                 clock: Callable[[], float], notice: Callable[[str], None]) -> None:
+                 clock: Callable[[], float], notice: Callable[[str], None],
+                 ws_url: str = "") -> None:
         self.operators = operators
         self.connections = connections
         self.access = access
@@ -30,6 +31,7 @@ class Operators:
         self.queues = queues
         self.clock = clock
         self.notice = notice  # a system line in the staff room
+        self.ws_url = ws_url  # where a widget opens its `?watch=status` connection
 
     # --------------------------------------------------------------- auth
 
@@ -64,25 +66,43 @@ class Operators:
         return {op.id: op for op in self.operators.get_many(ids)} if ids else {}
 
     def roster(self, conns: list[Connection]) -> list[dict]:
-        """Operators connected now, once each, with the state they set."""
-        return sorted(({"id": op.id, "name": op.name, "state": op.availability}
-                       for op in self.online(conns).values()), key=lambda o: o["name"].lower())
+        """Operators connected now, once each, as `operator.status` describes them (a colleague
+        who signs in later sees today's "one chat at a time" too)."""
+        return sorted((self._info(op, op.availability) for op in self.online(conns).values()),
+                      key=lambda o: o["name"].lower())
+
+    @staticmethod
+    def _info(operator: Operator, state: str) -> dict:
+        info = {"id": operator.id, "name": operator.name, "state": state}
+        if operator.chat_limit and state != OFFLINE:
+            info["chat_limit"] = operator.chat_limit
+        return info
 
     def anyone_available(self) -> bool:
         return any(op.availability == AVAILABLE for op in self.online().values())
 
     def status(self) -> dict:
         """Someone can answer when an operator who set "available" has a connection open."""
-        online = self.anyone_available()
+        return {**self._status_doc(self.anyone_available()), "ws_url": self.ws_url}
+
+    def _status_doc(self, online: bool) -> dict:
         return {"online": online,
                 "queues": [{"id": q.id, "name": q.name, "online": online} for q in self.queues]}
 
     def announce(self, operator: Operator, state: str, online: list[Connection] | None = None,
                  origin: str | None = None) -> None:
-        info = {"id": operator.id, "name": operator.name, "state": state}
-        if operator.chat_limit and state != OFFLINE:
-            info["chat_limit"] = operator.chat_limit
-        self.events.emit(ev.OPERATOR_STATUS, operator=info, online=online, origin=origin)
+        """Every operator hears the change, and so do the widgets watching the status: the
+        service is online after it when this operator is available or another connected one
+        is (their records, one BatchGetItem; none needed when this one is available)."""
+        online = self.connections.operators() if online is None else online
+        if state == AVAILABLE:
+            service_online = True
+        else:
+            others = {c.operator_id for c in online if c.operator_id} - {operator.id}
+            service_online = bool(others) and any(
+                op.availability == AVAILABLE for op in self.operators.get_many(others))
+        self.events.emit(ev.OPERATOR_STATUS, operator=self._info(operator, state), online=online,
+                         origin=origin, service=self._status_doc(service_online))
 
     # ------------------------------------------------------------- status
 

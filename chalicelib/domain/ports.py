@@ -104,6 +104,8 @@ class ConnectionRepository(Protocol):
         """Idempotent."""
     def operators(self) -> list[Connection]:
         """Operator connections that said hello: the one Query behind broadcasts."""
+    def watchers(self) -> list[Connection]:
+        """Status watchers that said hello: the one Query behind `service.status`."""
 
 
 class OperatorRepository(Protocol):

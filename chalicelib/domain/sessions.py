@@ -26,7 +26,7 @@ from . import events as ev
 from .access import Access, Patron
 from .conversation import backlog, message_frame
 from .limits import CONNECTION_TTL
-from .model import CLOSED, OFFLINE, OPERATOR, PATRON, STAFF_ROOM_ID, Connection
+from .model import CLOSED, OFFLINE, OPERATOR, PATRON, STAFF_ROOM_ID, WATCHER, Connection
 from .operators import Operators
 from .ports import ChatRepository, ConnectionRepository, ConversationLog, OperatorRepository
 from .staff_room import StaffRoomService
@@ -37,7 +37,8 @@ class Sessions:
     def __init__(self, connections: ConnectionRepository, chats: ChatRepository,
                  operators: OperatorRepository, log: ConversationLog, access: Access,
                  staff_room: StaffRoomService, team: Operators, events: ev.Dispatcher, *,
-                 clock: Callable[[], float], store_patron_ip: bool = False) -> None:
+                 clock: Callable[[], float], store_patron_ip: bool = False,
+                 typing_preview: bool = True) -> None:
         self.connections = connections
         self.chats = chats
         self.operators = operators
@@ -48,6 +49,7 @@ class Sessions:
         self.events = events
         self.clock = clock
         self.store_patron_ip = store_patron_ip
+        self.typing_preview = typing_preview  # the patron is told when librarians see drafts
         self._cleaning = threading.local()
 
     @contextmanager
@@ -63,13 +65,23 @@ class Sessions:
         finally:
             busy.discard(connection_id)
 
-    def connect(self, connection_id: str, token: str | None, source_ip: str | None = None) -> None:
+    def connect(self, connection_id: str, token: str | None, source_ip: str | None = None,
+                watch: str | None = None) -> None:
         """`$connect`: check the token and remember who is behind the connection. Nothing is
         attached to chats or broadcast lists yet: API Gateway refuses posts to a connection
-        until `$connect` has returned, and a refused post would look like a dead connection."""
-        if not token:
-            raise unauthorized("connect with ?token=<token>")
+        until `$connect` has returned, and a refused post would look like a dead connection.
+
+        `?watch=status` without a token is a widget waiting to hear that someone can answer:
+        pushing one frame to it when that changes is far cheaper than every open widget
+        polling `/api/status` (a watcher costs nothing while nothing changes). It may only say
+        `hello` and `ping`; every other use case finds it in no delivery list and no role."""
         now = self.clock()
+        if not token and watch == "status":
+            self.connections.put(Connection(connection_id=connection_id, role=WATCHER,
+                                            connected_at=now, expires_at=int(now) + CONNECTION_TTL))
+            return
+        if not token:
+            raise unauthorized("connect with ?token=<token> (or ?watch=status)")
         caller = self.access.resolve(token)
         conn = Connection(connection_id=connection_id, role=PATRON, connected_at=now,
                           expires_at=int(now) + CONNECTION_TTL)
@@ -94,6 +106,12 @@ class Sessions:
         conn = self.connections.get(connection_id)
         if conn is None:
             raise forbidden("unknown connection; reconnect")
+        if conn.role == WATCHER:
+            if cmd.after:
+                raise forbidden("a status watcher has no chats")
+            conn.joined = True
+            self.connections.put(conn)  # joins the watchers' index
+            return [{"type": "welcome", "role": WATCHER, "status": self.team.status()}]
         if conn.role == PATRON:
             if set(cmd.after) - {conn.chat_id}:
                 raise forbidden("a patron token opens only its own chat")
@@ -102,7 +120,8 @@ class Sessions:
                 raise not_found("this chat no longer exists")
             if chat.is_open:
                 self.events.emit(ev.PRESENCE_CHANGED, chat=chat, presence=chat.patron_presence)
-            replies = [{"type": "welcome", "role": PATRON, "chat": chat.to_wire()}]
+            replies = [{"type": "welcome", "role": PATRON, "chat": chat.to_wire(),
+                        "typing_preview": self.typing_preview}]
         else:
             replies = [self._operator_welcome(conn)]
         for chat_id, seq in cmd.after.items():

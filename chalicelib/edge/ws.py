@@ -65,12 +65,13 @@ def _services_for(event):
 def connect(event):
     """`$connect`: a refused token is an HTTP 401/403 at the handshake, as the protocol says."""
     raw = event.to_dict()
-    token = (raw.get("queryStringParameters") or {}).get("token")
+    params = raw.get("queryStringParameters") or {}
+    token, watch = params.get("token"), params.get("watch")
     ip = raw["requestContext"].get("identity", {}).get("sourceIp")
     with observability.request("$connect", connection_id=event.connection_id,
                                request_id=raw["requestContext"].get("requestId")) as obs:
         try:
-            _services_for(event).sessions.connect(event.connection_id, token, ip)
+            _services_for(event).sessions.connect(event.connection_id, token, ip, watch)
         except ServiceError as err:
             obs.outcome = err.code
             log.info("connect refused: %s", err.code)

@@ -111,10 +111,16 @@ class Push:
                      chat.chat_id)
 
     def operator_status(self, operator: dict, online: list[Connection] | None = None,
-                        origin: str | None = None) -> None:
-        """Every operator connection but `origin`, which learns it from its own welcome."""
+                        origin: str | None = None, service: dict | None = None) -> None:
+        """Every operator connection but `origin`, which learns it from its own welcome; then
+        the status watchers (one Query of their index), told whether anyone can answer now.
+        The same value may reach a watcher twice; it is a state, not a change."""
         frame = {"type": "operator.status", "operator": operator}
         self.deliver([c for c in self._online(online) if c != origin], frame)
+        if service is not None:
+            watchers = [c.connection_id for c in self.connections.watchers()]
+            if watchers:
+                self.deliver(watchers, {"type": "service.status", **service})
 
     def chat_transferred(self, chat: Chat, from_operator: dict, to_operator: dict | None,
                          note: str | None, online: list[Connection],

@@ -1,12 +1,12 @@
 """ConnectionRepository on the connections table (key: connection_id; by_audience GSI:
-audience + connection_id, sparse: only operator connections that said hello carry
-audience = "operators")."""
+audience + connection_id, sparse: only connections that said hello carry an audience,
+"operators" or "watchers")."""
 from __future__ import annotations
 
 from ...domain.model import Connection
 from .base import get_or_none
 from .mapper import CONNECTIONS
-from .models import OPERATORS_AUDIENCE, ConnectionModel
+from .models import OPERATORS_AUDIENCE, WATCHERS_AUDIENCE, ConnectionModel
 
 
 class DynamoConnections:
@@ -28,3 +28,7 @@ class DynamoConnections:
     def operators(self) -> list[Connection]:
         """One Query of by_audience (audience = "operators"): whom a broadcast reaches."""
         return [CONNECTIONS.to_record(i) for i in ConnectionModel.by_audience.query(OPERATORS_AUDIENCE)]
+
+    def watchers(self) -> list[Connection]:
+        """One Query of by_audience (audience = "watchers"): the widgets told `service.status`."""
+        return [CONNECTIONS.to_record(i) for i in ConnectionModel.by_audience.query(WATCHERS_AUDIENCE)]

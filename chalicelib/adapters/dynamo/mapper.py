@@ -118,9 +118,10 @@ class Mapper(Generic[R]):
 CHATS = Mapper(Chat, m.ChatModel)
 ROOM = Mapper(StaffRoom, m.StaffRoomModel, computed={"chat_id": lambda room: STAFF_ROOM_ID})
 MESSAGES = Mapper(Message, m.MessageModel)
+_AUDIENCES = {"operator": m.OPERATORS_AUDIENCE, "watcher": m.WATCHERS_AUDIENCE}
 CONNECTIONS = Mapper(
     Connection, m.ConnectionModel,
-    computed={"audience": lambda c: m.OPERATORS_AUDIENCE if c.role == "operator" and c.joined else None},
+    computed={"audience": lambda c: _AUDIENCES.get(c.role) if c.joined else None},
     loaded={"joined": lambda item: item.audience is not None})
 OPERATORS = Mapper(Operator, m.OperatorModel, renames={"id": "operator_id"})
 SURVEYS = Mapper(Survey, m.SurveyModel, computed={"day": lambda s: survey_day(s.submitted_at)})

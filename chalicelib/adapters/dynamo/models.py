@@ -9,7 +9,8 @@ from pynamodb.attributes import (BooleanAttribute, JSONAttribute, MapAttribute, 
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-OPERATORS_AUDIENCE = "operators"  # the one by_audience partition
+OPERATORS_AUDIENCE = "operators"  # by_audience partitions: operators that said hello,
+WATCHERS_AUDIENCE = "watchers"  # and widgets waiting for someone to come online
 DIRECTORY = "all"  # the one by_directory partition
 
 
@@ -114,7 +115,8 @@ class ClaimModel(Model):
 
 
 class ConnectionsByAudience(GlobalSecondaryIndex):
-    """Sparse: operator connections that said `hello`, the one Query behind broadcasts."""
+    """Sparse: connections that said `hello`, by audience: operators (the one Query behind
+    broadcasts) and status watchers (the one Query behind `service.status`)."""
     Meta = _index("by_audience")
     audience = UnicodeAttribute(hash_key=True)
     connection_id = UnicodeAttribute(range_key=True)
