@@ -135,8 +135,10 @@ def operators_update(operator_id):
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 @scheduled
 def remind_unclaimed(event):
-    """Every minute: one SNS reminder for each chat still unclaimed after NOTIFY_WAIT_SECONDS."""
-    return {"reminders": services().chats.remind_unclaimed(settings().notify_wait_seconds)}
+    """Every minute, the waiting chats: one SNS reminder for each chat still unclaimed after
+    NOTIFY_WAIT_SECONDS; a chat whose patron left ABANDON_AFTER_SECONDS ago is ended."""
+    cfg = settings()
+    return services().chats.tend_queue(cfg.notify_wait_seconds, cfg.abandon_after_seconds)
 
 
 @app.on_ws_connect()

@@ -133,7 +133,7 @@ class MemoryChats(_Repo):
         holder.chats.discard(chat.chat_id)
 
     @_atomic
-    def end(self, chat: Chat, ended_by: str, now: float) -> None:
+    def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None) -> None:
         stored = self.db.chats.get(chat.chat_id)
         if stored is None or stored.status != chat.status or stored.conn_version != chat.conn_version:
             raise StaleRead()
@@ -143,6 +143,8 @@ class MemoryChats(_Repo):
                 raise StaleRead()
             op.active_chats -= 1
         stored.status, stored.ended_at, stored.ended_by = ENDED, now, ended_by
+        if reason:
+            stored.end_reason = reason
 
     @_atomic
     def close(self, chat: Chat, now: float) -> None:
@@ -161,7 +163,7 @@ class MemoryChats(_Repo):
             return None
         chat.patron_conns.add(conn_id)
         chat.conn_version += 1
-        chat.patron_presence = "online"
+        chat.patron_presence, chat.patron_left_at = "online", None
         return copy.deepcopy(chat)
 
     @_atomic
@@ -182,11 +184,11 @@ class MemoryChats(_Repo):
         return copy.deepcopy(chat)
 
     @_atomic
-    def mark_patron_offline(self, chat_id: str) -> bool:
+    def mark_patron_offline(self, chat_id: str, now: float) -> bool:
         chat = self.db.chats.get(chat_id)
         if chat is None or chat.patron_conns or chat.status not in OPEN_STATES:
             return False
-        chat.patron_presence = "offline"
+        chat.patron_presence, chat.patron_left_at = "offline", now
         return True
 
     @_atomic

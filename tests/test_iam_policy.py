@@ -165,7 +165,7 @@ def run_scenario(flow) -> None:
     import app as app_module
     status, waiting = flow.post("/chats", {"question": "Anyone there?"})
     assert status == 201, waiting
-    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 1}
+    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 1, "abandoned": 0}
 
     # operator online (connection, queued chats), a new chat (transaction, broadcast, push)
     assert flow.connect("op1=", ann)["statusCode"] == 200

@@ -139,15 +139,28 @@ def test_patron_connections_and_presence(repos):
     assert repos.chats.attach_patron("c1", "p1").patron_conns == {"p1"}
     assert repos.chats.attach_patron("c1", "p2").patron_presence == "online"
     assert repos.chats.detach("c1", "p1").patron_conns == {"p2"}
-    assert repos.chats.mark_patron_offline("c1") is False  # p2 still there
+    assert repos.chats.mark_patron_offline("c1", NOW) is False  # p2 still there
     assert repos.chats.detach("c1", "p2").patron_conns == set()
-    assert repos.chats.mark_patron_offline("c1") is True
-    assert repos.chats.get("c1").patron_presence == "offline"
+    assert repos.chats.mark_patron_offline("c1", NOW + 7) is True
+    left = repos.chats.get("c1")
+    assert (left.patron_presence, left.patron_left_at) == ("offline", NOW + 7)
+    back = repos.chats.attach_patron("c1", "p3")  # back: no longer "left"
+    assert (back.patron_presence, back.patron_left_at) == ("online", None)
+    assert repos.chats.get("c1").patron_left_at is None
+    repos.chats.detach("c1", "p3")
     repos.chats.set_presence("c1", "away")
     assert repos.chats.get("c1").patron_presence == "away"
     repos.chats.set_presence("missing", "away")
     assert repos.chats.attach_patron("missing", "p1") is None
     assert repos.chats.get("missing") is None  # an update never creates a chat
+
+
+def test_end_records_the_systems_reason(repos):
+    make_chat(repos)
+    repos.chats.end(repos.chats.get("c1"), "system", NOW, reason="abandoned")
+    ended = repos.chats.get("c1")
+    assert (ended.status, ended.ended_by, ended.end_reason) == ("ended", "system", "abandoned")
+    assert ended.to_wire()["reason"] == "abandoned"
 
 
 def test_operator_conns_on_chat(repos):

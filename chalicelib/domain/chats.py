@@ -19,7 +19,10 @@ from . import events as ev
 from . import validation as v
 from .access import Access
 from .limits import MAX_NAME, MAX_TEXT, QUEUED_PAGE, WRITE_ATTEMPTS
-from .model import ACTIVE, ENDED, OPERATOR, PATRON, QUEUED, STAFF_ROOM_ID, Chat, Message, Operator
+from .model import (ACTIVE, ENDED, OPERATOR, PATRON, QUEUED, STAFF_ROOM_ID, SYSTEM, Chat, Message,
+                    Operator)
+
+ABANDONED = "abandoned"  # Chat.end_reason: the patron left while the chat waited
 from .ports import AtCapacity, ChatRepository, ClaimLost, ConnectionRepository, StaleRead
 
 
@@ -194,15 +197,34 @@ class Chats:
     # ----------------------------------------------------------- scheduled
 
     def remind_unclaimed(self, wait_seconds: int) -> int:
-        """Every minute on AWS: announce once each chat still waiting after `wait_seconds`.
-        One Query of the queued chats, then one conditional update per chat that needs its
-        reminder. Returns how many reminders went out."""
+        return self.tend_queue(wait_seconds)["reminders"]
+
+    def tend_queue(self, wait_seconds: int, abandon_after: int = 0) -> dict:
+        """Every minute on AWS, over one Query of the waiting chats: a chat whose patron has
+        been gone `abandon_after` seconds (0: never) is ended by the system with the reason
+        "abandoned", so no librarian claims a chat nobody will read; every other chat still
+        waiting after `wait_seconds` is announced once (one conditional update each).
+
+        Ending is the ordinary conditional transaction: a patron who reconnected after the
+        Query changed the delivery lists, so their chat stays."""
         now = self.clock()
-        sent = 0
+        reminders = abandoned = 0
         for chat in self.chats.queued(QUEUED_PAGE):  # oldest first
-            if chat.created_at > now - wait_seconds:
-                break
-            if chat.expires_at > now and self.chats.mark_reminded(chat.chat_id, now):
+            if chat.expires_at <= now:
+                continue
+            if abandon_after and chat.abandoned(now, abandon_after):
+                abandoned += self._end_abandoned(chat, now)
+            elif chat.created_at <= now - wait_seconds and self.chats.mark_reminded(chat.chat_id, now):
                 self.events.emit(ev.CHAT_WAITING, chat=chat, waited_seconds=int(now - chat.created_at))
-                sent += 1
-        return sent
+                reminders += 1
+        return {"reminders": reminders, "abandoned": abandoned}
+
+    def _end_abandoned(self, chat: Chat, now: float) -> int:
+        try:
+            self.chats.end(chat, SYSTEM, now, reason=ABANDONED)
+        except StaleRead:
+            return 0  # claimed, or the patron came back, since the Query
+        chat.status, chat.ended_at, chat.ended_by, chat.end_reason = ENDED, now, SYSTEM, ABANDONED
+        self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=SYSTEM, previous_status=QUEUED,
+                         reason=ABANDONED)
+        return 1

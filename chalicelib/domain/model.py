@@ -75,6 +75,8 @@ class Chat:
     ended_by: str | None = None
     last_seq: int = 0
     patron_presence: str = "offline"
+    patron_left_at: float | None = None  # when the patron's last connection went (offline)
+    end_reason: str | None = None  # why the system ended it ("abandoned")
     patron_conns: set[str] = field(default_factory=set)
     operator_conns: set[str] = field(default_factory=set)
     expires_at: int = 0
@@ -111,7 +113,18 @@ class Chat:
             out["ended_at"] = iso(self.ended_at)
         if self.ended_by:
             out["ended_by"] = self.ended_by
+        if self.end_reason:
+            out["reason"] = self.end_reason
+        if self.patron_presence == "offline" and self.patron_left_at:
+            out["patron_left_at"] = iso(self.patron_left_at)
         return out
+
+    def abandoned(self, now: float, grace_seconds: int) -> bool:
+        """Still waiting, and its patron gone for `grace_seconds` (or never connected since it
+        was asked that long ago): nobody is left to answer."""
+        if self.status != QUEUED or self.patron_conns or self.patron_presence != "offline":
+            return False
+        return (self.patron_left_at or self.created_at) <= now - grace_seconds
 
 
 @dataclass(frozen=True)

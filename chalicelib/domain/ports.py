@@ -66,7 +66,7 @@ class ChatRepository(Protocol):
         """From `chat.operator_id` to `target`. StaleRead / AtCapacity."""
     def requeue(self, chat: Chat, now: float) -> None:
         """Back to the waiting list from `chat.operator_id`. StaleRead."""
-    def end(self, chat: Chat, ended_by: str, now: float) -> None:
+    def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None) -> None:
         """From the state `chat` was read in. StaleRead."""
     def close(self, chat: Chat, now: float) -> None:
         """An ended chat leaves `chat.operator_id`'s dashboard. StaleRead."""
@@ -74,7 +74,7 @@ class ChatRepository(Protocol):
     def attach_operator(self, chat_id: str, operator_id: str, conn_ids: set[str]) -> None: ...
     def detach(self, chat_id: str, conn_id: str) -> Chat | None:
         """Remove the id from both delivery lists; idempotent; None when there is no chat."""
-    def mark_patron_offline(self, chat_id: str) -> bool: ...
+    def mark_patron_offline(self, chat_id: str, now: float) -> bool: ...
     def set_presence(self, chat_id: str, presence: str) -> None: ...
     def mark_reminded(self, chat_id: str, now: float) -> bool: ...
 

@@ -162,8 +162,9 @@ class Sessions:
         if conn.role == PATRON and conn.chat_id:
             chat = self.chats.detach(conn.chat_id, connection_id)
             if chat and not chat.patron_conns and chat.is_open:
-                if self.chats.mark_patron_offline(chat.chat_id):
-                    chat.patron_presence = "offline"
+                now = self.clock()
+                if self.chats.mark_patron_offline(chat.chat_id, now):
+                    chat.patron_presence, chat.patron_left_at = "offline", now
                     self.events.emit(ev.PRESENCE_CHANGED, chat=chat, presence="offline")
         elif conn.role == OPERATOR and conn.operator_id:
             operator = self.operators.get(conn.operator_id)

@@ -15,7 +15,7 @@ import logging
 from typing import Callable, Iterable
 
 from ..domain import events as ev
-from ..domain.model import PATRON, Chat, Connection, Message, StaffRoom
+from ..domain.model import PATRON, QUEUED, Chat, Connection, Message, StaffRoom, iso
 from ..domain.ports import ConnectionRepository, Sender
 
 log = logging.getLogger(__name__)
@@ -97,12 +97,20 @@ class Push:
         self.deliver(others, frame, conversation.id)
 
     def presence_changed(self, chat: Chat, presence: str) -> None:
+        """To the chat's operator; while it waits, to every operator (the waiting list shows
+        whether anyone is still there to be answered)."""
         frame = {"type": "chat.presence", "chat_id": chat.chat_id, "patron": presence}
-        self.deliver(chat.operator_conns, frame, chat.chat_id)
+        if presence == "offline" and chat.patron_left_at:
+            frame["patron_left_at"] = iso(chat.patron_left_at)
+        operators = self._online(None) if chat.status == QUEUED else chat.operator_conns
+        self.deliver(operators, frame, chat.chat_id)
 
-    def chat_ended(self, chat: Chat, ended_by: str, previous_status: str) -> None:
+    def chat_ended(self, chat: Chat, ended_by: str, previous_status: str,
+                   reason: str | None = None) -> None:
         """A chat that was still waiting leaves every operator's waiting list."""
         frame = {"type": "chat.ended", "chat_id": chat.chat_id, "ended_by": ended_by}
+        if reason:
+            frame["reason"] = reason
         operators = self._online(None) if previous_status == "queued" else chat.operator_conns
         self.deliver([*chat.patron_conns, *operators], frame, chat.chat_id)
 

@@ -125,14 +125,17 @@ class DynamoChats:
                 raise StaleRead() from None
             raise
 
-    def end(self, chat: Chat, ended_by: str, now: float) -> None:
+    def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None) -> None:
         """One TransactWriteItems: the chat ends only from the status and delivery lists it was
-        read with, and an active chat's operator's active_chats drops in the same step (the
-        chat stays in their `chats` until closed). StaleRead."""
+        read with (so a patron who came back meanwhile keeps an abandoned chat), and an active
+        chat's operator's active_chats drops in the same step (the chat stays in their `chats`
+        until closed). StaleRead."""
+        actions = [C.status.set(ENDED), C.ended_at.set(now), C.ended_by.set(ended_by)]
+        if reason:
+            actions.append(C.end_reason.set(reason))
         try:
             with self.db.tx() as tx:
-                tx.update(C(chat.chat_id),
-                          actions=[C.status.set(ENDED), C.ended_at.set(now), C.ended_by.set(ended_by)],
+                tx.update(C(chat.chat_id), actions=actions,
                           condition=(C.status == chat.status) & unchanged(C.conn_version, chat.conn_version))
                 if chat.status == ACTIVE and chat.operator_id:
                     tx.update(O(chat.operator_id), actions=[O.active_chats.add(-1)],
@@ -164,7 +167,7 @@ class DynamoChats:
     def attach_patron(self, chat_id: str, conn_id: str) -> Chat | None:
         """One UpdateItem: ADD the id to patron_conns, bump conn_version, presence "online"."""
         return self._update(chat_id, [C.patron_conns.add({conn_id}), C.conn_version.add(1),
-                                      C.patron_presence.set("online")])
+                                      C.patron_presence.set("online"), C.patron_left_at.remove()])
 
     def attach_operator(self, chat_id: str, operator_id: str, conn_ids: set[str]) -> None:
         """One UpdateItem: ADD to operator_conns, only while `operator_id` holds the chat."""
@@ -179,9 +182,10 @@ class DynamoChats:
         return self._update(chat_id, [C.patron_conns.delete({conn_id}),
                                       C.operator_conns.delete({conn_id}), C.conn_version.add(1)])
 
-    def mark_patron_offline(self, chat_id: str) -> bool:
-        """One UpdateItem, only while open and no patron connection came back meanwhile."""
-        return self._update(chat_id, [C.patron_presence.set("offline")],
+    def mark_patron_offline(self, chat_id: str, now: float) -> bool:
+        """One UpdateItem, only while open and no patron connection came back meanwhile; the
+        time is what the abandoned-chat sweep measures its grace period from."""
+        return self._update(chat_id, [C.patron_presence.set("offline"), C.patron_left_at.set(now)],
                             C.patron_conns.does_not_exist() & C.status.is_in(*OPEN_STATES)) is not None
 
     def set_presence(self, chat_id: str, presence: str) -> None:

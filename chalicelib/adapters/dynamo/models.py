@@ -56,6 +56,8 @@ class ChatModel(Model):
     reminded_at = NumberAttribute(null=True)  # the one "still waiting" notification went out
     last_seq = NumberAttribute(default=0)
     patron_presence = UnicodeAttribute(default="offline")
+    patron_left_at = NumberAttribute(null=True)
+    end_reason = UnicodeAttribute(null=True)
     # Delivery lists: who gets this chat's pushes. DynamoDB drops a set that becomes empty.
     patron_conns = UnicodeSetAttribute(null=True)
     operator_conns = UnicodeSetAttribute(null=True)
