@@ -393,3 +393,104 @@ def test_claims_that_are_not_an_object_are_refused(signer, keys):
     for body in (b64("[1, 2]"), b64("not json")):
         sig = signer.sign(f"{head}.{body}".encode())
         assert refusal(f"{head}.{body}.{b64(sig)}", keys) == "malformed claims"
+
+
+# ------------------------------------------------- the authenticator's key set, cold and warm
+
+class _JwksServer:
+    """The pool's JWKS URL on a local HTTP server that holds every answer until released, and
+    counts the fetches."""
+
+    def __init__(self, document: dict):
+        import http.server
+        import threading
+        self.fetches, self.release, self.fetching = 0, threading.Event(), threading.Event()
+        outer, body = self, json.dumps(document).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.fetches += 1
+                outer.fetching.set()
+                outer.release.wait(30)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/jwks.json"
+
+    def close(self):
+        self.release.set()
+        self.httpd.shutdown()
+
+
+class _CountingLock:
+    """The authenticator's lock, counting who is waiting for it: the test releases the key
+    fetch only once every checker has either reached the lock or given up."""
+
+    def __init__(self, changed):
+        import threading
+        self._lock, self.changed, self.arrived = threading.Lock(), changed, 0
+
+    def __enter__(self):
+        with self.changed:
+            self.arrived += 1
+            self.changed.notify_all()
+        self._lock.acquire()
+
+    def __exit__(self, *exc):
+        self._lock.release()
+
+
+def test_simultaneous_first_checks_on_a_cold_container_all_wait_for_the_one_fetch(signer):
+    import threading
+    from chalicelib.adapters.cognito import CognitoAuthenticator
+    server = _JwksServer(moto_resource("jwks-public.json"))
+    try:
+        auth = CognitoAuthenticator(None, region="us-east-1", user_pool_id="us-east-1_TestPool",
+                                    client_id=CLIENT_ID, jwks_url=server.url)
+        changed = threading.Condition()
+        auth._lock = lock = _CountingLock(changed)
+        token = signer.token(claims())
+        results = []
+
+        def check():
+            try:
+                answer = auth.verify(token, NOW)
+            except ServiceError as err:
+                answer = err.message
+            with changed:
+                results.append(answer)
+                changed.notify_all()
+
+        threads = [threading.Thread(target=check) for _ in range(18)]
+        threads[0].start()
+        assert server.fetching.wait(10)  # the first check is fetching the keys now
+        for t in threads[1:]:
+            t.start()
+        # every other check has reached the lock (waiting for the fetch) or already answered
+        with changed:
+            assert changed.wait_for(lambda: lock.arrived + len(results) >= len(threads), 10)
+        server.release.set()
+        for t in threads:
+            t.join(10)
+        assert results == ["ann"] * len(threads)
+        assert server.fetches == 1
+        # warm: known keys need no fetch; an unknown kid fetches at most once a minute
+        assert auth.verify(token, NOW + 1) == "ann"
+        stranger = signer.token(claims(), header={"kid": "made-up", "alg": "RS256"})
+        for _ in range(3):
+            with pytest.raises(ServiceError):
+                auth.verify(stranger, NOW + 2)
+        assert server.fetches == 1
+        with pytest.raises(ServiceError):
+            auth.verify(stranger, NOW + 120)
+        assert server.fetches == 2
+    finally:
+        server.close()

@@ -65,18 +65,27 @@ class CognitoAuthenticator:
 
     def verify(self, token: str, now: float) -> str:
         kid = jwt.header_kid(token)
-        if kid not in self._keys and now - self._fetched_at > REFETCH_AFTER_SECONDS:
-            self._refresh_keys(now)
-        claims = jwt.verify_access_token(token, self._keys, issuer=self.issuer,
+        keys = self._keys
+        if kid not in keys:
+            keys = self._refresh_keys(kid, now)
+        claims = jwt.verify_access_token(token, keys, issuer=self.issuer,
                                          client_id=self.client_id, now=now)
         return claims["username"]
 
-    def _refresh_keys(self, now: float) -> None:
-        """At most once a minute, so tokens with made-up key ids cannot make us hammer Cognito."""
+    def _refresh_keys(self, kid: str, now: float) -> dict:
+        """One fetch at a time, and the others wait for it: simultaneous first requests of a
+        cold container all see the key set it loads (recording the fetch time before the keys
+        had arrived refused them as "signed with an unknown key"). A key id still unknown
+        after a fetch is fetched for again at most once a minute, so tokens with made-up key
+        ids cannot make us hammer Cognito."""
         with self._lock:
-            self._fetched_at = now
+            if kid in self._keys or now - self._fetched_at <= REFETCH_AFTER_SECONDS:
+                return self._keys  # loaded while we waited, or fetched a moment ago
             try:
                 with urllib.request.urlopen(self.jwks_url, timeout=5) as resp:  # noqa: S310 (config URL)
                     self._keys = jwt.public_keys(json.load(resp))
             except (OSError, ValueError) as err:
                 raise ServiceError("internal", f"cannot load the user pool's keys: {err}") from None
+            finally:
+                self._fetched_at = now
+            return self._keys
