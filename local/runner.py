@@ -3,7 +3,9 @@
 1. moto's server runs in this process on 127.0.0.1 (a free port). Its DynamoDB requests are
    serialized by a lock: real DynamoDB transactions and conditional writes are atomic, moto's
    Python implementation is not under concurrent threads, and the claim race must be settled by
-   storage exactly as on AWS.
+   storage exactly as on AWS. Two fixes to moto's DynamoDB keep a runner that stays up for
+   days flat in memory and CPU per message (local/moto_fixes.py: transactions journal the
+   items they name instead of copying whole tables, and DynamoDB items are not kept forever).
 2. Every resource is provisioned: the tables (from the PynamoDB models), the files bucket, the
    operators' SNS topic, a Cognito user pool with an app client, and the demo operators.
 3. The local gateway (local/gateway.py) serves the WebSocket API, the management API, the REST
@@ -75,6 +77,8 @@ class EmbeddedAWS:
     """moto's server in a thread of this process."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        from local import moto_fixes
+        moto_fixes.install()
         from moto.moto_server.werkzeug_app import (DomainDispatcherApplication,
                                                    MotoRequestHandler, create_backend_app)
         from werkzeug.serving import make_server
