@@ -9,12 +9,18 @@ and `$disconnect`. Nothing here builds an AWS client: the wiring does, on first 
 from chalice import Chalice, Rate
 
 from chalicelib.edge import ws
-from chalicelib.edge.rest import bearer, created, json_body, query, rest, scheduled
+from chalicelib.edge.rest import (ANY_CONTENT_TYPE, bearer, created, json_body, query, rest,
+                                  scheduled)
 from chalicelib.wiring import services, settings
 
 app = Chalice(app_name="library-chat")
 app.api.cors = True  # bearer tokens, no cookies: any library page may embed the widget
 app.experimental_feature_flags.update(["WEBSOCKETS"])
+
+
+def route(path: str, methods):
+    """`app.route` taking any Content-Type (chalicelib/edge/rest.py ANY_CONTENT_TYPE)."""
+    return app.route(path, methods=methods, content_types=ANY_CONTENT_TYPE)
 
 
 def _request():
@@ -30,103 +36,103 @@ def _operator():
     return services().access.operator(bearer(_request()))
 
 
-@app.route("/health", methods=["GET"])
+@route("/health", methods=["GET"])
 @rest
 def health():
     return {"ok": True}
 
 
-@app.route("/status", methods=["GET"])
+@route("/status", methods=["GET"])
 @rest
 def status():
     return services().operators.status()
 
 
-@app.route("/chats", methods=["POST"])
+@route("/chats", methods=["POST"])
 @rest
 def create_chat():
     return created(services().chats.create(json_body(_request())))
 
 
-@app.route("/chats/{chat_id}/messages", methods=["GET"])
+@route("/chats/{chat_id}/messages", methods=["GET"])
 @rest
 def chat_messages(chat_id):
     return services().conversation.history(_caller(), chat_id, query(_request(), "after"))
 
 
-@app.route("/chats/{chat_id}/survey", methods=["POST"])
+@route("/chats/{chat_id}/survey", methods=["POST"])
 @rest
 def chat_survey(chat_id):
     return created(services().surveys.submit(_caller(), chat_id, json_body(_request())))
 
 
-@app.route("/chats/{chat_id}/uploads", methods=["POST"])
+@route("/chats/{chat_id}/uploads", methods=["POST"])
 @rest
 def chat_upload(chat_id):
     return services().files.upload(_caller(), chat_id, json_body(_request()))
 
 
-@app.route("/chats/{chat_id}/files", methods=["GET"])
+@route("/chats/{chat_id}/files", methods=["GET"])
 @rest
 def chat_file(chat_id):
     return services().files.download(_caller(), chat_id, query(_request(), "key"))
 
 
-@app.route("/auth/login", methods=["POST"])
+@route("/auth/login", methods=["POST"])
 @rest
 def login():
     return services().operators.login(json_body(_request()))
 
 
-@app.route("/auth/refresh", methods=["POST"])
+@route("/auth/refresh", methods=["POST"])
 @rest
 def refresh():
     return services().operators.refresh(json_body(_request()))
 
 
-@app.route("/auth/me", methods=["GET"])
+@route("/auth/me", methods=["GET"])
 @rest
 def me():
     return services().operators.me(_operator())
 
 
-@app.route("/canned", methods=["GET"])
+@route("/canned", methods=["GET"])
 @rest
 def canned_list():
     return services().canned.list(_operator())
 
 
-@app.route("/canned", methods=["POST"])
+@route("/canned", methods=["POST"])
 @rest
 def canned_create():
     return created(services().canned.create(_operator(), json_body(_request())))
 
 
-@app.route("/canned/{canned_id}", methods=["PUT"])
+@route("/canned/{canned_id}", methods=["PUT"])
 @rest
 def canned_update(canned_id):
     return services().canned.update(_operator(), canned_id, json_body(_request()))
 
 
-@app.route("/canned/{canned_id}", methods=["DELETE"])
+@route("/canned/{canned_id}", methods=["DELETE"])
 @rest
 def canned_delete(canned_id):
     return services().canned.delete(_operator(), canned_id)
 
 
-@app.route("/surveys", methods=["GET"])
+@route("/surveys", methods=["GET"])
 @rest
 def surveys():
     return services().surveys.results(_operator(), query(_request(), "days"))
 
 
-@app.route("/operators", methods=["GET"])
+@route("/operators", methods=["GET"])
 @rest
 def operators_list():
     return services().operators.list(_operator())
 
 
-@app.route("/operators/{operator_id}", methods=["PUT"])
+@route("/operators/{operator_id}", methods=["PUT"])
 @rest
 def operators_update(operator_id):
     return services().operators.update(_operator(), operator_id, json_body(_request()))

@@ -20,16 +20,23 @@ STATUS_BY_CODE = {
 
 
 class ServiceError(Exception):
-    def __init__(self, code: str, message: str):
+    """`status` overrides the code's usual HTTP status where HTTP has a more precise one (415
+    for a body that is not JSON); `request_id` is echoed by an error frame when the frame's
+    own could not be read the usual way."""
+
+    def __init__(self, code: str, message: str, *, status: int | None = None,
+                 request_id: str | None = None):
         if code not in STATUS_BY_CODE:
             raise ValueError(f"unknown error code {code!r}")
         super().__init__(message)
         self.code = code
         self.message = message
+        self._status = status
+        self.request_id = request_id
 
     @property
     def status(self) -> int:
-        return STATUS_BY_CODE[self.code]
+        return self._status or STATUS_BY_CODE[self.code]
 
     def to_dict(self) -> dict:
         return {"code": self.code, "message": self.message}

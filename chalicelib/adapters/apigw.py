@@ -18,7 +18,7 @@ class ApiGatewaySender:
         self.posted = 0
 
     def post(self, connection_id: str, frame: dict) -> bool:
-        data = json.dumps(frame, separators=(",", ":"), ensure_ascii=False).encode()
+        data = encode(frame)
         try:
             self._client.post_to_connection(ConnectionId=connection_id, Data=data)
         except ClientError as err:
@@ -27,6 +27,16 @@ class ApiGatewaySender:
             raise
         self.posted += 1
         return True
+
+
+def encode(frame: dict) -> bytes:
+    """UTF-8 JSON, compact. Text that UTF-8 cannot carry (a lone surrogate that got past the
+    edge, e.g. from an old stored item) falls back to ASCII escapes, which every JSON reader
+    takes: the sender never fails on text."""
+    try:
+        return json.dumps(frame, separators=(",", ":"), ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(frame, separators=(",", ":")).encode()
 
 
 def endpoint_for_event(request_context: dict, configured: str | None) -> str:

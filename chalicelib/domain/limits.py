@@ -8,6 +8,7 @@ from __future__ import annotations
 
 MAX_TEXT = 4000  # characters of a message, a question or a typing preview
 MAX_FRAME_BYTES = 32 * 1024  # API Gateway's WebSocket frame limit; also REST bodies
+MAX_DEPTH = 16  # JSON nesting of a frame or body; ours are 3 deep (send.attachment)
 MAX_ID = 128  # chat ids, client_msg_ids, request ids
 MAX_NAME = 100
 MAX_EMAIL = 254

@@ -10,23 +10,64 @@ import json
 import re
 
 from ..errors import ServiceError, bad_request
-from .limits import MAX_AFTER_PAIRS, MAX_EMAIL, MAX_FRAME_BYTES, MAX_ID
+from .limits import MAX_AFTER_PAIRS, MAX_DEPTH, MAX_EMAIL, MAX_FRAME_BYTES, MAX_ID  # noqa: F401 (re-exported)
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 
 
 def parse_json_object(raw: str | bytes | None, what: str = "frame") -> dict:
+    """A JSON object no deeper than MAX_DEPTH whose strings are all valid Unicode.
+
+    Python's json accepts escaped lone surrogates ("\\ud800"), which no UTF-8 encoder can
+    write back (DynamoDB, the sender, the log line); and nesting near the interpreter's
+    recursion limit fails far from here. Both are refused at the edge, before anything reads
+    the data."""
     if raw is None or raw == "" or raw == b"":
         raise bad_request(f"the {what} is empty; send a JSON object")
     if len(raw) > MAX_FRAME_BYTES:
         raise ServiceError("too_large", f"the {what} is over {MAX_FRAME_BYTES} bytes")
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise _too_deep(what) from None
     except (ValueError, UnicodeDecodeError):
         raise bad_request(f"the {what} is not valid JSON") from None
     if not isinstance(data, dict):
         raise bad_request(f"the {what} must be a JSON object")
+    check_tree(data, what)
     return data
+
+
+def _too_deep(what: str) -> ServiceError:
+    return bad_request(f"the {what} is nested too deeply (at most {MAX_DEPTH} levels)")
+
+
+def valid_text(value: str) -> bool:
+    """False for a string holding a lone surrogate (not encodable as UTF-8)."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_tree(data, what: str = "frame") -> None:
+    """Walks parsed JSON without recursion: depth and every key and string value."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep(what)
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            if isinstance(key, str) and not valid_text(key) or \
+                    isinstance(value, str) and not valid_text(value):
+                raise bad_request(f"the {what} holds text that is not valid Unicode "
+                                  "(a lone surrogate such as \\ud800)")
+            if isinstance(value, (dict, list)):
+                stack.append((value, depth + 1))
 
 
 def string(data: dict, name: str, *, required: bool = False, max_len: int = MAX_ID,

@@ -8,11 +8,15 @@ ignored (forward compatibility); unknown actions are refused.
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 from ..domain import validation as v
 from ..domain.limits import MAX_ID, MAX_NOTE, MAX_TEXT, MAX_CHATS_CEILING
-from ..errors import bad_request
+from ..errors import ServiceError, bad_request
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
 
 AVAILABILITY = ("available", "away")
 PRESENCE = ("online", "away")
@@ -27,13 +31,44 @@ class Envelope:
 
 
 def envelope(body: str | None) -> Envelope:
-    data = v.parse_json_object(body)
+    """Refusals carry the frame's `request_id` whenever it can be found, even in a frame too
+    deep to parse (then read from the text: see `_request_id_in`)."""
+    try:
+        data = v.parse_json_object(body)
+    except ServiceError as err:
+        err.request_id = _request_id_in(body)
+        raise
     request_id = data.get("request_id")
     request_id = request_id[:MAX_ID] if isinstance(request_id, str) else None
     chat_id = data.get("chat_id")
     chat_id = chat_id[:64] if isinstance(chat_id, str) else None
     action = data.get("action")
     return Envelope(action[:40] if isinstance(action, str) else None, request_id, chat_id, data)
+
+
+def _request_id_in(body) -> str | None:
+    """The top-level `"request_id": "..."` of a frame that did not parse as a whole, found by
+    a linear scan of its string and bracket tokens (no recursion, however deep the rest)."""
+    if not isinstance(body, (str, bytes)) or len(body) > v.MAX_FRAME_BYTES:
+        return None
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    depth, previous, key = 0, None, None
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "{[":
+            depth += 1
+        elif token in "}]":
+            depth -= 1
+        elif token[0] == '"' and depth == 1:
+            if key == "request_id" and previous == ":":
+                try:
+                    value = json.loads(token)
+                except ValueError:
+                    return None
+                return value[:MAX_ID] if v.valid_text(value) else None
+            key = token[1:-1] if previous in ("{", ",") else None
+        previous = token
+    return None
 
 
 @dataclass(frozen=True)

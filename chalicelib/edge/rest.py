@@ -55,7 +55,17 @@ def scheduled(handler):
     return wrapped
 
 
+# Routes accept any Content-Type so that Chalice never answers its own 415 body; `json_body`
+# refuses a wrong one in the protocol's shape instead.
+ANY_CONTENT_TYPE = ["*/*"]
+
+
 def json_body(request) -> dict:
+    content_type = (request.headers.get("content-type") or "application/json").lower()
+    media = content_type.split(";", 1)[0].strip()
+    if media != "application/json" and not media.endswith("+json"):
+        raise ServiceError("bad_request", "send the body as JSON with Content-Type: "
+                           "application/json", status=415)
     return validation.parse_json_object(request.raw_body, "request body")
 
 

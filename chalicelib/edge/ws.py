@@ -52,7 +52,7 @@ def handle_raw(services, connection_id: str, body: str | None) -> list[dict]:
     try:
         env = frames.envelope(body)
     except ServiceError as err:
-        return [_error_frame(err, None)]
+        return [_error_frame(err, err.request_id)]
     return handle(services, connection_id, env)
 
 
@@ -84,7 +84,7 @@ def message(event):
     try:
         env = frames.envelope(event.body)
     except ServiceError as err:
-        env, early = None, [_error_frame(err, None)]
+        env, early = None, [_error_frame(err, err.request_id)]
     action = (env.action if env else None) or "invalid"
     with observability.request(action, chat_id=env.chat_id if env else None,
                                connection_id=event.connection_id,
@@ -94,7 +94,8 @@ def message(event):
             replies = handle(services, event.connection_id, env) if env else early
         except Exception:
             log.exception("unhandled error handling a frame")
-            replies = [{"type": "error", "code": "internal", "message": "something went wrong on our side"}]
+            replies = [_error_frame(ServiceError("internal", "something went wrong on our side"),
+                                    env.request_id)]
         obs.outcome = next((f["code"] for f in replies if f.get("type") == "error"), "ok")
         for frame in replies:
             if not services.push.deliver([event.connection_id], frame):
