@@ -251,3 +251,27 @@ def test_local_mode_seeds_system_canned_messages(svc):
     assert status == 200
     shortcuts = {c.get("shortcut") for c in lists["system"]}
     assert {"greeting", "busy", "closing"} <= shortcuts
+
+
+def test_a_status_watcher_hears_a_librarian_come_and_go_through_the_gateway(svc):
+    status, body = svc.request("GET", "/api/status")
+    assert status == 200 and body["ws_url"] == svc.ws_url
+    watcher = Client(f"{body['ws_url']}?watch=status", "", hello={})
+    welcome = watcher.wait("welcome")
+    assert welcome["role"] == "watcher" and welcome["status"]["online"] is body["online"]
+    libby = Client(svc.ws_url, svc.login("librarian"), hello={})
+    libby.wait("welcome")
+    assert watcher.wait("service.status", online=True)["queues"][0]["online"] is True
+    libby.send(action="status", state="away")
+    libby.barrier()
+    went = watcher.wait("service.status", drop_older=True)
+    libby.close()
+    gone = watcher.wait("service.status", online=False, timeout=15)
+    assert gone["online"] is False and went["type"] == "service.status"
+    watcher.send(action="send", chat_id="anything", text="hi", request_id="w-1")
+    refused = watcher.wait("error")
+    assert refused["request_id"] == "w-1" and refused["code"] in ("forbidden", "not_found")
+    libby = Client(svc.ws_url, svc.login("librarian"), hello={})
+    libby.wait("welcome")
+    libby.send(action="status", state="available")  # as the next test expects to find her
+    libby.barrier()
