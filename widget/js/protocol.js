@@ -73,14 +73,17 @@ export class ProtocolClient {
   /**
    * @param {object} o
    * @param {string} o.url        WebSocket URL without the token
-   * @param {string} o.token      patron or operator token
+   * @param {string} [o.token]    patron or operator token; none for a status watcher
+   *                              (docs/protocol.md: `?watch=status`, no token)
+   * @param {boolean} [o.resume]  false: `hello` carries no `after` (a watcher has no chats)
    * @param {object} [o.lastSeq]  {chat_id: seq} already seen (e.g. restored after a reload)
    * @param {Array}  [o.outbox]   unsent {chat_id, client_msg_id, text} (restored after a reload)
    * @param {Function} [o.fetchHistory] async (chat_id, after) => [Message...] to fill gaps
    */
   constructor(o) {
     this.url = o.url;
-    this.token = o.token;
+    this.token = o.token || null;
+    this.resume = o.resume !== false;
     this.WebSocket = o.WebSocket || globalThis.WebSocket;
     this.setTimeout = o.setTimeout || globalThis.setTimeout.bind(globalThis);
     this.clearTimeout = o.clearTimeout || globalThis.clearTimeout.bind(globalThis);
@@ -145,7 +148,7 @@ export class ProtocolClient {
   open() {
     this.clearTimer("reconnect");
     const sep = this.url.includes("?") ? "&" : "?";
-    const ws = new this.WebSocket(`${this.url}${sep}token=${encodeURIComponent(this.token)}`);
+    const ws = new this.WebSocket(this.token ? `${this.url}${sep}token=${encodeURIComponent(this.token)}` : this.url);
     this.ws = ws;
     this.connectionNo += 1;
     this.setState(this.attempt === 0 && this.state !== "reconnecting" ? "connecting" : "reconnecting");
@@ -164,7 +167,7 @@ export class ProtocolClient {
     }, this.opts.connectTimeout);
     ws.onopen = () => {
       if (this.ws !== ws) return;
-      this.sendFrame({ action: "hello", after: this.afterMap() });
+      this.sendFrame(this.resume ? { action: "hello", after: this.afterMap() } : { action: "hello" });
       this.schedulePing();
     };
     ws.onmessage = (ev) => {

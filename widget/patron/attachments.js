@@ -1,16 +1,18 @@
 // Files in a chat, the patron's side: a file chosen, pasted or dropped is checked here first
-// (type, size: a file too big never costs a request), then gets an upload slot (S3 presigned
-// POST), is posted to S3 and goes out as a message with the draft as its caption. Files in the
-// conversation open through short-lived links the service hands out per click; thumbnails
-// reuse theirs while fresh. No DOM: the view shows the progress, the errors and the new tab.
+// (type, size: a file too big never costs a request), then offered (name, size, a thumbnail
+// for images) with Upload and Cancel, as the librarians' manual tells patrons: only Upload
+// sends it. Upload gets an upload slot (S3 presigned POST), posts the file to S3 and sends it
+// as a message with the draft as its caption. Files in the conversation open through
+// short-lived links the service hands out per click; thumbnails reuse theirs while fresh.
+// No DOM: the view shows the offer, the progress, the errors and the new tab.
 
-import { DEFAULT_MAX_BYTES, LinkCache, checkFile, fileName, fileType, megabytes, uploadForm } from "./files.js";
+import { DEFAULT_MAX_BYTES, LinkCache, checkFile, fileName, fileType, isImage, megabytes, uploadForm } from "./files.js";
 
 export class Attachments {
   /**
    * @param {object} o
    * @param {object} o.api   PatronApi: uploadSlot, upload, fileUrl, fileLink
-   * @param {object} o.view  View: setUploading, showComposerError, takeDraft, setSurveyError, openTab
+   * @param {object} o.view  View: setPendingFiles, setUploading, showComposerError, takeDraft, setSurveyError, openTab
    * @param {Function} o.t   translator
    * @param {Function} o.errorText  (code) => the patron's text for a protocol error code
    * @param {Function} o.live    () => the chat files can be sent in now ({chat_id, token}), or null
@@ -21,22 +23,66 @@ export class Attachments {
     Object.assign(this, { api, view, t, errorText, live, source, send });
     this.maxBytes = DEFAULT_MAX_BYTES; // the service's limit once an upload slot has told it
     this.busy = false;
+    this.pending = []; // chosen, checked, not yet uploaded: Upload sends them, Cancel forgets them
     this.links = null; // {chatId, cache}: thumbnails' short-lived links
   }
 
-  /** Files chosen, pasted or dropped: each is checked, uploaded to S3, then sent as a message. */
-  async attach(files) {
-    if (!this.live()) return;
-    if (this.busy) return; // the paperclip is held meanwhile; a paste or drop waits its turn
+  /**
+   * Files chosen, pasted or dropped: checked (the first refused one says why and is left out),
+   * then offered until Upload or Cancel. A new choice replaces the one on offer. `focus`: the
+   * Upload button takes the focus (not after a paste: the patron is typing).
+   */
+  choose(files, { focus = true } = {}) {
+    if (!this.live() || this.busy) return; // the paperclip is held while a file uploads
+    const good = [];
+    let problem = null;
+    for (const file of files) {
+      const refused = checkFile(file, this.maxBytes);
+      if (refused) problem = problem || refused;
+      else good.push(file);
+    }
+    this.view.showComposerError(problem ? this.errorFor(problem) : "");
+    if (!good.length) return;
+    this.pending = good;
+    this.offer({ focus });
+  }
+
+  /** The files on offer, as the view shows them: the File (for a thumbnail), its name and size. */
+  offer({ focus }) {
+    this.view.setPendingFiles(this.pending.map((file) => {
+      const type = fileType(file);
+      return { file, name: fileName(file, type), size: file.size, image: isImage(type) };
+    }), { focus });
+  }
+
+  /** Cancel: nothing is sent. */
+  cancel() {
+    if (this.busy) return;
+    this.pending = [];
+    this.view.setPendingFiles([]);
+  }
+
+  /** Upload: each file on offer is uploaded to S3, then sent as a message. */
+  async upload() {
+    if (this.busy || !this.pending.length) return;
+    if (!this.live()) {
+      this.cancel();
+      return;
+    }
+    const files = this.pending;
     this.busy = true;
+    let sent = 0;
     try {
       for (const file of files) {
         if (!(await this.uploadOne(file))) break;
+        sent += 1;
       }
     } finally {
       this.busy = false;
       this.view.setUploading(null);
     }
+    this.pending = files.slice(sent); // what failed stays on offer, to try again or cancel
+    if (this.live()) this.offer({ focus: false });
   }
 
   async uploadOne(file) {

@@ -17,15 +17,20 @@ export class ChatConnection {
    * @param {Function} o.now  () => ms
    * @param {object} o.timers {setTimeout, clearTimeout}
    * @param {Function} o.onGone  () => void: the chat's token is refused or the chat is gone
+   * @param {Function} [o.onState]  () => void: the connection's state changed (the header follows)
    */
-  constructor({ createClient, api, view, page, now, timers, onGone }) {
+  constructor({ createClient, api, view, page, now, timers, onGone, onState }) {
     Object.assign(this, { createClient, api, view, page });
+    this.onState = onState || (() => {});
     this.client = null;
     this.session = null;
     this.probe = new ConnectionProbe({ ...timers, check: () => this.check(), onGone });
     const chatId = () => this.session.chat.chat_id;
+    // The draft goes along as a preview only while the library shows previews (welcome.typing_preview).
+    const previews = () => this.session.chat.typing_preview !== false;
     this.typing = new TypingNotifier({ ...timers, now,
-      send: (typing, preview) => this.client && this.client.typing(chatId(), typing, typing ? preview : undefined) });
+      send: (typing, preview) => this.client
+        && this.client.typing(chatId(), typing, typing && previews() ? preview : undefined) });
     this.presence = new PresenceReporter((state) => (this.isOpen ? this.client.presence(chatId(), state) : false));
   }
 
@@ -41,6 +46,7 @@ export class ChatConnection {
     client.on("state", ({ state }) => {
       this.view.setConnection(state, this.page.offline());
       this.probe.watch(state);
+      this.onState(state);
     });
     for (const [type, handler] of Object.entries(on)) client.on(type, handler);
     this.view.setPending(client.pending(chat.chat_id));
@@ -57,6 +63,15 @@ export class ChatConnection {
 
   get isOpen() {
     return Boolean(this.client) && this.client.state === "open";
+  }
+
+  /** What `session` has not seen yet, read over REST ([] when that fails: what we have still shows). */
+  async missed(session) {
+    try {
+      return await this.api.history(session.chat.chat_id, session.chat.token, session.transcript.lastSeq);
+    } catch {
+      return [];
+    }
   }
 
   /** The probe's question to REST: is this chat still there? */

@@ -18,9 +18,8 @@ import { ChatConnection } from "./connection.js";
 import { Intake } from "./intake.js";
 import { Panel } from "./panel.js";
 import { Attachments } from "./attachments.js";
+import { ConversationLog } from "./conversation.js";
 import { GONE_CODES, claimedId, errorKey, headerStatus, isEnded, newSession, restoreSession, sessionRecord } from "./session.js";
-
-const TYPING_NOTICE_TTL = 8000; // a librarian's typing notice fades if no update arrives
 
 export class PatronController {
   /**
@@ -46,12 +45,14 @@ export class PatronController {
     this.session = null;
     this.finished = null; // the last chat's transcript, for "Download transcript" after it is cleared
     this.lastChat = null; // the last chat, in memory only: its files stay openable until a new chat
-    this.typingTimer = null;
+    this.log = new ConversationLog({ view, panel: this.panel, t, now: this.now,
+      timers: { setTimeout: this.setTimeout, clearTimeout: this.clearTimeout } });
     this.connection = new ChatConnection({ createClient, api, view, page: this.page, now: this.now,
-      timers: { setTimeout: this.setTimeout, clearTimeout: this.clearTimeout }, onGone: () => this.gone() });
+      timers: { setTimeout: this.setTimeout, clearTimeout: this.clearTimeout }, onGone: () => this.gone(),
+      onState: () => this.updateHeader() });
     this.typing = this.connection.typing;
     this.presence = this.connection.presence;
-    this.intake = new Intake({ config, t, view, api, inChat: () => Boolean(this.session),
+    this.intake = new Intake({ config, t, view, api, createClient, inChat: () => Boolean(this.session),
       errorText: (code) => this.errorText(code), onCreated: (created) => this.chatCreated(created) });
     this.attachments = new Attachments({ api, view, t, errorText: (code) => this.errorText(code),
       live: () => (this.canSend() ? this.session.chat : null),
@@ -80,7 +81,9 @@ export class PatronController {
       onNewChat: () => this.newChat(),
       onDownload: () => this.downloadTranscript(),
       onOpenFile: (file) => this.attachments.openFile(file),
-      onAttach: (files) => this.attachments.attach(files),
+      onAttach: (files, options) => this.attachments.choose(files, options),
+      onUpload: () => this.attachments.upload(),
+      onCancelUpload: () => this.attachments.cancel(),
       onThumbnail: (file, options) => this.attachments.thumbnailUrl(file, options),
     };
   }
@@ -107,6 +110,7 @@ export class PatronController {
     this.activityChanged();
     if (!open) {
       this.view.closeConfirm();
+      this.intake.stopWatching(); // the status is checked again when the panel opens
       return;
     }
     if (!this.session && !this.finished) {
@@ -122,6 +126,7 @@ export class PatronController {
   networkChanged(online) {
     if (!this.client) return;
     this.view.setConnection(this.client.state, !online);
+    this.updateHeader();
     if (online) this.client.reconnectNow();
   }
 
@@ -139,6 +144,7 @@ export class PatronController {
   // ----------------------------------------------------------- before a chat
 
   chatCreated(created) {
+    this.intake.stopWatching(); // the chat's own connection takes over
     this.session = newSession(created, chatWsUrl(this.config, created.ws_url));
     this.finished = null;
     this.persist();
@@ -147,6 +153,7 @@ export class PatronController {
   }
 
   resume(saved) {
+    this.intake.stopWatching();
     this.session = restoreSession(saved);
     this.enterConversation({ focus: false });
   }
@@ -162,6 +169,7 @@ export class PatronController {
       return;
     }
     this.view.setEndable(true);
+    this.view.setPreviewNote(chat.typing_preview);
     this.view.setWaiting(chat.status === "queued");
     this.updateHeader();
     this.connect();
@@ -197,7 +205,13 @@ export class PatronController {
     const mine = this.session.chat;
     if (chat.operator && chat.operator.name) mine.operator = { id: chat.operator.id, name: chat.operator.name };
     if (typeof chat.status === "string") mine.status = chat.status;
-    if (mine.status === "active" && mine.operator) this.notice(claimedId(mine), "joined", { name: mine.operator.name });
+    // Librarians see the draft as it is typed unless the library turned that off: say so.
+    mine.typing_preview = frame.typing_preview !== false;
+    this.view.setPreviewNote(mine.typing_preview);
+    if (mine.status === "active" && mine.operator) {
+      // claimed before this connection: the notice goes after what was sent up to claimed_at
+      this.notice(claimedId(mine), "joined", { name: mine.operator.name }, { afterTime: chat.claimed_at }, chat.claimed_at);
+    }
     if (isEnded(mine)) {
       this.ended(mine.ended_by, { catchUp: true });
       return;
@@ -214,24 +228,21 @@ export class PatronController {
     if (message.sender && message.sender.role === "operator" && mine.status === "queued") {
       // A librarian is writing, so the chat was claimed even if its chat.claimed went astray
       // (a reconnect at the same moment): catch up before showing the message.
-      this.claimed(message.sender.name ? message.sender : null);
+      this.claimed(message.sender.name ? message.sender : null, { after: message.seq - 1 });
     }
-    const item = this.session.transcript.addMessage(message);
-    if (!item) return;
-    this.view.appendItem(item);
-    if (item.role === "operator") {
-      this.showLibrarianTyping(false);
-      this.panel.noteUnread();
-    }
-    this.persist();
+    if (this.log.message(this.session.transcript, message)) this.persist();
   }
 
-  /** A librarian has the chat (claimed, or transferred to them): "Libby joined the chat". */
-  claimed(operator) {
+  /**
+   * A librarian has the chat (claimed, or transferred to them): "Libby joined the chat", after
+   * the messages sent before the claim (`anchor`: the chat's last_seq then), however late or
+   * early its frame came.
+   */
+  claimed(operator, anchor = {}, at = undefined) {
     const mine = this.session.chat;
     mine.status = "active";
     if (operator) mine.operator = { id: operator.id, name: operator.name };
-    this.notice(claimedId(mine), "joined", { name: mine.operator && mine.operator.name });
+    this.notice(claimedId(mine), "joined", { name: mine.operator && mine.operator.name }, anchor, at);
     this.view.setWaiting(false);
     this.updateHeader();
   }
@@ -240,10 +251,12 @@ export class PatronController {
     if (!this.session || (frame.chat_id && frame.chat_id !== this.session.chat.chat_id)) return;
     const mine = this.session.chat;
     switch (frame.type) {
-      case "chat.claimed":
-        this.claimed(frame.operator || null);
+      case "chat.claimed": {
+        const chat = frame.chat || {};
+        this.claimed(frame.operator || null, { after: chat.last_seq, afterTime: chat.claimed_at }, chat.claimed_at);
         this.persist();
         break;
+      }
       case "chat.typing":
         if (frame.role === "operator") this.showLibrarianTyping(Boolean(frame.typing));
         break;
@@ -271,30 +284,21 @@ export class PatronController {
     }
   }
 
-  notice(id, type, vars) {
-    const item = this.session.transcript.addNotice(id, type, vars, new Date(this.now()).toISOString());
-    if (item) {
-      this.view.appendItem(item);
-      this.panel.noteUnread();
-    }
+  /** A notice in this chat's log (conversation.js places it by `anchor`). */
+  notice(id, type, vars, anchor = {}, at = undefined) {
+    this.log.notice(this.session.transcript, id, type, vars, anchor, at);
   }
 
   showLibrarianTyping(on) {
-    this.clearTimeout(this.typingTimer);
-    this.typingTimer = null;
-    if (!on || !this.session) {
-      this.view.setTyping(null);
-      return;
-    }
-    const op = this.session.chat.operator;
-    this.view.setTyping(op && op.name ? op.name : this.t("who.librarian"));
-    this.typingTimer = this.setTimeout(() => this.view.setTyping(null), TYPING_NOTICE_TTL);
+    const op = on && this.session ? this.session.chat.operator : null;
+    this.log.librarianTyping(on && this.session ? (op && op.name) || "" : null);
   }
 
   updateHeader() {
     const chat = this.session && this.session.chat;
     if (!chat) return;
-    const [key, vars, tone] = headerStatus(chat);
+    const connection = this.client ? { state: this.client.state, offline: this.page.offline() } : null;
+    const [key, vars, tone] = headerStatus(chat, connection);
     this.view.setStatus(this.t(key, vars), tone);
   }
 
@@ -339,17 +343,11 @@ export class PatronController {
     this.showLibrarianTyping(false);
     this.view.setWaiting(false);
     this.view.setEndable(false);
-    if (catchUp) {
-      // Found ended on reconnect: messages sent meanwhile may still be on their way in the
-      // backlog; read them from the history endpoint before letting the socket go.
-      try {
-        for (const m of await this.api.history(mine.chat_id, mine.token, session.transcript.lastSeq)) this.onMessage(m);
-      } catch {
-        /* the transcript we have is still worth showing */
-      }
-    }
+    // Found ended on reconnect: messages sent meanwhile may still be on their way in the
+    // backlog; read them from the history endpoint before letting the socket go.
+    if (catchUp) for (const m of await this.connection.missed(session)) this.onMessage(m);
     if (this.session !== session) return;
-    this.notice("ended", "ended", { by: mine.ended_by, name: mine.operator && mine.operator.name });
+    this.notice("ended", "ended", { by: mine.ended_by, name: mine.operator && mine.operator.name }, { final: true });
     this.connection.close();
     this.view.setConnection("closed", false);
     this.view.setPending([]);

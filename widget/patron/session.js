@@ -52,9 +52,17 @@ export function sessionRecord(session, snapshot) {
     transcript: session.transcript.toJSON(), survey: session.survey };
 }
 
-/** The header's status line for a chat: [i18n key, vars, tone]. */
-export function headerStatus(chat) {
+/**
+ * The header's status line for a chat: [i18n key, vars, tone]. `connection` ({state, offline}
+ * of the chat's protocol client): while it is not open the header says so, never "Chatting
+ * with Libby" with a green dot over a connection that is down.
+ */
+export function headerStatus(chat, connection = null) {
   if (isEnded(chat)) return ["status.ended", {}, "ended"];
+  const state = connection && connection.state;
+  if (state === "reconnecting" || (state === "connecting" && connection.offline)) {
+    return ["status.reconnecting", {}, "reconnecting"];
+  }
   if (chat.status === "active" && chat.operator) return ["status.active", { name: chat.operator.name }, "active"];
   return ["status.waiting", {}, "waiting"];
 }

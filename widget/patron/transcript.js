@@ -34,33 +34,89 @@ export function attachmentOf(value) {
 /** "2.4 MB", "120 KB", "900 B" (numbers in the patron's language): the rule both front ends share. */
 export { formatBytes as formatSize } from "../js/files.js";
 
+/**
+ * Where a notice goes, by the protocol's facts, never by when its frame arrived: after the
+ * messages with seq <= `after` (a claim: the chat's last_seq at claim), or after those sent
+ * up to `afterTime` (a server time: the chat's claimed_at), or after every message (`final`:
+ * the chat ended, nothing can follow). Returns the fields to keep on the notice item.
+ */
+function anchorOf({ after, afterTime, final } = {}) {
+  if (final) return { final: true };
+  if (Number.isInteger(after) && after >= 0) return { after };
+  if (typeof afterTime === "string" && !Number.isNaN(Date.parse(afterTime))) return { afterTime };
+  return {};
+}
+
+const time = (iso) => (typeof iso === "string" ? Date.parse(iso) : NaN);
+
+/** Must `a` come before `b` in the conversation? (false: no fact says so; arrival order stands) */
+export function precedes(a, b) {
+  if (a.kind === "msg" && b.kind === "msg") return a.seq < b.seq;
+  if (a.kind === "msg") {
+    if (b.final) return true;
+    if (Number.isInteger(b.after)) return a.seq <= b.after;
+    if (b.afterTime) return time(a.sent_at) <= time(b.afterTime);
+    return false;
+  }
+  if (b.kind === "msg") {
+    if (a.final) return false;
+    if (Number.isInteger(a.after)) return a.after < b.seq;
+    if (a.afterTime) return time(a.afterTime) < time(b.sent_at);
+    return false;
+  }
+  return Boolean(b.final) && !a.final;
+}
+
 export class Transcript {
   constructor(items = []) {
     this.items = [];
     this.seqs = new Set();
     this.noticeIds = new Set();
+    let seen = 0; // a notice saved without an anchor follows the messages saved before it
     for (const item of items) {
-      if (item && item.kind === "msg") this.addMessage(item, true);
-      else if (item && item.kind === "notice") this.addNotice(item.id, item.type, item.vars, item.at);
+      if (item && item.kind === "msg") {
+        if (this.addMessage(item, true)) seen = Math.max(seen, item.seq);
+      } else if (item && item.kind === "notice") {
+        const anchor = anchorOf(item);
+        this.addNotice(item.id, item.type, item.vars, item.at, Object.keys(anchor).length ? anchor : { after: seen });
+      }
     }
   }
 
-  /** Returns the new item, or null if that seq is already here. */
+  /** Returns the new item, or null if that seq is already here. Placed by seq. */
   addMessage(message, isItem = false) {
     const item = isItem ? messageItem({ ...message, sender: { role: message.role, name: message.name } }) : messageItem(message);
     if (!item || this.seqs.has(item.seq)) return null;
     this.seqs.add(item.seq);
-    this.items.push(item);
+    this.place(item);
     return item;
   }
 
-  /** A notice shows once per id ("claimed", "ended"); returns null if already shown. */
-  addNotice(id, type, vars = {}, at = new Date().toISOString()) {
+  /**
+   * A notice shows once per id ("claimed", "ended"); returns null if already shown. `anchor`
+   * ({after} | {afterTime} | {final}, see anchorOf) places it; without one it follows the
+   * messages here now.
+   */
+  addNotice(id, type, vars = {}, at = new Date().toISOString(), anchor = {}) {
     if (typeof id !== "string" || this.noticeIds.has(id)) return null;
     this.noticeIds.add(id);
-    const item = { kind: "notice", id, type, vars: { ...(vars || {}) }, at };
-    this.items.push(item);
+    const placed = anchorOf(anchor);
+    const item = { kind: "notice", id, type, vars: { ...(vars || {}) }, at,
+      ...(Object.keys(placed).length ? placed : { after: this.lastSeq }) };
+    this.place(item);
     return item;
+  }
+
+  /** Insert `item` where the facts put it: back from the end past every item it must precede. */
+  place(item) {
+    let i = this.items.length;
+    while (i > 0 && precedes(item, this.items[i - 1])) i -= 1;
+    this.items.splice(i, 0, item);
+  }
+
+  /** Is `item` the last one (the view appends it) or was it placed before others (the view redraws)? */
+  isLast(item) {
+    return this.items[this.items.length - 1] === item;
   }
 
   hasNotice(id) {

@@ -143,6 +143,21 @@ export class View {
   setScreen(name) {
     this.app.dataset.screen = name;
     this.doc.documentElement.dataset.screen = name;
+    // In a chat the body scrolls a transcript with nothing focusable in it (until a link or a
+    // file arrives): keyboard users reach it with Tab to scroll it (axe scrollable-region-focusable).
+    if (name === "chat") {
+      this.body.setAttribute("tabindex", "0");
+      this.body.setAttribute("aria-label", this.t("conversation.label"));
+    } else {
+      this.body.removeAttribute("tabindex");
+      this.body.removeAttribute("aria-label");
+    }
+  }
+
+  /** Is the focus on the screen in the body (not in the header, nor outside the frame)? */
+  focusInBody() {
+    const active = this.doc.activeElement;
+    return Boolean(active) && active !== this.body && this.body.contains(active);
   }
 
   /** The screen on show: loading, offline, form, chat or gone. */
@@ -151,6 +166,7 @@ export class View {
   }
 
   clearFooter() {
+    if (this.composer) this.composer.dispose();
     this.footer.replaceChildren();
     this.composer = null;
   }
@@ -173,7 +189,7 @@ export class View {
   }
 
   /** Nobody online (or the service unreachable): say so and list the other ways to get help. */
-  showOffline({ email, phone, url, message, unavailable = false }) {
+  showOffline({ email, phone, url, message, unavailable = false, kept = false }) {
     const t = this.t;
     this.setScreen("offline");
     this.clearFooter();
@@ -201,6 +217,7 @@ export class View {
       this.offlineHeading,
       ...intro,
       alternatives.length ? h("ul", { class: "lc-alts" }, alternatives) : null,
+      kept ? h("p", { class: "lc-kept", text: t("offline.kept") }) : null,
       h("button", { type: "button", class: "lc-btn lc-btn--secondary lc-retry", onclick: () => this.handlers.onRetryStatus() },
         icon("refresh"), t("offline.retry"))));
   }
@@ -264,6 +281,16 @@ export class View {
   /** While a file uploads: say so (a status line) and hold the paperclip. */
   setUploading(text) {
     if (this.composer) this.composer.setUploading(text);
+  }
+
+  /** Files chosen, pasted or dropped, offered to Upload or Cancel ({file, name, size, image}); [] clears. */
+  setPendingFiles(files, { focus = false } = {}) {
+    if (this.composer) this.composer.setOffer(files, { focus });
+  }
+
+  /** "Librarians can see what you type before you send it." while the library shows previews. */
+  setPreviewNote(on) {
+    if (this.composer) this.composer.setPreviewNote(Boolean(on));
   }
 
   /** The draft as a file's caption (undefined when blank); the box is emptied. */

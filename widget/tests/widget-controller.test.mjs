@@ -254,7 +254,7 @@ test("nobody online: the offline screen with the library's other ways to get hel
   assert.deepEqual(fv.last("setStatus"), ["Checking availability…", "neutral"]);
   await flush();
   assert.deepEqual(fv.of("showOffline"), [[{ email: "ask@library.example", phone: "+1 555 0100",
-    url: "https://library.example/help", message: undefined, unavailable: false }]]);
+    url: "https://library.example/help", message: undefined, unavailable: false, kept: false }]]);
   assert.deepEqual(fv.last("setStatus"), ["No librarians online right now", "offline"]);
   assert.deepEqual(fv.of("showForm"), []);
   assert.deepEqual(fv.of("focusOffline"), [], "a check the patron did not ask for takes no focus");
@@ -331,7 +331,7 @@ test("chat.claimed: a 'joined' notice with the librarian's name, once; the heade
   client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
   const [joined] = notices(fv);
   assert.deepEqual(joined, { kind: "notice", id: "claimed:libby", type: "joined", vars: { name: "Libby Librarian" },
-    at: "2026-03-02T10:00:01.000Z" });
+    at: "2026-03-02T10:00:01.000Z", after: 0 }, "a claim without the chat's facts follows what is here");
   assert.equal(noticeText(joined, t), "Libby Librarian joined the chat");
   assert.deepEqual(fv.last("setWaiting"), [false]);
   assert.deepEqual(fv.last("setStatus"), ["Chatting with Libby Librarian", "active"]);
@@ -585,22 +585,28 @@ test("uploads: a file over the limit is refused before any request; a good one i
   await fv.ui().onAttach([huge]);
   assert.deepEqual(api.calls.filter(([name]) => name === "uploadSlot" || name === "upload"), []);
   assert.deepEqual(fv.last("showComposerError"), ["That file is too large to send. Files can be up to 10 MB."]);
+  assert.deepEqual(fv.of("setPendingFiles"), [], "a refused file is not offered");
   assert.deepEqual(client().actions("send"), []);
 
   fv.state.draft = "Here is the page";
   const shot = new File(["png-bytes"], "shelf.png", { type: "image/png" });
-  await fv.ui().onAttach([shot]);
+  fv.ui().onAttach([shot], { focus: true });
+  assert.deepEqual(fv.last("setPendingFiles"), [[{ file: shot, name: "shelf.png", size: 9, image: true }], { focus: true }]);
+  assert.deepEqual(api.calls.filter(([name]) => name === "uploadSlot" || name === "upload"), [], "only Upload sends");
+  await fv.ui().onUpload();
   assert.deepEqual(api.of("uploadSlot"), [["c1", "tok-1", { filename: "shelf.png", content_type: "image/png", size: 9 }]]);
   assert.equal(api.of("upload")[0][0], "https://bucket.example/");
   assert.deepEqual(client().actions("send"), [["c1", "Here is the page",
     { attachment: { key: "chats/c1/k1", name: "shelf.png", size: 9, content_type: "image/png" } }]]);
-  assert.deepEqual(fv.of("setUploading"), [[null], ["Uploading shelf.png…"], [null]]);
+  assert.deepEqual(fv.of("setUploading"), [["Uploading shelf.png…"], [null]]);
+  assert.deepEqual(fv.last("setPendingFiles"), [[], { focus: false }], "sent: nothing is on offer any more");
 });
 
 test("uploads: the service's smaller limit is learnt from the slot and applies to the next file", async () => {
   const { fv, client, api } = await inChat({ api: { uploadSlot: async () => ({ url: "https://bucket.example/", fields: {},
     key: "chats/c1/k1", max_bytes: 1024 * 1024 }) } });
-  await fv.ui().onAttach([{ name: "notes.txt", type: "text/plain", size: 2 * 1024 * 1024 }]);
+  fv.ui().onAttach([{ name: "notes.txt", type: "text/plain", size: 2 * 1024 * 1024 }]);
+  await fv.ui().onUpload();
   assert.equal(api.of("uploadSlot").length, 1);
   assert.deepEqual(api.of("upload"), []);
   assert.deepEqual(fv.last("showComposerError"), ["That file is too large to send. Files can be up to 1 MB."]);
@@ -673,4 +679,184 @@ test("Start a new chat: the old one is let go and the status checked again", asy
   assert.equal(api.of("status").length, 2);
   assert.deepEqual(fv.of("showForm").at(-1), [{}]);
   assert.deepEqual(fv.of("focusForm"), [[]]);
+});
+
+// ------------------------------------------------- issue 9: the manual under real hands
+
+const ONLINE = { online: true, queues: [{ id: "general", name: "Ask a librarian", online: true }] };
+const OFFLINE = { online: false, queues: [{ id: "general", name: "Ask a librarian", online: false }] };
+
+test("quick claims: 'joined' goes after the question by the protocol's facts, however its frame races the backlog", async () => {
+  // (a) claimed before the widget's hello: the welcome says active (claimed_at) before message 1 arrives
+  const a = await inChat({}, { welcome: false });
+  a.client().welcome({ chat_id: "c1", status: "active", operator: librarian, claimed_at: "2026-03-02T10:00:00.400Z",
+    last_seq: 1 });
+  a.client().message(msg(1, "patron", { sent_at: "2026-03-02T10:00:00.100Z" }));
+  assert.deepEqual(a.fv.last("renderTranscript")[0].map((i) => i.seq ?? i.id), [1, "claimed:libby"]);
+  a.client().message(msg(2, "patron", { sent_at: "2026-03-02T10:00:01.000Z" }));
+  assert.deepEqual(a.fv.last("appendItem")[0].seq, 2, "later messages follow the notice");
+  assert.deepEqual(a.store.load().transcript.map((i) => i.seq ?? i.id), [1, "claimed:libby", 2], "and so it is saved");
+  // (b) chat.claimed (with the chat's last_seq at claim) before the backlog's message 1
+  const b = await inChat();
+  b.client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian,
+    chat: { chat_id: "c1", status: "active", last_seq: 1, claimed_at: "2026-03-02T10:00:00.400Z" } });
+  b.client().message(msg(1, "patron"));
+  b.client().message(msg(2, "operator"));
+  const order = b.fv.last("renderTranscript")[0].map((i) => i.seq ?? i.id);
+  assert.deepEqual(order.slice(0, 2), [1, "claimed:libby"]);
+  assert.equal(notices(b.fv)[0].at, "2026-03-02T10:00:00.400Z", "the notice shows the claim's own time");
+  // (c) a reload keeps the order it was saved in
+  const saved = a.store.load();
+  const c = setup({ saved });
+  c.widget.start();
+  assert.deepEqual(c.fv.of("renderTranscript")[0][0].map((i) => i.seq ?? i.id), [1, "claimed:libby", 2]);
+});
+
+test("the ended notice stays last even when the catch-up brings messages after it", async () => {
+  const { fv, client } = await inChat();
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian, chat: { last_seq: 1 } });
+  client().message(msg(1, "patron"));
+  client().frame({ type: "chat.ended", chat_id: "c1", ended_by: "operator" });
+  await flush();
+  const tr = fv.of("appendItem").map(([i]) => i.seq ?? i.id);
+  assert.equal(tr.at(-1), "ended");
+});
+
+test("the header never says 'Chatting with' over a connection that is down", async () => {
+  const { fv, client, page, widget } = await inChat();
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  assert.deepEqual(fv.last("setStatus"), ["Chatting with Libby Librarian", "active"]);
+  client().setState("reconnecting");
+  assert.deepEqual(fv.last("setStatus"), ["Reconnecting…", "reconnecting"]);
+  client().welcome({ chat_id: "c1", status: "active", operator: librarian });
+  assert.deepEqual(fv.last("setStatus"), ["Chatting with Libby Librarian", "active"]);
+  page.offline = true;
+  client().setState("connecting");
+  widget.networkChanged(false);
+  assert.deepEqual(fv.last("setStatus"), ["Reconnecting…", "reconnecting"], "offline: connecting is reconnecting");
+});
+
+test("typing previews: a note while the library shows them; none sent and no note when it does not", async () => {
+  const on = await inChat({}, { welcome: false });
+  on.client().welcome({ chat_id: "c1", status: "queued" }); // a service without the field: previews on
+  assert.deepEqual(on.fv.last("setPreviewNote"), [true]);
+  on.fv.ui().onDraft("Is");
+  assert.deepEqual(on.client().actions("typing"), [["c1", true, "Is"]]);
+
+  FakeSocket.all = [];
+  const off = setup({ createClient: (clock) => (options) => new ProtocolClient({
+    ...options, WebSocket: FakeSocket, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout, random: () => 0.5,
+  }) });
+  off.widget.start();
+  await flush();
+  off.fv.ui().onSubmitQuestion({ question: "Do you have Dune?", name: "", email: "" });
+  await flush();
+  const [ws] = FakeSocket.all;
+  ws.accept();
+  ws.push({ type: "welcome", role: "patron", typing_preview: false, chat: { chat_id: "c1", status: "queued" } });
+  assert.deepEqual(off.fv.last("setPreviewNote"), [false]);
+  off.fv.ui().onDraft("My card number is");
+  off.clock.advance(600);
+  off.fv.ui().onDraft("My card number is 1234");
+  off.clock.advance(600);
+  const typing = ws.frames.filter((f) => f.action === "typing");
+  assert.deepEqual(typing, [{ action: "typing", chat_id: "c1", typing: true }, { action: "typing", chat_id: "c1", typing: true }]);
+  assert.ok(typing.every((f) => !("preview" in f)), "no preview on the wire");
+  assert.equal(off.store.load().chat.typing_preview, false, "remembered for a reload");
+});
+
+/** A setup whose status names the service's WebSocket, with the watch's client recorded apart. */
+function watching(statuses) {
+  const watchers = [];
+  let next = 0;
+  const s = setup({ api: { status: async () => ({ ...statuses[Math.min(next++, statuses.length - 1)], ws_url: "wss://ws.example/prod" }) },
+    createClient: () => (options) => {
+      const client = new FakeClient(options);
+      (options.token ? s.clients : watchers).push(client);
+      return client;
+    } });
+  s.watchers = watchers;
+  return s;
+}
+
+test("nobody online: a watch connection (no token) brings the form when a librarian comes online, without a click", async () => {
+  const s = watching([OFFLINE]);
+  s.widget.start();
+  await flush();
+  assert.equal(s.fv.last("showOffline")[0].unavailable, false);
+  const [watch] = s.watchers;
+  assert.equal(watch.options.url, "wss://ws.example/prod?watch=status");
+  assert.equal(watch.options.token, null);
+  assert.equal(watch.options.resume, false);
+  assert.equal(watch.connects, 1);
+  watch.setState("open");
+  watch.emit("welcome", { type: "welcome", role: "watcher", status: OFFLINE });
+  assert.equal(s.fv.of("showOffline").length, 1, "the same status changes nothing");
+  watch.frame({ type: "service.status", ...ONLINE });
+  assert.deepEqual(s.fv.of("showForm"), [[{}]]);
+  assert.deepEqual(s.fv.last("setStatus"), ["Librarians are online", "online"]);
+  watch.frame({ type: "service.status", ...ONLINE });
+  assert.equal(s.fv.of("showForm").length, 1, "pushed twice: idempotent");
+  assert.equal(s.api.of("status").length, 1, "no polling");
+  // the last librarian leaves while the patron writes: the offline screen, what was typed kept
+  s.fv.state.form = { question: "Do you have Dune?", name: "Pat", email: "" };
+  watch.frame({ type: "service.status", ...OFFLINE });
+  assert.deepEqual(s.fv.last("showOffline")[0].kept, true);
+  watch.frame({ type: "service.status", ...ONLINE });
+  assert.deepEqual(s.fv.last("showForm"), [{ question: "Do you have Dune?", name: "Pat", email: "" }]);
+  // asking: the chat's own connection takes over
+  s.fv.ui().onSubmitQuestion({ question: "Do you have Dune?", name: "Pat", email: "" });
+  await flush();
+  assert.equal(watch.disconnected, true);
+  assert.equal(s.clients.length, 1);
+  watch.frame({ type: "service.status", ...OFFLINE });
+  assert.equal(s.fv.of("showOffline").length, 2, "a chat is not replaced by a late status");
+});
+
+test("the watch follows the panel: closed with it, opened again with the next status check; Check again still works", async () => {
+  const s = watching([OFFLINE, OFFLINE, ONLINE]);
+  const { widget } = s;
+  s.widget.config.mode = "floating";
+  widget.panel.open = true;
+  widget.start();
+  await flush();
+  const [first] = s.watchers;
+  assert.equal(first.connects, 1);
+  widget.onHostCommand({ type: "close" });
+  assert.equal(first.disconnected, true, "no watching behind a closed panel");
+  widget.onHostCommand({ type: "open" });
+  await flush();
+  assert.equal(s.watchers.length, 2);
+  assert.equal(s.watchers[1].connects, 1);
+  s.fv.ui().onRetryStatus();
+  await flush();
+  assert.deepEqual(s.fv.of("showForm"), [[{}]]);
+  assert.equal(s.watchers.length, 2, "the open watch is kept");
+  assert.equal(s.watchers[1].disconnected, false);
+});
+
+test("a service without ws_url in /api/status: no watch connection (nothing to dial in vain)", async () => {
+  const s = setup({ api: { status: async () => OFFLINE } });
+  s.widget.start();
+  await flush();
+  assert.equal(s.clients.length, 0);
+});
+
+test("files wait for Upload: Cancel sends nothing; a paste is offered without taking the focus", async () => {
+  const { fv, client, api } = await inChat();
+  const shot = new File(["png-bytes"], "image.png", { type: "image/png" });
+  fv.ui().onAttach([shot], { focus: false });
+  assert.deepEqual(fv.last("setPendingFiles"), [[{ file: shot, name: "image.png", size: 9, image: true }], { focus: false }]);
+  fv.ui().onCancelUpload();
+  assert.deepEqual(fv.last("setPendingFiles"), [[]]);
+  await fv.ui().onUpload();
+  assert.deepEqual(api.calls.filter(([name]) => name === "uploadSlot" || name === "upload"), []);
+  assert.deepEqual(client().actions("send"), []);
+  const pdf = new File(["%PDF"], "slip.pdf", { type: "application/pdf" });
+  const page = new File(["<p>"], "page.html", { type: "text/html" });
+  fv.ui().onAttach([page, pdf], { focus: true });
+  assert.match(fv.last("showComposerError")[0], /That type of file can't be sent/);
+  assert.deepEqual(fv.last("setPendingFiles")[0].map((f) => f.name), ["slip.pdf"], "the good one is offered");
+  await fv.ui().onUpload();
+  assert.equal(client().actions("send")[0][2].attachment.name, "slip.pdf");
 });

@@ -102,3 +102,39 @@ test("files sent by the librarian are kept with their message, sizes read natura
   assert.equal(formatSize(undefined), "");
   assert.match(transcriptText(tr.items, t), /Ada: \[File: plan\.pdf\]/);
 });
+
+test("order by the protocol's facts: messages by seq, 'joined' by the claim's last_seq or time, 'ended' last", () => {
+  const at = (s) => `2026-03-01T10:00:0${s}.000Z`;
+  const m = (seq, s) => ({ seq, sender: { role: seq === 1 ? "patron" : "operator" }, text: `m${seq}`, sent_at: at(s) });
+  const order = (tr) => tr.items.map((i) => i.seq ?? i.id);
+  // the claim's frame before the backlog: after last_seq 1
+  const a = new Transcript();
+  a.addNotice("claimed", "joined", {}, at(2), { after: 1 });
+  assert.equal(a.isLast(a.addMessage(m(1, 1))), false, "placed before the notice");
+  a.addMessage(m(2, 3));
+  assert.deepEqual(order(a), [1, "claimed", 2]);
+  // a welcome that says "claimed at": by time
+  const b = new Transcript();
+  b.addNotice("claimed", "joined", {}, at(2), { afterTime: at(2) });
+  b.addMessage(m(1, 1));
+  b.addMessage(m(2, 2));
+  b.addMessage(m(3, 5));
+  assert.deepEqual(order(b), [1, 2, "claimed", 3], "a message at the claim's very millisecond came first");
+  // ended follows everything, even messages read after it
+  const c = new Transcript();
+  c.addMessage(m(1, 1));
+  c.addNotice("ended", "ended", {}, at(4), { final: true });
+  c.addMessage(m(2, 3));
+  assert.deepEqual(order(c), [1, 2, "ended"]);
+  // no anchor: it follows what is there, and later messages follow it
+  const d = new Transcript();
+  d.addMessage(m(1, 1));
+  d.addNotice("requeued", "requeued", {}, at(2));
+  d.addMessage(m(2, 3));
+  assert.deepEqual(order(d), [1, "requeued", 2]);
+  // saved and restored (sessionStorage): the same order; an old record's notice keeps its place
+  assert.deepEqual(order(new Transcript(JSON.parse(JSON.stringify(a)))), [1, "claimed", 2]);
+  const old = [{ kind: "msg", seq: 1, role: "patron", text: "q" }, { kind: "notice", id: "claimed", type: "joined", vars: {}, at: "x" },
+    { kind: "msg", seq: 2, role: "operator", text: "a" }];
+  assert.deepEqual(order(new Transcript(old)), [1, "claimed", 2]);
+});
