@@ -23,7 +23,6 @@ import http.server
 import json
 import re
 import threading
-import time
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
@@ -67,16 +66,16 @@ def snap(page, name: str) -> None:
 
 
 def wait_status(svc, online: bool, timeout: float = 10.0) -> None:
-    """Poll /api/status until it says `online`. Going offline follows the $disconnect of the
-    librarians' connections of earlier tests, which nothing here can watch: this is a poll for
-    that fact (it returns as soon as it holds), not a quiet period."""
-    deadline = time.monotonic() + timeout
-    while True:
-        status, body = svc.request("GET", "/api/status")
-        if status == 200 and body["online"] is online:
+    """Wait until the service says `online`, the way the widget learns it: a `?watch=status`
+    connection's welcome holds the state when it joined, and every change after that is pushed
+    (going offline follows the $disconnect of earlier tests' librarians)."""
+    watcher = Client(f"{svc.ws_url}?watch=status", "", hello={})
+    try:
+        if watcher.wait("welcome", timeout=timeout)["status"]["online"] is online:
             return
-        assert time.monotonic() < deadline, f"status never became online={online}: {body}"
-        time.sleep(0.1)  # the poll's interval
+        watcher.wait("service.status", timeout=timeout, online=online)
+    finally:
+        watcher.close()
 
 
 def open_demo(svc, new_context, **ctx_args):
