@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import copy
+import json
 import logging
 import mimetypes
 import os
@@ -91,6 +92,27 @@ def _error(status: int, error_type: str, message: str | None = None) -> web.Resp
         "x-amzn-ErrorType": error_type, "x-amzn-RequestId": str(uuid.uuid4())})
 
 
+_LANE_ACTIONS = ("send", "typing")  # they touch one chat's conversation and nothing else
+
+
+def _lane_of(msg: Any) -> str | None:
+    """The chat whose lane a frame joins (``_pump``), or None: the frame is a barrier.
+
+    A look at the body like API Gateway's route selection (``$request.body.action``); the
+    handler still parses and validates the frame itself.
+    """
+    if msg.type is not WSMsgType.TEXT or '"chat_id"' not in msg.data:
+        return None
+    try:
+        frame = json.loads(msg.data)
+    except ValueError:
+        return None
+    if not isinstance(frame, dict) or frame.get("action") not in _LANE_ACTIONS:
+        return None
+    chat_id = frame.get("chat_id")
+    return chat_id if isinstance(chat_id, str) and chat_id else None
+
+
 @dataclass(eq=False)
 class _Connection:
     """One client connection, from the handshake until ``$disconnect`` is delivered."""
@@ -111,6 +133,8 @@ class LocalGateway:
 
     #: API Gateway ends every connection after two hours, however active it is.
     MAX_CONNECTION_DURATION = 2 * 60 * 60.0
+    #: Frames of one connection handled at once (in different chats' lanes, see ``_pump``).
+    MAX_IN_FLIGHT = 8
 
     def __init__(self, *, rest_app, ws_handlers: dict[str, Callable[[dict, Any], Any]],
                  host: str = "127.0.0.1", port: int = 0, static_dir: str | os.PathLike | None = None,
@@ -328,30 +352,72 @@ class LocalGateway:
         return ws
 
     async def _pump(self, conn: _Connection) -> None:
-        """Feed frames to ``$default`` one at a time, so a connection's messages stay in order."""
-        while True:
-            msg = await conn.ws.receive()
-            if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-                conn.last_active = _now_ms()
-                try:
-                    await self._invoke("$default", self._message_event(conn, msg))
-                except Exception as exc:  # the connection survives a failed message
-                    log.error("$default handler failed for %s: %r", conn.id, exc)
-                # Frames queued behind a slow handler were already received by API Gateway,
-                # which is what its idle timer counts: restart the timer once this one is done.
-                conn.last_active = _now_ms()
-                continue
-            if conn.close_code is None:  # the client (or the wire) ended it
-                if msg.type is WSMsgType.CLOSE:
-                    code = msg.data or 1005
-                    reason = msg.extra or ("Client-side close frame status not set" if code == 1005 else "")
-                elif msg.type is WSMsgType.ERROR:  # aiohttp already sent the close frame (1009, 1007...)
-                    code = getattr(msg.data, "code", 1006)
-                    reason = "Message too big" if code == 1009 else str(msg.data)
-                else:
-                    code, reason = 1006, "Connection closed abnormally"
-                conn.close_code, conn.close_reason = code, reason
-            return
+        """Feed frames to ``$default``, in order per chat, and never past a barrier.
+
+        A ``send`` or ``typing`` frame naming a ``chat_id`` joins that chat's lane: it runs
+        once the previous frame of the same lane is done, alongside other chats' lanes, so a
+        librarian with many chats on one connection does not queue every chat behind every
+        other (API Gateway itself runs one connection's frames concurrently). Every other frame
+        (``ping``, ``hello``, ``claim``, ``end``, ``status``..., a frame without ``chat_id``,
+        bad JSON, binary) is a barrier: it waits until every earlier frame of the connection
+        is done, and later frames wait for it. So frames of one chat are handled in order, and
+        after any action a ``ping`` and its ``pong`` still prove that the action's pushes were
+        posted (docs/protocol.md, "Ordering barrier"). At most ``MAX_IN_FLIGHT`` frames of a
+        connection run at once; beyond that the socket is not read (back pressure).
+        """
+        lanes: dict[str, asyncio.Task] = {}  # chat id -> the latest frame's task in that lane
+        in_flight: set[asyncio.Task] = set()
+        try:
+            while True:
+                msg = await conn.ws.receive()
+                if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    conn.last_active = _now_ms()
+                    lane = _lane_of(msg)
+                    if lane is None:
+                        await self._drain(in_flight)
+                        lanes.clear()
+                        await self._handle_frame(conn, msg)
+                        continue
+                    while len(in_flight) >= self.MAX_IN_FLIGHT:
+                        await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                    task = asyncio.create_task(self._in_lane(lanes.get(lane), conn, msg))
+                    lanes[lane] = task
+                    in_flight.add(task)
+                    task.add_done_callback(in_flight.discard)
+                    task.add_done_callback(lambda t, lane=lane: lanes.get(lane) is t and lanes.pop(lane))
+                    continue
+                if conn.close_code is None:  # the client (or the wire) ended it
+                    if msg.type is WSMsgType.CLOSE:
+                        code = msg.data or 1005
+                        reason = msg.extra or ("Client-side close frame status not set" if code == 1005 else "")
+                    elif msg.type is WSMsgType.ERROR:  # aiohttp already sent the close frame (1009, 1007...)
+                        code = getattr(msg.data, "code", 1006)
+                        reason = "Message too big" if code == 1009 else str(msg.data)
+                    else:
+                        code, reason = 1006, "Connection closed abnormally"
+                    conn.close_code, conn.close_reason = code, reason
+                return
+        finally:  # every frame received is handled before $disconnect is delivered
+            await self._drain(in_flight)
+
+    @staticmethod
+    async def _drain(tasks: set[asyncio.Task]) -> None:
+        while tasks:
+            await asyncio.gather(*list(tasks), return_exceptions=True)
+
+    async def _in_lane(self, previous: asyncio.Task | None, conn: _Connection, msg: Any) -> None:
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)
+        await self._handle_frame(conn, msg)
+
+    async def _handle_frame(self, conn: _Connection, msg: Any) -> None:
+        try:
+            await self._invoke("$default", self._message_event(conn, msg))
+        except Exception as exc:  # the connection survives a failed message
+            log.error("$default handler failed for %s: %r", conn.id, exc)
+        # Frames queued behind a slow handler were already received by API Gateway,
+        # which is what its idle timer counts: restart the timer once this one is done.
+        conn.last_active = _now_ms()
 
     async def _watchdog(self, conn: _Connection) -> None:
         """API Gateway's idle timeout (no client frame for 10 minutes) and 2 hour maximum lifetime."""

@@ -66,6 +66,7 @@ class Recorder:
 
 
 REC = Recorder()
+MEET = threading.Barrier(2)
 _clients: dict[str, object] = {}
 _clients_lock = threading.Lock()
 
@@ -103,6 +104,17 @@ def ws_message(event):
     REC.record(REC.messages, body)
     if body.startswith("slow:"):  # a slow integration (what test_frames_are_processed_in_order needs)
         time.sleep(float(body.split(":")[1]))
+    if body.startswith("{"):  # a protocol-shaped frame (the chat lanes tests): echo its "id"
+        frame = json.loads(body)
+        if frame.get("meet"):  # two frames that must be running at the same time
+            try:
+                MEET.wait(timeout=5)
+                body = f"met:{frame['id']}"
+            except threading.BrokenBarrierError:
+                body = f"alone:{frame['id']}"
+        else:
+            time.sleep(frame.get("slow", 0))
+            body = frame["id"]
     management_client().post_to_connection(ConnectionId=event.connection_id, Data=f"echo:{body}".encode())
 
 
@@ -277,6 +289,37 @@ def test_frames_are_processed_in_order(harness):
     assert REC.messages == bodies + ["AP9iaW4="]
     binary = harness.of_type("MESSAGE")[-1]
     assert binary["isBase64Encoded"] is True and binary["body"] == "AP9iaW4="
+
+
+def _frame(id_: str, action: str = "send", chat_id: str | None = None, **extra) -> str:
+    return json.dumps({"action": action, "id": id_, **({"chat_id": chat_id} if chat_id else {}), **extra})
+
+
+def test_frames_of_different_chats_run_side_by_side_and_a_ping_waits_for_both(harness):
+    """One connection, two chats: their sends run at the same time (each waits for the
+    other at a barrier), and the ping after them is handled once both are done."""
+    MEET.reset()
+    with harness.connect() as ws:
+        ws.send(_frame("a", chat_id="A", meet=True))
+        ws.send(_frame("b", chat_id="B", meet=True))
+        ws.send(_frame("ping", action="ping"))
+        got = [ws.recv(timeout=10) for _ in range(3)]
+    assert sorted(got[:2]) == ["echo:met:a", "echo:met:b"]
+    assert got[2] == "echo:ping"
+
+
+def test_frames_of_one_chat_stay_in_order_and_other_actions_are_barriers(harness):
+    with harness.connect() as ws:
+        ws.send(_frame("a1", chat_id="A", slow=0.2))
+        ws.send(_frame("a2", chat_id="A"))
+        ws.send(_frame("b1", action="typing", chat_id="B", slow=0.3))
+        ws.send(_frame("claim", action="claim", chat_id="C"))  # not a lane action: waits for all
+        ws.send(_frame("c1", chat_id="C"))
+        ws.send(_frame("patron", action="send"))  # no chat_id: a barrier too
+        got = [ws.recv(timeout=10) for _ in range(6)]
+    assert got.index("echo:a1") < got.index("echo:a2")
+    assert set(got[:3]) == {"echo:a1", "echo:a2", "echo:b1"}
+    assert got[3:] == ["echo:claim", "echo:c1", "echo:patron"]
 
 
 def test_oversized_frame_closes_with_1009(harness):
