@@ -17,7 +17,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -35,23 +34,18 @@ DEMO_PASSWORD = "E2e-Demo-Password-1"
 DEMO_OPERATORS = {"admin": 3, "librarian": 3, "trainee": 1}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LocalService:
-    """`python -m local` on a free port; its output is drained and kept for failure reports."""
+    """`python -m local` on a port the OS picks (PORT=0: choosing a free port here and handing
+    it over would race with the embedded AWS binding its own); the banner says which. Its
+    output is drained and kept for failure reports."""
 
     def __init__(self, idle_timeout: float = 600.0, env: dict | None = None) -> None:
         """`env`: extra settings for this runner (e.g. ABANDON_AFTER_SECONDS), on top of a
         fresh shell's environment."""
-        self.port = free_port()
         extra = dict(env or {})
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}  # as a fresh shell
         env.update(extra)
-        env.update({"PORT": str(self.port), "DEMO_PASSWORD": DEMO_PASSWORD,
+        env.update({"PORT": "0", "DEMO_PASSWORD": DEMO_PASSWORD,
                     "IDLE_TIMEOUT": str(idle_timeout), "PYTHONUNBUFFERED": "1"})
         self.proc = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -63,9 +57,11 @@ class LocalService:
         if not self._ready.wait(90) or self.proc.poll() is not None:
             self.stop()
             raise RuntimeError("local runner did not start:\n" + "".join(self.output[-50:]))
+        banner = "".join(self.output)
+        self.port = int(re.search(r"WebSocket\s*:\s*ws://127\.0\.0\.1:(\d+)/", banner).group(1))
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/ws"
-        match = re.search(r"Embedded AWS endpoint\s*:\s*(\S+)", "".join(self.output))
+        match = re.search(r"Embedded AWS endpoint\s*:\s*(\S+)", banner)
         self.aws_url = match.group(1) if match else None
 
     def _drain(self) -> None:
