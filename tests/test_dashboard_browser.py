@@ -371,7 +371,7 @@ def test_patron_ends_first_status_button_turns_red(new_context, svc, patrons):
 # --------------------------------------------------------------------- 4. patron presence
 
 
-def test_patron_presence_online_away_reconnecting_online(new_context, svc, patrons):
+def test_patron_presence_online_away_left_online(new_context, svc, patrons):
     page = dashboard(new_context, svc, "admin")
     pat = patrons("Is the library open on Sunday?", name="Sam")
     p = claim(page, pat)
@@ -383,14 +383,18 @@ def test_patron_presence_online_away_reconnecting_online(new_context, svc, patro
     r, g, b = rgb(page, status)
     assert r > 150 and 50 <= g <= 130 and b < 60, (r, g, b)  # orange
 
-    pat.close()  # the patron's connection drops
-    expect(status).to_have_attribute("data-presence", "reconnecting")
-    expect(status).to_contain_text("Reconnecting")
-    assert rgb(page, status) == (r, g, b)
+    pat.close()  # the patron's page closes: gone reads as gone (red, with the time), not "Reconnecting"
+    expect(status).to_have_attribute("data-presence", "offline")
+    expect(status).to_contain_text(re.compile(r"Patron left at \d"))
+    r, g, b = rgb(page, status)
+    assert r > 150 and g < 80 and b < 80, (r, g, b)  # the manual's red
+    expect(chat_tab(page, pat)).to_contain_text("Patron left at")  # the tab says it too
+    expect(p.get_by_role("button", name="End Chat")).to_be_visible()  # the chat itself goes on
 
     pat.connect()  # and comes back
     expect(status).to_have_attribute("data-presence", "online")
     expect(status).to_contain_text("Online")
+    expect(status).not_to_contain_text("left")
     r, g, b = rgb(page, status)
     assert g > r and g > b, (r, g, b)  # green
     no_page_errors(page)
@@ -532,6 +536,22 @@ def test_trainee_at_one_chat_gets_the_capacity_message(new_context, svc, patrons
 
 
 def test_fourth_chat_warning_and_cancel_does_not_claim(new_context, svc, patrons):
+    """Below the hard limit (max_chats 4 here) the manual's warning asks; Cancel claims nothing.
+    (At the limit there is nothing to confirm: tests/test_dashboard_limits_browser.py.)"""
+    set_max_chats(svc, "librarian", 4)
+    try:
+        fourth_chat_warning_and_cancel(new_context, svc, patrons)
+    finally:
+        svc.tidy()  # the patrons end their chats first: max_chats 3 is allowed again
+        set_max_chats(svc, "librarian", 3)
+
+
+def set_max_chats(svc, user: str, n: int) -> None:
+    code, body = svc.request("PUT", f"/api/operators/{user}", {"max_chats": n}, token=svc.operator_token("admin"))
+    assert code == 200, body
+
+
+def fourth_chat_warning_and_cancel(new_context, svc, patrons):
     libby_ws = Client(svc.ws_url, svc.login("librarian"), hello={})
     libby_ws.wait("welcome")
     three = [patrons(f"Question number {i}", name=f"Patron {i}") for i in range(3)]
@@ -543,12 +563,13 @@ def test_fourth_chat_warning_and_cancel_does_not_claim(new_context, svc, patrons
     page = dashboard(new_context, svc, "librarian")
     for pat in three:  # restored from welcome.mine
         expect(chat_tab(page, pat)).to_have_count(1)
-    expect(page.locator("#lcd-capacity")).to_have_text("3 of 3 active")
+    expect(page.locator("#lcd-capacity")).to_have_text("3 of 4 active")
     fourth = patrons("A fourth question", name="Quinn")
     waiting_row(page, fourth).get_by_role("button", name="Claim Chat").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text(
         "You already have 3 chats. The manual advises no more than 3 unless one is winding down.")
+    expect(dialog.get_by_role("button", name="Claim anyway")).to_be_visible()  # the service would accept
     expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
     shot(page, "dashboard-10-fourth-chat-warning")
     dialog.get_by_role("button", name="Cancel").click()
@@ -556,8 +577,7 @@ def test_fourth_chat_warning_and_cancel_does_not_claim(new_context, svc, patrons
     expect(waiting_row(page, fourth).get_by_role("button", name="Claim Chat")).to_be_focused()
     expect(pane(page, fourth)).to_have_count(0)
     expect(waiting_row(page, fourth)).to_be_visible()
-    # The page sent no claim. (At 3 of 3 the service would refuse one, so the fourth patron
-    # could never see it: what the page sends is what can tell.) The page goes on to type in
+    # The page sent no claim (what the page sends is what can tell). The page goes on to type in
     # one of its chats: that patron sees the notice, and once the page's typing frame is on
     # record, every frame the page sent before it is too (they are recorded in order).
     chat_tab(page, three[0]).click()
@@ -923,10 +943,11 @@ def test_manage_personal_canned_messages_and_the_printable_list(new_context, svc
     row.get_by_role("button", name=f"Edit {title}").click()
     dlg.get_by_label("Text", exact=True).fill("Bye for now from Libby!")
     dlg.get_by_role("button", name="Save").click()
-    expect(dlg.get_by_role("alert")).to_contain_text("Saved")
+    expect(dlg.get_by_role("status").filter(has_text="Saved.")).to_be_visible()  # polite, not an alert
+    expect(dlg.locator("#lcd-canned-form-error")).to_be_empty()
     dlg.get_by_role("button", name="Back to the list").click()
     dlg.get_by_label("Search canned messages").fill(title)
-    expect(dlg.get_by_role("heading", name="Personal")).to_be_visible()
+    expect(dlg.get_by_role("heading", name="Personal Canned Messages", exact=True)).to_be_visible()
     dlg.get_by_role("button", name=re.compile("^" + re.escape(title))).click()
     expect(p.get_by_role("textbox")).to_have_value("Bye for now from Libby!")
 
@@ -936,7 +957,8 @@ def test_manage_personal_canned_messages_and_the_printable_list(new_context, svc
         dlg.get_by_role("link", name=re.compile("Canned Messages document")).click()
     doc = popup.value
     expect(doc.get_by_role("heading", name="Library hours")).to_be_visible()
-    expect(doc.get_by_role("heading", name=title)).to_have_count(0)  # system ones only
+    personal = doc.get_by_role("region", name="Personal Canned Messages")
+    expect(personal.get_by_role("heading", name=title)).to_be_visible()  # the librarian's own, under their heading
     doc.close()
     dlg.get_by_role("button", name="Close").click()
 
@@ -1057,6 +1079,7 @@ def test_the_librarian_attaches_files_with_the_paperclip(new_context, svc, patro
     expect(p.get_by_role("button", name="Attach a file")).to_be_visible()
     p.locator("input[type=file]").set_input_files(
         {"name": "reading-list.txt", "mimeType": "text/plain", "buffer": payload})
+    p.get_by_role("button", name="Upload").click()  # the manual: choose the file, then click Upload
     frame = pat.client.wait("chat.message", where=lambda f: f["message"].get("attachment"))
     att = frame["message"]["attachment"]
     assert att["name"] == "reading-list.txt" and att["size"] == len(payload)
@@ -1070,8 +1093,9 @@ def test_the_librarian_attaches_files_with_the_paperclip(new_context, svc, patro
     expect(link).to_have_attribute("href", re.compile(r"^https?://"))
 
     p.locator("input[type=file]").set_input_files({"name": "map.png", "mimeType": "image/png", "buffer": PNG_BYTES})
+    p.get_by_role("button", name="Upload").click()
     pat.client.wait("chat.message", where=lambda f: (f["message"].get("attachment") or {}).get("name") == "map.png")
-    thumb = p.get_by_role("img", name="map.png")
+    thumb = p.get_by_role("img", name="map.png", exact=True)
     expect(thumb).to_be_visible()
     expect(thumb).to_have_attribute("src", re.compile(r"^https?://"))
     # a type the service refuses is stopped before the upload, plainly

@@ -142,9 +142,11 @@ def test_the_manual_from_question_to_closed_chat(svc, new_context):
     assert drop_patron_connections(svc, chat_id) >= 1
     expect(chat.get_by_role("status").filter(has_text="Reconnecting…")).to_be_visible()
     status = pane.locator(".lcd-status")
-    expect(status).to_have_attribute("data-presence", "reconnecting")
+    # gone is gone for the librarian: the manual's red, with the time the patron left
+    expect(status).to_have_attribute("data-presence", "offline")
+    expect(status).to_contain_text(re.compile(r"Patron left at \d"))
     r, g, b = rgb(desk, status)
-    assert r > 150 and b < 60, (r, g, b)  # orange while the patron is gone
+    assert r > 150 and g < 80 and b < 80, (r, g, b)
     for text in ("Atlases are reference only,", "but you can scan pages in the map room."):
         box.fill(text)
         box.press("Enter")
@@ -256,18 +258,28 @@ def test_files_between_the_two_uis(svc, new_context):
     chat_id, pane = claim_from_list(desk, page)
     expect(chat.get_by_text(f"{LIBRARIAN} joined the chat")).to_be_visible()
 
-    # the patron pastes a screenshot into the message box: the librarian sees the thumbnail
+    # the patron pastes a screenshot into the message box and clicks Upload (the widget offers
+    # it first): the librarian sees the thumbnail
     png = bytes(patron_frame(page).evaluate(PASTE_SCREENSHOT))
+    offer = chat.get_by_role("region", name="Ready to upload")
+    expect(offer.get_by_role("img", name="image.png")).to_be_visible()
+    chat.get_by_role("button", name="Upload", exact=True).click()
     thumb = pane.locator("img.lcd-file-thumb[alt='image.png']")
     expect(thumb).to_be_visible()
     desk.wait_for_function("(img) => img.complete && img.naturalWidth === 48", arg=thumb.element_handle())
     shot(desk, "manual-09-screenshot-thumbnail")
 
-    # "click on the paperclip icon ... choose the file ... and click Upload": the patron opens
-    # it from the chat and gets the very same bytes
+    # "click on the paperclip icon above the text box", "choose the file you'd like to share
+    # and click Upload": the patron opens it from the chat and gets the very same bytes
+    clip = pane.get_by_role("button", name="Attach a file")
+    assert clip.bounding_box()["y"] < pane.get_by_role("textbox").bounding_box()["y"]
     with desk.expect_file_chooser() as chooser:
-        pane.get_by_role("button", name="Attach a file").click()
+        clip.click()
     chooser.value.set_files(files=[{"name": "floor plan.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    chosen = pane.get_by_role("group", name=re.compile("floor plan.pdf"))
+    expect(chosen).to_contain_text(f"({len(PDF)} B)")  # its name and size, before anything is sent
+    shot(desk, "manual-09b-dashboard-file-chosen")
+    chosen.get_by_role("button", name="Upload").click()
     open_button = chat.get_by_role("button", name=re.compile(r"^Open floor.plan\.pdf"))
     expect(open_button).to_be_visible()
     with context.expect_page() as opened:

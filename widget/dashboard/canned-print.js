@@ -1,6 +1,8 @@
-// The printable list of system canned messages (the manual's "Canned Messages document"),
-// opened from the Canned Messages pop-up in a window that shares the tab's sign-in. Reads the
-// stored session and the service's address the way the dashboard does; text via textContent.
+// The printable list of canned messages (the manual's "Canned Messages document"): the system
+// ones, then the librarian's Personal Canned Messages under their own heading. Opened from the
+// dashboard's header or the Canned Messages pop-up, in a window that shares the tab's sign-in.
+// Reads the stored session and the service's address the way the dashboard does; text via
+// textContent.
 
 import { loadConfigFile } from "../js/config.js";
 import { el } from "../js/dom.js";
@@ -28,16 +30,27 @@ async function show() {
   }
   const api = new Api(restUrl);
   api.token = session.token;
-  let items;
+  let lists;
   try {
-    items = (await api.cannedList()).system || [];
+    lists = await api.cannedList();
   } catch {
     status.textContent = S.print.loadFailed;
     return;
   }
-  status.textContent = S.print.count(items.length);
+  const system = lists.system || [];
+  const personal = lists.personal || [];
+  status.textContent = S.print.count(system.length, personal.length);
+  list(out, system);
+  list(document.getElementById("personal-list"), personal);
+  if (!personal.length) document.getElementById("personal-list").append(el(document, "p", "none", S.print.noPersonal));
+  document.getElementById("system").hidden = false;
+  document.getElementById("personal").hidden = false;
+}
+
+/** One article per canned message: its title (and shortcut) as a heading, its text to copy. */
+function list(out, items) {
   for (const c of items) {
-    const heading = el(document, "h2", null, c.title);
+    const heading = el(document, "h3", null, c.title);
     if (c.shortcut) heading.append(el(document, "span", "key", `  /${c.shortcut}`));
     const article = el(document, "article");
     article.append(heading, el(document, "p", "text", c.text));

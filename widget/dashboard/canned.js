@@ -23,7 +23,8 @@ export class CannedMessages {
       dialog: $("lcd-canned"), close: $("lcd-canned-close"), pick: $("lcd-canned-pick"), search: $("lcd-canned-search"),
       list: $("lcd-canned-list"), status: $("lcd-canned-status"), manage: $("lcd-canned-manage"),
       admin: $("lcd-canned-admin"), manageList: $("lcd-canned-manage-list"), form: $("lcd-canned-form"),
-      formTitle: $("lcd-canned-form-title"), formError: $("lcd-canned-form-error"), scopeField: $("lcd-canned-scope-field"),
+      formTitle: $("lcd-canned-form-title"), formError: $("lcd-canned-form-error"), formStatus: $("lcd-canned-form-status"),
+      scopeField: $("lcd-canned-scope-field"),
       scope: $("lcd-canned-scope"), title: $("lcd-canned-title-input"), shortcut: $("lcd-canned-shortcut"),
       text: $("lcd-canned-text"), newBtn: $("lcd-canned-new"), back: $("lcd-canned-back"), heading: $("lcd-canned-title"),
     };
@@ -41,11 +42,14 @@ export class CannedMessages {
     });
     e.list.addEventListener("keydown", (ev) => this.listKey(ev));
     e.manage.addEventListener("click", () => this.showManage());
-    // a window that shares this tab's sign-in (sessionStorage is copied to a window it opens)
-    doc.getElementById("lcd-canned-print").addEventListener("click", (ev) => {
-      ev.preventDefault();
-      doc.defaultView.open(ev.currentTarget.href, "lcd-canned-print");
-    });
+    // the printable document, from the pop-up and from the header: a window that shares this
+    // tab's sign-in (sessionStorage is copied to a window it opens; a plain _blank link is not)
+    for (const link of doc.querySelectorAll(".lcd-canned-print-link")) {
+      link.addEventListener("click", (ev) => {
+        ev.preventDefault();
+        doc.defaultView.open(ev.currentTarget.href, "lcd-canned-print");
+      });
+    }
     e.back.addEventListener("click", () => this.showPick());
     e.newBtn.addEventListener("click", () => this.editForm(null));
     e.form.addEventListener("submit", (ev) => {
@@ -108,14 +112,18 @@ export class CannedMessages {
   renderPick() {
     const d = this.doc;
     const found = searchCanned(this.lists, this.e.search.value);
-    const groups = [[S.canned.system, found.system], [S.canned.personal, found.personal]];
+    const searching = Boolean(this.e.search.value.trim());
+    // Personal Canned Messages always has its place (the manual names it), even while empty
+    const groups = [[S.canned.system, found.system, false], [S.canned.personal, found.personal, true]];
     const total = found.system.length + found.personal.length;
-    this.e.list.replaceChildren(...groups.filter(([, items]) => items.length).map(([label, items], g) => {
+    this.e.list.replaceChildren(...groups.filter(([, items, always]) => items.length || always).map(([label, items], g) => {
       const section = el(d, "section", "lcd-canned-group");
       const h = el(d, "h3", "lcd-subtitle", label);
       h.id = `lcd-canned-group-${g}`;
+      section.setAttribute("aria-labelledby", h.id);
       const ul = el(d, "ul", "lcd-canned-items");
       ul.setAttribute("aria-labelledby", h.id);
+      if (!items.length) ul.append(el(d, "li", "lcd-empty", searching ? S.canned.noneMatch : S.canned.noPersonal));
       for (const c of items) {
         const li = el(d, "li");
         const b = el(d, "button", "lcd-canned-item");
@@ -187,6 +195,7 @@ export class CannedMessages {
       const section = el(d, "section", "lcd-canned-group");
       const h = el(d, "h3", "lcd-subtitle", label);
       h.id = `lcd-canned-mgroup-${g}`;
+      section.setAttribute("aria-labelledby", h.id);
       const ul = el(d, "ul", "lcd-canned-items");
       ul.setAttribute("aria-labelledby", h.id);
       if (!items.length) ul.append(el(d, "li", "lcd-empty", S.canned.noneYet));
@@ -217,6 +226,7 @@ export class CannedMessages {
     this.editing = c ? c.id : null;
     e.formTitle.textContent = c ? S.canned.editTitle(c.title) : S.canned.newTitle;
     e.formError.replaceChildren();
+    e.formStatus.replaceChildren();
     e.scope.value = c && c.id.startsWith("s-") ? "system" : "personal";
     e.scope.disabled = Boolean(c);
     e.title.value = c ? c.title : "";
@@ -225,8 +235,16 @@ export class CannedMessages {
     if (c) e.title.focus();
   }
 
+  /** What went wrong, as an alert; clears the success line. */
   formError(text) {
+    this.e.formStatus.replaceChildren();
     this.e.formError.replaceChildren(text ? el(this.doc, "p", "lcd-form-error-text", text) : "");
+  }
+
+  /** What went right ("Saved."), said politely and styled as success, not as an error. */
+  formDone(text) {
+    this.e.formError.replaceChildren();
+    this.e.formStatus.replaceChildren(el(this.doc, "p", "lcd-form-status-text", text));
   }
 
   async save() {
@@ -258,6 +276,6 @@ export class CannedMessages {
     await this.load();
     this.renderManage();
     this.editForm(null);
-    this.formError(done);
+    this.formDone(done);
   }
 }

@@ -1,9 +1,10 @@
 // The dashboard's claimed chats ("My chats" and one pane each): what each holds (seqs seen,
 // unread, who ended it, typing timers), their history, the patron's messages, typing and
-// presence, and the librarian's Send, typing, End Chat, Close Chat and paperclip. State and
-// behaviour only: the view renders (through `dash.view`), the protocol client talks.
+// presence, and the librarian's Send, typing, End Chat, Close Chat and files (choose, then
+// Upload). State and behaviour only: the view renders (through `dash.view`), the protocol
+// client talks.
 
-import { elapsed, endedText, fileProblem, isOwn, patronName, presenceView, typingText, unreadCount } from "./logic.js";
+import { elapsed, endedText, fileProblem, isOwn, patronName, presenceChange, presenceView, typingText, unreadCount } from "./logic.js";
 import { S } from "./strings.js";
 
 const TYPING_IDLE_MS = 4000; // stop "typing" after this long without a keystroke
@@ -123,7 +124,7 @@ export class Conversations {
       status: chat.status,
       ended,
       endedText: ended ? endedText(pane.endedBy, chat.patron_name ? name : "") : "",
-      presence: presenceView(chat.status, chat.patron_presence, pane.endedBy),
+      presence: presenceView(chat.status, chat.patron_presence, pane.endedBy, chat.patron_left_at),
       unread: pane.unread,
       transferNote: chat.transferNote || null,
     };
@@ -204,6 +205,7 @@ export class Conversations {
     const p = pane.chat.patron_presence;
     if (pane.chat.status === "active" && (p === null || p === undefined || p === "offline")) {
       pane.chat.patron_presence = "online";
+      delete pane.chat.patron_left_at;
       this.render(pane);
     }
   }
@@ -226,10 +228,11 @@ export class Conversations {
     const pane = this.panes.get(frame.chat_id);
     if (!pane || !frame.patron) return;
     const before = pane.chat.patron_presence;
-    pane.chat.patron_presence = frame.patron;
+    Object.assign(pane.chat, presenceChange(pane.chat, frame, this.d.now()));
     this.render(pane);
     if (before !== frame.patron && pane.chat.status === "active") {
-      this.d.view.announce(S.announce.presence(patronName(pane.chat), presenceView("active", frame.patron).label));
+      const label = presenceView("active", frame.patron, null, pane.chat.patron_left_at).label;
+      this.d.view.announce(S.announce.presence(patronName(pane.chat), label));
     }
     if (frame.patron !== "online") this.d.view.setTyping(pane.id, null);
   }
@@ -336,7 +339,51 @@ export class Conversations {
     }
   }
 
-  /** The paperclip: check the file as the widget does, upload it, then send a message carrying it. */
+  /** A file chosen (the paperclip, a paste, a drop): checked now, sent only on Upload. */
+  chooseFile(chatId, file) {
+    const { view } = this.d;
+    const pane = this.panes.get(chatId);
+    if (!pane || pane.chat.status !== "active" || !file || pane.uploading) return false;
+    const problem = fileProblem(file);
+    if (problem) {
+      view.showPaneNotice(chatId, problem);
+      return false;
+    }
+    view.clearPaneNotice(chatId);
+    pane.chosen = file;
+    view.showChosenFile(chatId, file);
+    view.announce(S.files.chosen(file.name || S.files.defaultName));
+    return true;
+  }
+
+  /** Cancel: the chosen file is forgotten; nothing was uploaded. */
+  cancelFile(chatId) {
+    const pane = this.panes.get(chatId);
+    if (!pane || pane.uploading) return;
+    pane.chosen = null;
+    this.d.view.clearChosenFile(chatId, { focus: true });
+  }
+
+  /** Upload: the chosen file goes up and out; on a refusal it stays chosen, to try again. */
+  async uploadFile(chatId) {
+    const pane = this.panes.get(chatId);
+    if (!pane || !pane.chosen || pane.uploading) return false;
+    const file = pane.chosen;
+    pane.uploading = true;
+    let sent = false;
+    try {
+      sent = await this.attach(chatId, file);
+    } finally {
+      pane.uploading = false;
+    }
+    if (sent && pane.chosen === file) {
+      pane.chosen = null;
+      this.d.view.clearChosenFile(chatId, { focus: true });
+    }
+    return sent;
+  }
+
+  /** Check the file as the widget does, upload it, then send a message carrying it. */
   async attach(chatId, file) {
     const { view } = this.d;
     const pane = this.panes.get(chatId);

@@ -3,7 +3,7 @@
 // chat) and what a claim by me or by a colleague does. State and behaviour only: the view
 // renders (through `dash.view`), the protocol client talks.
 
-import { claimNeedsWarning, patronName, snippet, warningText } from "./logic.js";
+import { claimAdvice, patronName, presenceChange, snippet, waitingPresence, warningText } from "./logic.js";
 import { S } from "./strings.js";
 
 export class WaitingQueue {
@@ -59,7 +59,17 @@ export class WaitingQueue {
       queue: this.d.queueName(chat.queue),
       created_at: chat.created_at,
       note: chat.note || "",
+      presence: waitingPresence(chat.patron_presence, chat.patron_left_at),
     };
+  }
+
+  /** chat.presence of a waiting chat (every operator hears it): the row says whether the patron is still there. */
+  onPresence(frame) {
+    const chat = this.chats.get(frame.chat_id);
+    if (!chat || !frame.patron) return false;
+    Object.assign(chat, presenceChange(chat, frame, this.d.now()));
+    this.d.view.upsertWaiting(this.row(chat));
+    return true;
   }
 
   /** Queue names arrived (/api/status): the rows say them. */
@@ -74,12 +84,18 @@ export class WaitingQueue {
     return true;
   }
 
-  /** A waiting patron gave up (chat.ended before anyone claimed it). */
-  onEnded(chatId) {
-    const waiting = this.chats.get(chatId);
+  /**
+   * A waiting chat ended before anyone claimed it: the patron ended it, or (ended_by "system",
+   * reason "abandoned") the service did, the patron having left the page long enough. The row
+   * goes, and the list says why where the librarian saw it (a polite status, not an alarm).
+   */
+  onEnded(frame) {
+    const waiting = this.chats.get(frame.chat_id);
     if (!waiting) return false;
-    this.remove(chatId);
-    this.d.view.announce(S.announce.leftUnanswered(patronName(waiting)));
+    this.remove(frame.chat_id);
+    const name = patronName(waiting);
+    const abandoned = frame.ended_by === "system" && frame.reason === "abandoned";
+    this.d.view.showWaitingStatus(abandoned ? S.announce.abandoned(name) : S.announce.leftUnanswered(name));
     return true;
   }
 
@@ -87,7 +103,14 @@ export class WaitingQueue {
     const d = this.d;
     if (!this.chats.has(chatId) || d.findRequest("claim", chatId)) return; // one claim at a time
     const active = d.activeCount();
-    if (claimNeedsWarning(active)) {
+    const advice = claimAdvice(active, d.limit());
+    if (advice === "limit") {
+      // the service would only refuse: say so, and offer nothing that looks like it could work
+      await d.view.confirm({ title: S.claim.limitTitle, body: S.claim.limitBody(active, d.limit()),
+                             confirm: null, cancel: S.claim.limitOk });
+      return;
+    }
+    if (advice === "warn") {
       const ok = await d.view.confirm({
         title: S.claim.confirmTitle,
         body: warningText(active, d.limit()),

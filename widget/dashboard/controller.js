@@ -105,10 +105,10 @@ export class Dashboard {
         this.chats.onTyping(frame);
         break;
       case "chat.presence":
-        this.chats.onPresence(frame);
+        if (!this.queue.onPresence(frame)) this.chats.onPresence(frame);
         break;
       case "chat.ended":
-        if (!this.queue.onEnded(frame.chat_id)) this.chats.onEnded(frame);
+        if (!this.queue.onEnded(frame)) this.chats.onEnded(frame);
         break;
       case "chat.closed":
         this.chats.onClosed(frame.chat_id);
@@ -152,7 +152,13 @@ export class Dashboard {
       if (frame.code === "conflict" || frame.code === "not_found" || frame.code === "invalid_state") {
         this.queue.remove(req.chat_id);
       }
-      this.view.showNotice(frame.code === "conflict" ? CONFLICT_TEXT : text);
+      if (frame.code === "capacity") {
+        // "at your limit" holds until a chat of mine ends, closes or goes to someone else
+        this.capacityAt = this.activeCount();
+        this.view.showNotice(text, "capacity");
+      } else {
+        this.view.showNotice(frame.code === "conflict" ? CONFLICT_TEXT : text);
+      }
       return;
     }
     if (req && this.chats.has(req.chat_id)) {
@@ -193,8 +199,13 @@ export class Dashboard {
   // ------------------------------------------------------------------ state
 
   refreshQueue() {
+    const active = this.activeCount();
     this.view.setWaitingCount(this.queue.size);
-    this.view.setMineSummary(this.activeCount(), this.limit());
+    this.view.setMineSummary(active, this.limit());
+    if (Number.isInteger(this.capacityAt) && active < this.capacityAt) {
+      this.capacityAt = null;
+      this.view.clearNotice("capacity"); // the limit no longer holds: the alert would mislead
+    }
   }
 
   /** How many chats I may hold now: max_chats, or my own lower chat_limit for the day. */
@@ -287,6 +298,18 @@ export class Dashboard {
 
   attach(chatId, file) {
     return this.chats.attach(chatId, file);
+  }
+
+  chooseFile(chatId, file) {
+    return this.chats.chooseFile(chatId, file);
+  }
+
+  uploadFile(chatId) {
+    return this.chats.uploadFile(chatId);
+  }
+
+  cancelFile(chatId) {
+    this.chats.cancelFile(chatId);
   }
 
   sendStaff(text) {

@@ -54,6 +54,18 @@ export function warningText(activeCount, maxChats) {
   return Number.isInteger(maxChats) && activeCount >= maxChats ? base + S.claim.atLimit(maxChats) : base;
 }
 
+/**
+ * What Claim Chat asks first, given the active chats and my hard limit (max_chats, or my own
+ * lower chat_limit): "limit" when the manual's warning would show but the service can only
+ * refuse (so only an explanation, no "Claim anyway"); "warn" from the 4th chat on below the
+ * limit (the librarian may go on); null: claim straight away (below 3, at the limit or not,
+ * the service answers and a refusal says why).
+ */
+export function claimAdvice(activeCount, limit) {
+  if (!claimNeedsWarning(activeCount)) return null;
+  return Number.isInteger(limit) && limit > 0 && activeCount >= limit ? "limit" : "warn";
+}
+
 export function capacityText(maxChats) {
   return S.claim.capacity(Number.isInteger(maxChats) && maxChats > 0 ? maxChats : null);
 }
@@ -123,12 +135,34 @@ export function typingText(name, preview, max = 80) {
  * The patron status button: colour plus words (never colour alone).
  * Red when the patron ended the chat (the manual's "status button will turn red").
  */
-export function presenceView(status, presence, endedBy) {
+export function presenceView(status, presence, endedBy, leftAt) {
   if (status === "ended" || status === "closed") {
     return endedBy === "patron" ? { key: "left", label: S.presence.left } : { key: "ended", label: S.presence.ended };
   }
-  const key = { online: "online", away: "away", offline: "reconnecting" }[presence] || "unknown";
+  // offline: the patron's page has no connection (closed, or gone for longer than a blip):
+  // red like the manual's "patron left", with the time, never a hopeful "Reconnecting"
+  if (presence === "offline") return { key: "offline", label: S.presence.offline(formatClock(leftAt)) };
+  const key = { online: "online", away: "away" }[presence] || "unknown";
   return { key, label: S.presence[key] }; // unknown: not told yet (see the report on chat.claimed)
+}
+
+/**
+ * A chat.presence frame applied to a Chat: the new `patron_presence` and, once offline, when
+ * the patron left (the service's `patron_left_at`, kept from before, or now).
+ */
+export function presenceChange(chat, frame, now) {
+  if (frame.patron !== "offline") return { patron_presence: frame.patron, patron_left_at: undefined };
+  const known = frame.patron_left_at || (chat.patron_presence === "offline" && chat.patron_left_at);
+  return { patron_presence: "offline", patron_left_at: known || new Date(now).toISOString() };
+}
+
+/**
+ * The patron of a waiting chat, as the Waiting chats list shows it: null when not told (a
+ * chat just queued), else {key, label} like a pane's status.
+ */
+export function waitingPresence(presence, leftAt) {
+  if (presence !== "online" && presence !== "away" && presence !== "offline") return null;
+  return presenceView("queued", presence, null, leftAt);
 }
 
 export function endedText(endedBy, name) {

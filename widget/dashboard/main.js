@@ -146,7 +146,9 @@ async function boot() {
       },
       setStatus: (change) => dash.setStatus(change),
       transfer: (id) => dash.transfer(id),
-      attach: (id, file) => dash.attach(id, file),
+      chooseFile: (id, file) => dash.chooseFile(id, file),
+      uploadFile: (id) => dash.uploadFile(id),
+      cancelFile: (id) => dash.cancelFile(id),
       fileUrl: (id, key) => api.fileUrl(id, key),
       claim: (id) => dash.claim(id),
       send: (id, text) => {

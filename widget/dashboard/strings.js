@@ -81,6 +81,9 @@ export const S = {
     atLimit: (max) => ` Your limit is ${max}, so the service will refuse a new one until you end a chat.`,
     confirm: "Claim anyway",
     cancel: "Cancel",
+    limitTitle: "You are at your chat limit",
+    limitBody: (active, max) => `You have ${count(active, "active chat")} and your limit is ${max}, so the service cannot give you another. End or transfer a chat first; this one stays in the queue for a colleague.`,
+    limitOk: "OK",
     capacity: (n) => `You are at ${n === null ? "your limit of chats" : `your limit of ${count(n, "chat")}`}. End one before claiming another.`,
     conflict: "Another librarian already took this chat.",
     offline: "You are offline, so the chat was not claimed. Try again when the dashboard says Connected.",
@@ -102,6 +105,7 @@ export const S = {
   presence: {
     left: "Left the chat", ended: "Chat ended", online: "Online", away: "Away",
     reconnecting: "Reconnecting", unknown: "Checking",
+    offline: (clock) => (clock ? `Patron left at ${clock}` : "Patron left"),
   },
 
   ended: {
@@ -171,6 +175,11 @@ export const S = {
     notSent: (why) => `The file was not sent: ${why || "the upload failed"}.`,
     uploadFailed: "The file could not be uploaded",
     sent: (name) => `Sent the file ${name}.`,
+    upload: "Upload",
+    cancel: "Cancel",
+    chosenLead: "File to send: ",
+    preview: (name) => `Preview of ${name}`,
+    chosen: (name) => `${name} is ready. Upload sends it to the patron; Cancel keeps it here.`,
   },
 
   announce: {
@@ -179,6 +188,7 @@ export const S = {
     claimed: (name) => `You claimed the chat from ${name}.`,
     presence: (name, label) => `${name}: ${label}.`,
     leftUnanswered: (name) => `${name} left before anyone answered.`,
+    abandoned: (name) => `${name} left before anyone answered: they closed the chat, so it was taken off the queue.`,
     patronEnded: (name) => `${name} ended the chat.`,
     chatEnded: (name) => `The chat with ${name} has ended.`,
     wentTo: (name, to) => `The chat with ${name} went to ${to}.`,
@@ -196,7 +206,7 @@ export const S = {
 
   staff: {
     you: " (you)",
-    oneChat: "one chat at a time",
+    ownLimit: (n) => (n === 1 ? "one chat at a time" : `up to ${n} chats today`),
     states: { available: "Available", away: "Away", offline: "Offline" },
     statusOffline: "You are offline, so your status did not change. Try again when the dashboard says Connected.",
   },
@@ -216,8 +226,10 @@ export const S = {
     manageHeading: "Manage canned messages",
     loading: "Loading canned messages…",
     loadFailed: "The canned messages could not be loaded. Try again in a moment.",
-    system: "System",
-    personal: "Personal",
+    system: "System canned messages",
+    personal: "Personal Canned Messages", // the manual's name for them
+    noPersonal: "None yet. Create your own with Manage canned messages.",
+    noneMatch: "None match.",
     matches: (n) => (n === 1 ? "1 canned message matches." : n ? `${n} canned messages match.` : "No canned messages match."),
     noneYet: "None yet.",
     edit: "Edit",
@@ -238,8 +250,9 @@ export const S = {
   },
 
   print: {
-    signIn: "Sign in to the chat dashboard in this browser tab's window, then open this page from Canned Messages.",
-    count: (n) => `${n} system canned message${n === 1 ? "" : "s"}.`,
+    signIn: "Sign in to the chat dashboard in this browser tab's window, then open this page from its Canned Messages document link.",
+    count: (system, personal) => `${system} system canned message${system === 1 ? "" : "s"}, ${personal} of your own.`,
+    noPersonal: "None yet. Create your own in the dashboard: Canned Messages, then Manage canned messages.",
     loadFailed: "The canned messages could not be loaded. Sign in to the dashboard again and reload this page.",
   },
 

@@ -1,13 +1,14 @@
 // A chat pane's composer: the text box (Enter sends, Shift+Enter adds a line, it grows with
-// its text), Send, the Canned Messages button, the paperclip (and a pasted or dropped file),
+// its text), Send, the Canned Messages button, the paperclip above it and the chosen file
+// (view-attach.js; a pasted or dropped file waits for Upload too),
 // and the `/shortcut` suggestions under the text box (the ARIA combobox pattern).
 // Reports intents through `call(name, ...args)`; the text box's value is the librarian's own.
 
 import { el } from "../js/dom.js";
-import { ACCEPT } from "../js/files.js";
 import { MAX_TEXT } from "../js/limits.js";
 import { insertText, isSendKey, shortcutAt } from "./logic.js";
 import { S } from "./strings.js";
+import { AttachTray } from "./view-attach.js";
 
 /** Taller with each line, up to 200 px. */
 export function autoGrow(ta) {
@@ -66,18 +67,9 @@ export class Composer {
     cannedBtn.type = "button";
     cannedBtn.setAttribute("aria-haspopup", "dialog");
     cannedBtn.addEventListener("click", () => call("openCanned", ta));
-    const file = el(d, "input", "lcd-file");
-    this.attachBtn = actionButton(d, "lcd-btn lcd-btn--quiet lcd-attach", S.composer.attach, () => file.click());
-    file.type = "file";
-    file.hidden = true; // the button opens it
-    file.setAttribute("aria-label", S.composer.attach);
-    file.accept = ACCEPT;
-    file.addEventListener("change", () => {
-      const chosen = file.files && file.files[0];
-      file.value = "";
-      if (chosen) call("attach", chatId, chosen);
-    });
-    tools.append(cannedBtn, this.attachBtn, file);
+    // the manual: "the paperclip icon above the text box", then Upload (view-attach.js)
+    this.files = new AttachTray(d, chatId, n, { call, focusComposer: () => this.focus() });
+    tools.append(cannedBtn);
     bar.append(tools, hint, send);
     const suggest = el(d, "ul", "lcd-suggest");
     suggest.id = `lcd-suggest-p${n}`;
@@ -87,12 +79,13 @@ export class Composer {
     ta.setAttribute("aria-autocomplete", "list");
     ta.setAttribute("aria-controls", suggest.id);
     this.suggest = { list: suggest, items: [], index: 0, range: null };
-    form.append(label, ta, suggest, bar);
+    form.append(this.files.bar, this.files.box, label, ta, suggest, bar);
 
+    // a pasted screenshot or a dropped file waits for Upload like a chosen one
     const attachFirst = (files, ev) => {
       if (files && files.length) {
         ev.preventDefault();
-        call("attach", chatId, files[0]);
+        call("chooseFile", chatId, files[0]);
       }
     };
     ta.addEventListener("paste", (ev) => attachFirst(ev.clipboardData && [...ev.clipboardData.files], ev));
@@ -144,7 +137,7 @@ export class Composer {
   }
 
   setAttachBusy(busy) {
-    setBusy(this.attachBtn, busy, busy ? S.composer.uploading : S.composer.attach);
+    this.files.setBusy(busy);
   }
 
   // ------------------------------------------------------ shortcut suggestions

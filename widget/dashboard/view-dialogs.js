@@ -25,13 +25,18 @@ function ask(doc, dialog, answer, focusFirst) {
   });
 }
 
-/** A modal question; resolves true when the librarian confirms. Escape cancels. */
+/**
+ * A modal question; resolves true when the librarian confirms. Escape cancels. Without
+ * `confirm` it only tells something: one button (`cancel`, e.g. "OK"), and it resolves false.
+ */
 export function confirmDialog(doc, e, { title, body, confirm, cancel, defaultAction = "cancel" }) {
   e.dialogTitle.textContent = title;
   e.dialogBody.textContent = body;
-  e.dialogConfirm.textContent = confirm;
+  e.dialogConfirm.textContent = confirm || "";
+  e.dialogConfirm.hidden = !confirm;
   e.dialogCancel.textContent = cancel;
-  return ask(doc, e.dialog, (ok) => ok, () => (defaultAction === "confirm" ? e.dialogConfirm : e.dialogCancel));
+  const first = defaultAction === "confirm" && confirm ? e.dialogConfirm : e.dialogCancel;
+  return ask(doc, e.dialog, (ok) => ok && Boolean(confirm), () => first);
 }
 
 /**

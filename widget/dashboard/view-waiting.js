@@ -1,6 +1,6 @@
 // The Chats tab's waiting list: one row per queued chat, oldest first (the patron who has
-// waited longest on top), with the question, who and which queue, a note from a transfer, the
-// wait time (refreshed by `tick`, coloured as it grows) and Claim Chat. Also the count on the
+// waited longest on top), with the question, who and which queue, whether the patron is still
+// there, a note from a transfer, the wait time (refreshed by `tick`, coloured as it grows) and Claim Chat. Also the count on the
 // Chats tab and in the browser tab's title. All text goes in with textContent.
 
 import { el } from "../js/dom.js";
@@ -46,6 +46,12 @@ export class WaitingList {
     r.queue.hidden = !row.queue;
     r.note.textContent = row.note ? S.wait.note(row.note) : "";
     r.note.hidden = !row.note;
+    // is the patron still there? (words and colour, like a pane's status; nothing until told)
+    const p = row.presence;
+    r.presence.hidden = !p;
+    r.presence.className = `lcd-status lcd-status--small lcd-wait-presence${p ? ` lcd-status--${p.key}` : ""}`;
+    r.presence.dataset.presence = p ? p.key : "";
+    r.presenceLabel.textContent = p ? p.label : "";
     r.time.dateTime = row.created_at || "";
     const since = formatClock(row.created_at);
     r.time.title = since ? S.wait.since(since) : "";
@@ -62,7 +68,11 @@ export class WaitingList {
     const meta = el(d, "p", "lcd-wait-meta");
     const name = el(d, "span", "lcd-wait-name");
     const queue = el(d, "span", "lcd-wait-queue");
-    meta.append(name, queue);
+    const presence = el(d, "span", "lcd-status lcd-status--small lcd-wait-presence");
+    const presenceLabel = el(d, "span", "lcd-status-label");
+    presence.append(el(d, "span", "lcd-sr-only", S.pane.patronStatus), presenceLabel);
+    presence.hidden = true;
+    meta.append(name, queue, presence);
     const note = el(d, "p", "lcd-wait-note");
     main.append(q, meta, note);
     const wait = el(d, "p", "lcd-wait-time");
@@ -76,7 +86,7 @@ export class WaitingList {
     li.dataset.created = String(t);
     const after = [...this.e.waiting.children].find((o) => Number(o.dataset.created) > t);
     this.e.waiting.insertBefore(li, after || null);
-    return { li, q, name, queue, time, claim, note };
+    return { li, q, name, queue, time, claim, note, presence, presenceLabel };
   }
 
   tickRow(r) {

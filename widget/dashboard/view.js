@@ -14,6 +14,7 @@ import { ChatPane, setBadge } from "./view-pane.js";
 import { WaitingList } from "./view-waiting.js";
 
 const TICK_MS = 5000; // how often wait times refresh
+const WAITING_STATUS_MS = 30000; // how long "a patron left before anyone answered" stays
 
 export class DashboardView {
   constructor(doc = document, win = window) {
@@ -34,6 +35,7 @@ export class DashboardView {
       tabs: $("lcd-tabs"), chatsTab: $("lcd-tab-chats"), waitingBadge: $("lcd-waiting-badge"),
       main: $("lcd-main"), chatsPanel: $("lcd-panel-chats"), notice: $("lcd-notice"),
       waiting: $("lcd-waiting"), waitingEmpty: $("lcd-waiting-empty"), waitingCount: $("lcd-waiting-count"),
+      waitingStatus: $("lcd-waiting-status"),
       mine: $("lcd-mine"), mineEmpty: $("lcd-mine-empty"), capacity: $("lcd-capacity"),
       announcer: $("lcd-announcer"), dialog: $("lcd-dialog"), dialogTitle: $("lcd-dialog-title"),
       dialogBody: $("lcd-dialog-body"), dialogConfirm: $("lcd-dialog-confirm"), dialogCancel: $("lcd-dialog-cancel"),
@@ -180,7 +182,8 @@ export class DashboardView {
       dot.setAttribute("aria-hidden", "true");
       const name = el(d, "span", "lcd-roster-name", `${o.name || o.id}${o.me ? S.staff.you : ""}`);
       li.append(dot, name, el(d, "span", "lcd-roster-state", stateLabel(o.state)));
-      if (o.chat_limit === 1) li.append(el(d, "span", "lcd-roster-limit", S.staff.oneChat));
+      // their own limit for today: from operator.status, and from welcome for who was on before me
+      if (Number.isInteger(o.chat_limit) && o.chat_limit > 0) li.append(el(d, "span", "lcd-roster-limit", S.staff.ownLimit(o.chat_limit)));
       return li;
     }));
     this.roster = list;
@@ -219,8 +222,10 @@ export class DashboardView {
 
   // ---------------------------------------------------------------- notices
 
-  showNotice(text) {
+  /** The Chats tab's alert; `kind` names it, so that only it is taken back (clearNotice(kind)). */
+  showNotice(text, kind = "") {
     const box = el(this.doc, "div", "lcd-notice");
+    box.dataset.kind = kind;
     box.append(el(this.doc, "p", "lcd-notice-text", text));
     const dismiss = el(this.doc, "button", "lcd-btn lcd-btn--quiet lcd-notice-dismiss", S.dismiss);
     dismiss.type = "button";
@@ -232,7 +237,10 @@ export class DashboardView {
     this.e.notice.replaceChildren(box);
   }
 
-  clearNotice() {
+  /** Without `kind`, whatever shows; with it, only a notice of that kind. */
+  clearNotice(kind) {
+    const box = this.e.notice.firstElementChild;
+    if (kind && (!box || box.dataset.kind !== kind)) return;
     this.e.notice.replaceChildren();
   }
 
@@ -308,6 +316,16 @@ export class DashboardView {
     this.waiting.setClaimBusy(chatId, busy);
   }
 
+  /** Why a chat left the waiting list (a patron left first): polite, and gone after a while. */
+  showWaitingStatus(text) {
+    const box = this.e.waitingStatus;
+    box.replaceChildren(el(this.doc, "p", "lcd-waiting-status-text", text));
+    const shown = box.firstElementChild;
+    this.win.setTimeout(() => {
+      if (box.firstElementChild === shown) box.replaceChildren();
+    }, WAITING_STATUS_MS);
+  }
+
   setMineSummary(active, max) {
     this.e.capacity.textContent = S.wait.mine(active, max);
     this.e.mineEmpty.hidden = this.panes.size > 0;
@@ -353,6 +371,15 @@ export class DashboardView {
 
   setAttachBusy(chatId, busy) {
     this.withPane(chatId, (p) => p.composer.setAttachBusy(busy));
+  }
+
+  /** A file chosen with the paperclip (or pasted, dropped), waiting for Upload or Cancel. */
+  showChosenFile(chatId, file) {
+    this.withPane(chatId, (p) => p.composer.files.show(file));
+  }
+
+  clearChosenFile(chatId, opts) {
+    this.withPane(chatId, (p) => p.composer.files.clear(opts));
   }
 
   setUnread(chatId, n) {

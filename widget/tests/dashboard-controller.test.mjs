@@ -164,7 +164,28 @@ test("the waiting list follows welcome, chat.queued and another librarian's clai
 
   client.frame({ type: "chat.ended", chat_id: "a", ended_by: "patron" });
   assert.deepEqual(view.last("setWaitingCount"), [0]);
-  assert.match(view.last("announce")[0], /left before anyone answered/);
+  assert.deepEqual(view.last("showWaitingStatus"), ["Pat a left before anyone answered."]);
+});
+
+test("a waiting patron's presence shows in the row; an abandoned chat leaves the list saying why", () => {
+  const { client, view } = setup();
+  welcome(client, { queued: [chat("a", { patron_presence: "offline", patron_left_at: "2026-01-01T09:59:00Z" }), chat("b")] });
+  const rowOf = (id) => view.of("upsertWaiting").filter(([r]) => r.chat_id === id).at(-1)[0];
+  assert.equal(rowOf("a").presence.key, "offline");
+  assert.match(rowOf("a").presence.label, /^Patron left at /);
+  assert.deepEqual(rowOf("b").presence, { key: "online", label: "Online" });
+  client.frame({ type: "chat.queued", chat: chat("c") });
+  assert.equal(rowOf("c").presence, null, "just queued: nobody has said yet");
+  client.frame({ type: "chat.presence", chat_id: "c", patron: "online" });
+  assert.equal(rowOf("c").presence.key, "online");
+  client.frame({ type: "chat.presence", chat_id: "c", patron: "offline" });
+  assert.equal(rowOf("c").presence.key, "offline");
+  assert.match(rowOf("c").presence.label, /^Patron left at \d/);
+  assert.equal(view.of("updatePane").length, 0, "a waiting chat's presence opens no pane");
+
+  client.frame({ type: "chat.ended", chat_id: "c", ended_by: "system", reason: "abandoned" });
+  assert.deepEqual(view.last("removeWaiting"), ["c"]);
+  assert.match(view.last("showWaitingStatus")[0], /^Pat c left before anyone answered: .*taken off the queue/);
 });
 
 test("claim conflict and capacity refusals", async () => {
@@ -185,8 +206,23 @@ test("claim conflict and capacity refusals", async () => {
   await dash.claim("b");
   const second = client.actions("claim")[1];
   client.frame({ type: "error", code: "capacity", message: "full", request_id: second.request_id });
-  assert.deepEqual(view.last("showNotice"), ["You are at your limit of 3 chats. End one before claiming another."]);
+  assert.deepEqual(view.last("showNotice"), ["You are at your limit of 3 chats. End one before claiming another.", "capacity"]);
   assert.deepEqual(view.last("setClaimBusy"), ["b", false]);
+});
+
+test("the 'at your limit' alert goes once a chat of mine ends", async () => {
+  const { client, view, dash } = setup();
+  client.frame({ type: "welcome", role: "operator", operator: { ...operator, max_chats: 1 }, queued: [chat("b")],
+                 mine: [chat("a", { status: "active", operator })] });
+  await flush();
+  await dash.claim("b");
+  const [c] = client.actions("claim");
+  client.frame({ type: "error", code: "capacity", message: "full", request_id: c.request_id });
+  assert.deepEqual(view.last("showNotice"), ["You are at your limit of 1 chat. End one before claiming another.", "capacity"]);
+  client.emit("message", { chat_id: "a", message: msg(2) });
+  assert.equal(view.of("clearNotice").filter(([k]) => k === "capacity").length, 0, "nothing changed: it stays");
+  client.frame({ type: "chat.ended", chat_id: "a", ended_by: "patron" });
+  assert.deepEqual(view.last("clearNotice"), ["capacity"]);
 });
 
 test("claim while offline says so instead of waiting forever", async () => {
@@ -227,16 +263,31 @@ test("a claim from chat.queued alone does not pretend to know the patron's prese
   assert.equal(view.last("updatePane")[1].presence.key, "online", "a typing patron is there");
 });
 
-test("the 4th concurrent chat asks first; cancelling does not claim", async () => {
+test("at the hard limit the 4th chat is only explained: nothing to confirm, no claim", async () => {
   const { client, view, dash } = setup();
   welcome(client, {
     queued: [chat("d")],
     mine: ["a", "b", "c"].map((id) => chat(id, { status: "active", operator })),
   });
+  view.state.confirmAnswer = true; // even a "yes" could not claim
+  await dash.claim("d");
+  const [asked] = view.state.confirms;
+  assert.equal(asked.title, "You are at your chat limit");
+  assert.match(asked.body, /You have 3 active chats and your limit is 3/);
+  assert.equal(asked.confirm, null, "no Claim anyway");
+  assert.equal(asked.cancel, "OK");
+  assert.equal(client.actions("claim").length, 0);
+});
+
+test("the 4th concurrent chat below the hard limit asks first; cancelling does not claim", async () => {
+  const { client, view, dash } = setup();
+  client.frame({ type: "welcome", role: "operator", operator: { ...operator, max_chats: 5 }, queued: [chat("d")],
+                 mine: ["a", "b", "c"].map((id) => chat(id, { status: "active", operator })) });
   view.state.confirmAnswer = false;
   await dash.claim("d");
   assert.equal(view.state.confirms.length, 1);
   assert.match(view.state.confirms[0].body, /You already have 3 chats\. The manual advises no more than 3 unless one is winding down\./);
+  assert.equal(view.state.confirms[0].confirm, "Claim anyway");
   assert.equal(client.actions("claim").length, 0);
   view.state.confirmAnswer = true;
   await dash.claim("d");
@@ -306,8 +357,11 @@ test("patron presence drives the status; the patron ending turns it red; close r
   await flush();
   client.frame({ type: "chat.presence", chat_id: "a", patron: "away" });
   assert.deepEqual(view.last("updatePane")[1].presence, { key: "away", label: "Away" });
-  client.frame({ type: "chat.presence", chat_id: "a", patron: "offline" });
-  assert.deepEqual(view.last("updatePane")[1].presence, { key: "reconnecting", label: "Reconnecting" });
+  client.frame({ type: "chat.presence", chat_id: "a", patron: "offline", patron_left_at: "2026-01-01T10:00:05Z" });
+  const gone = view.last("updatePane")[1].presence;
+  assert.equal(gone.key, "offline", "gone is gone: red, not a hopeful Reconnecting");
+  assert.match(gone.label, /^Patron left at \d/);
+  assert.match(view.last("announce")[0], /^Pat a: Patron left at /);
   client.frame({ type: "chat.presence", chat_id: "a", patron: "online" });
   assert.deepEqual(view.last("updatePane")[1].presence, { key: "online", label: "Online" });
 
@@ -413,7 +467,7 @@ test("my own lower chat_limit is the limit the capacity message names", async ()
   await dash.claim("a");
   const [c] = client.actions("claim");
   client.frame({ type: "error", code: "capacity", message: "full", request_id: c.request_id });
-  assert.deepEqual(view.last("showNotice"), ["You are at your limit of 1 chat. End one before claiming another."]);
+  assert.deepEqual(view.last("showNotice"), ["You are at your limit of 1 chat. End one before claiming another.", "capacity"]);
   client.frame({ type: "operator.status", operator: { id: "admin", name: "Ada Admin", state: "available", chat_limit: null } });
   assert.deepEqual(view.last("setMineSummary"), [0, 3]);
 });
@@ -550,6 +604,47 @@ test("the paperclip uploads, then sends a message carrying the attachment; refus
   assert.deepEqual(uploads.at(-1), ["a", "Reading list.docx"]);
   assert.equal(client.actions("send").length, 2);
   assert.deepEqual(view.of("setAttachBusy").slice(-2), [["a", true], ["a", false]]);
+});
+
+test("a chosen file waits for Upload: Cancel sends nothing, Upload sends it, a refused type never shows", async () => {
+  const { client, dash, view, uploads } = setupWithFrames();
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  const file = { name: "map.png", size: 10, type: "image/png" };
+  assert.equal(dash.chooseFile("a", file), true);
+  assert.deepEqual(view.last("showChosenFile"), ["a", file]);
+  assert.match(view.last("announce")[0], /^map\.png is ready\. Upload sends it/);
+  assert.equal(uploads.length, 0, "choosing uploads nothing");
+  dash.cancelFile("a");
+  assert.deepEqual(view.last("clearChosenFile"), ["a", { focus: true }]);
+  assert.equal(await dash.uploadFile("a"), false, "cancelled: nothing left to upload");
+  assert.equal(uploads.length, 0);
+  assert.equal(client.actions("send").length, 0);
+
+  dash.chooseFile("a", file);
+  assert.equal(await dash.uploadFile("a"), true);
+  assert.deepEqual(uploads, [["a", "map.png"]]);
+  assert.equal(client.actions("send")[0].attachment.name, "map.png");
+  assert.deepEqual(view.last("clearChosenFile"), ["a", { focus: true }]);
+  assert.equal(await dash.uploadFile("a"), false, "sent once");
+
+  const before = view.of("showChosenFile").length;
+  assert.equal(dash.chooseFile("a", { name: "tool.exe", size: 2, type: "application/x-msdownload" }), false);
+  assert.match(view.last("showPaneNotice")[1], /cannot be sent/);
+  assert.equal(view.of("showChosenFile").length, before);
+});
+
+test("a refused upload keeps the chosen file, to try again", async () => {
+  const failed = Object.assign(new Error("The file could not be uploaded"), { status: 0, code: "network" });
+  const { client, dash, view } = setupWithFrames({ uploadError: failed });
+  welcome(client, { mine: [chat("a", { status: "active" })] });
+  await flush();
+  dash.chooseFile("a", { name: "scan.pdf", size: 10, type: "application/pdf" });
+  const cleared = view.of("clearChosenFile").length;
+  assert.equal(await dash.uploadFile("a"), false);
+  assert.match(view.last("showPaneNotice")[1], /^The file was not sent/);
+  assert.equal(view.of("clearChosenFile").length, cleared, "still chosen");
+  assert.equal(dash.panes.get("a").chosen.name, "scan.pdf");
 });
 
 test("an upload the service or S3 refuses says why in the pane; a 401 ends the sign-in", async () => {

@@ -2,9 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  capacityText, claimNeedsWarning, elapsed, endedText, errorText, formatWait, isOwn,
-  isSendKey, patronName, presenceView, resolveConfig, signInErrorText, snippet, tabTitle, typingText,
-  unreadCount, usableSession, waitLevel, warningText, CONFLICT_TEXT,
+  capacityText, claimAdvice, claimNeedsWarning, elapsed, endedText, errorText, formatWait, isOwn,
+  isSendKey, patronName, presenceChange, presenceView, resolveConfig, signInErrorText, snippet, tabTitle, typingText,
+  unreadCount, usableSession, waitingPresence, waitLevel, warningText, CONFLICT_TEXT,
 } from "../dashboard/logic.js";
 
 test("config: same-origin defaults, config.json wins when it names the URLs", () => {
@@ -57,6 +57,31 @@ test("the 4th-chat warning and the capacity message", () => {
   assert.equal(capacityText(undefined), "You are at your limit of chats. End one before claiming another.");
 });
 
+test("Claim Chat: straight away, the manual's warning below the hard limit, only an explanation at it", () => {
+  assert.equal(claimAdvice(0, 3), null);
+  assert.equal(claimAdvice(2, 3), null);
+  assert.equal(claimAdvice(0, 1), null, "below 3 the service answers (and a refusal says why)");
+  assert.equal(claimAdvice(3, 3), "limit");
+  assert.equal(claimAdvice(4, 3), "limit");
+  assert.equal(claimAdvice(3, 5), "warn");
+  assert.equal(claimAdvice(4, 5), "warn");
+  assert.equal(claimAdvice(3, undefined), "warn", "no known limit: warn, the service decides");
+});
+
+test("presence: a waiting patron's row, and when they left", () => {
+  assert.equal(waitingPresence(null), null);
+  assert.equal(waitingPresence(undefined), null);
+  assert.deepEqual(waitingPresence("online"), { key: "online", label: "Online" });
+  assert.deepEqual(waitingPresence("away"), { key: "away", label: "Away" });
+  assert.match(waitingPresence("offline", "2026-01-01T10:00:00Z").label, /^Patron left at \d/);
+  const now = Date.parse("2026-01-01T10:00:10Z");
+  assert.deepEqual(presenceChange({}, { patron: "offline" }, now), { patron_presence: "offline", patron_left_at: "2026-01-01T10:00:10.000Z" });
+  assert.deepEqual(presenceChange({}, { patron: "offline", patron_left_at: "2026-01-01T09:00:00Z" }, now).patron_left_at, "2026-01-01T09:00:00Z");
+  const gone = { patron_presence: "offline", patron_left_at: "2026-01-01T09:30:00Z" };
+  assert.equal(presenceChange(gone, { patron: "offline" }, now).patron_left_at, "2026-01-01T09:30:00Z", "the first time counts");
+  assert.deepEqual(presenceChange(gone, { patron: "online" }, now), { patron_presence: "online", patron_left_at: undefined });
+});
+
 test("server errors in plain words", () => {
   assert.equal(errorText({ code: "conflict" }, { action: "claim" }), CONFLICT_TEXT);
   assert.equal(CONFLICT_TEXT, "Another librarian already took this chat.");
@@ -84,10 +109,12 @@ test("patron names, snippets and the typing notice", () => {
   assert.equal(long.preview, "“…xxthe end”", "the end of a long preview: the part just typed");
 });
 
-test("patron status: green online, orange away or reconnecting, red when the patron ended", () => {
+test("patron status: green online, orange away, red when the patron left the page or ended", () => {
   assert.deepEqual(presenceView("active", "online"), { key: "online", label: "Online" });
   assert.deepEqual(presenceView("active", "away"), { key: "away", label: "Away" });
-  assert.deepEqual(presenceView("active", "offline"), { key: "reconnecting", label: "Reconnecting" });
+  assert.deepEqual(presenceView("active", "offline"), { key: "offline", label: "Patron left" });
+  assert.deepEqual(presenceView("active", "offline", null, "not a time"), { key: "offline", label: "Patron left" });
+  assert.match(presenceView("active", "offline", null, "2026-01-01T10:05:00Z").label, /^Patron left at \d/);
   assert.deepEqual(presenceView("active", null), { key: "unknown", label: "Checking" });
   assert.deepEqual(presenceView("ended", "online", "patron"), { key: "left", label: "Left the chat" });
   assert.deepEqual(presenceView("ended", "online", "operator"), { key: "ended", label: "Chat ended" });
