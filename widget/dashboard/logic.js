@@ -157,11 +157,13 @@ export function presenceChange(chat, frame, now) {
 }
 
 /**
- * The patron of a waiting chat, as the Waiting chats list shows it: null when not told (a
- * chat just queued), else {key, label} like a pane's status.
+ * The patron of a waiting chat, as the Waiting chats list shows it: null when not told, or
+ * offline without a `patron_left_at` (a chat just queued, whose patron's page is still
+ * connecting: it never left), else {key, label} like a pane's status.
  */
 export function waitingPresence(presence, leftAt) {
   if (presence !== "online" && presence !== "away" && presence !== "offline") return null;
+  if (presence === "offline" && !leftAt) return null;
   return presenceView("queued", presence, null, leftAt);
 }
 

@@ -74,6 +74,7 @@ test("presence: a waiting patron's row, and when they left", () => {
   assert.deepEqual(waitingPresence("online"), { key: "online", label: "Online" });
   assert.deepEqual(waitingPresence("away"), { key: "away", label: "Away" });
   assert.match(waitingPresence("offline", "2026-01-01T10:00:00Z").label, /^Patron left at \d/);
+  assert.equal(waitingPresence("offline"), null); // just queued: the page is still connecting
   const now = Date.parse("2026-01-01T10:00:10Z");
   assert.deepEqual(presenceChange({}, { patron: "offline" }, now), { patron_presence: "offline", patron_left_at: "2026-01-01T10:00:10.000Z" });
   assert.deepEqual(presenceChange({}, { patron: "offline", patron_left_at: "2026-01-01T09:00:00Z" }, now).patron_left_at, "2026-01-01T09:00:00Z");
