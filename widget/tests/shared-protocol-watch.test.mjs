@@ -6,31 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ProtocolClient } from "../js/protocol.js";
 import { StatusWatch, watchUrl } from "../patron/status-watch.js";
+import { clock } from "./fake-clock.mjs";
 
-function clock() {
-  const c = { now: 0, timers: [], id: 1 };
-  c.setTimeout = (fn, ms) => {
-    const id = c.id++;
-    c.timers.push({ id, at: c.now + ms, fn });
-    return id;
-  };
-  c.clearTimeout = (id) => {
-    c.timers = c.timers.filter((t) => t.id !== id);
-  };
-  c.advance = (ms) => {
-    const until = c.now + ms;
-    for (;;) {
-      c.timers.sort((a, b) => a.at - b.at);
-      const next = c.timers[0];
-      if (!next || next.at > until) break;
-      c.timers.shift();
-      c.now = next.at;
-      next.fn();
-    }
-    c.now = until;
-  };
-  return c;
-}
 
 function sockets() {
   const all = [];
