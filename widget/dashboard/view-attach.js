@@ -6,28 +6,8 @@
 
 import { el } from "../js/dom.js";
 import { ACCEPT, formatBytes, isImage, fileType } from "../js/files.js";
+import { icon } from "../js/icons.js";
 import { S } from "./strings.js";
-
-const SVG = "http://www.w3.org/2000/svg";
-
-/** The paperclip, drawn inline (no request, no innerHTML); hidden from screen readers. */
-function paperclip(doc) {
-  const svg = doc.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("width", "20");
-  svg.setAttribute("height", "20");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = doc.createElementNS(SVG, "path");
-  path.setAttribute("d", "M21 11.5 12.6 19.9a5.5 5.5 0 0 1-7.8-7.8l8.5-8.5a3.7 3.7 0 0 1 5.2 5.2l-8.5 8.5a1.8 1.8 0 0 1-2.6-2.6l7.8-7.8");
-  path.setAttribute("fill", "none");
-  path.setAttribute("stroke", "currentColor");
-  path.setAttribute("stroke-width", "2");
-  path.setAttribute("stroke-linecap", "round");
-  path.setAttribute("stroke-linejoin", "round");
-  svg.append(path);
-  return svg;
-}
 
 /** aria-disabled on or off (the button stays focusable and announced). */
 function setDisabled(button, off) {
@@ -51,7 +31,7 @@ export class AttachTray {
     const button = el(d, "button", "lcd-btn lcd-btn--quiet lcd-btn--icon lcd-attach");
     button.type = "button";
     button.title = S.composer.attach;
-    button.append(paperclip(d), el(d, "span", "lcd-sr-only", S.composer.attach));
+    button.append(icon("paperclip", "lcd-icon", d), el(d, "span", "lcd-sr-only", S.composer.attach));
     const input = el(d, "input", "lcd-file-input");
     input.type = "file";
     input.hidden = true; // the paperclip opens it

@@ -4,7 +4,7 @@
 // the references it needs to update them.
 
 import { h } from "../js/dom.js";
-import { icon } from "./icons.js";
+import { icon } from "../js/icons.js";
 
 function transcriptButton(t, handlers) {
   return h("button", { type: "button", class: "lc-btn lc-btn--link lc-download", onclick: () => handlers.onDownload() },

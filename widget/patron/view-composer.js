@@ -6,7 +6,7 @@
 // form (a landmark). DOM only; what a send or a file means is the controller's business.
 
 import { h } from "../js/dom.js";
-import { icon } from "./icons.js";
+import { icon } from "../js/icons.js";
 import { ACCEPT } from "./files.js";
 import { formatSize } from "./transcript.js";
 import { MAX_TEXT } from "../js/limits.js";

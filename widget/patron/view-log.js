@@ -4,7 +4,7 @@
 // Every message text goes in as text nodes; links are <a> elements with textContent.
 
 import { h } from "../js/dom.js";
-import { icon } from "./icons.js";
+import { icon } from "../js/icons.js";
 import { isImage } from "./files.js";
 import { continuesRun, formatSize, linkify, noticeText, speaker } from "./transcript.js";
 

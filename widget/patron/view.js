@@ -9,7 +9,7 @@
 // still read and download the answer; the survey and closing cards (view-after.js) follow it.
 
 import { h } from "../js/dom.js";
-import { icon } from "./icons.js";
+import { icon } from "../js/icons.js";
 import { ChatLog } from "./view-log.js";
 import { Composer } from "./view-composer.js";
 import { closingCard, surveyCard } from "./view-after.js";

@@ -1,4 +1,5 @@
-// Inline SVG icons (24x24, stroke), built with createElementNS: decorative, so aria-hidden.
+// Inline SVG icons (24x24, stroke) for both front ends, built with createElementNS:
+// decorative, so aria-hidden.
 // The path data is constant; no user data ever reaches an icon.
 
 const PATHS = {
@@ -20,8 +21,8 @@ const PATHS = {
 
 const SVG = "http://www.w3.org/2000/svg";
 
-export function icon(name, className = "lc-icon") {
-  const svg = document.createElementNS(SVG, "svg");
+export function icon(name, className = "lc-icon", doc = document) {
+  const svg = doc.createElementNS(SVG, "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
   svg.setAttribute("width", "20");
   svg.setAttribute("height", "20");
@@ -34,7 +35,7 @@ export function icon(name, className = "lc-icon") {
   svg.setAttribute("focusable", "false");
   svg.setAttribute("class", className);
   for (const d of PATHS[name] || []) {
-    const path = document.createElementNS(SVG, "path");
+    const path = doc.createElementNS(SVG, "path");
     path.setAttribute("d", d);
     svg.appendChild(path);
   }
