@@ -67,6 +67,7 @@ class Recorder:
 
 REC = Recorder()
 MEET = threading.Barrier(2)
+HELD: dict[str, threading.Event] = {}  # frames with "hold": name wait until the test sets it
 _clients: dict[str, object] = {}
 _clients_lock = threading.Lock()
 
@@ -113,7 +114,8 @@ def ws_message(event):
             except threading.BrokenBarrierError:
                 body = f"alone:{frame['id']}"
         else:
-            time.sleep(frame.get("slow", 0))
+            if frame.get("hold"):
+                assert HELD[frame["hold"]].wait(timeout=10), "the test never released it"
             body = frame["id"]
     management_client().post_to_connection(ConnectionId=event.connection_id, Data=f"echo:{body}".encode())
 
@@ -309,17 +311,20 @@ def test_frames_of_different_chats_run_side_by_side_and_a_ping_waits_for_both(ha
 
 
 def test_frames_of_one_chat_stay_in_order_and_other_actions_are_barriers(harness):
+    """a1 is held inside its handler: chat B's frame still runs (its own lane), a2 waits behind
+    a1 (same lane), and the claim and everything after it wait for every earlier frame."""
+    HELD["a1"] = release = threading.Event()
     with harness.connect() as ws:
-        ws.send(_frame("a1", chat_id="A", slow=0.2))
+        ws.send(_frame("a1", chat_id="A", hold="a1"))
         ws.send(_frame("a2", chat_id="A"))
-        ws.send(_frame("b1", action="typing", chat_id="B", slow=0.3))
+        ws.send(_frame("b1", action="typing", chat_id="B"))
         ws.send(_frame("claim", action="claim", chat_id="C"))  # not a lane action: waits for all
         ws.send(_frame("c1", chat_id="C"))
         ws.send(_frame("patron", action="send"))  # no chat_id: a barrier too
-        got = [ws.recv(timeout=10) for _ in range(6)]
-    assert got.index("echo:a1") < got.index("echo:a2")
-    assert set(got[:3]) == {"echo:a1", "echo:a2", "echo:b1"}
-    assert got[3:] == ["echo:claim", "echo:c1", "echo:patron"]
+        assert ws.recv(timeout=10) == "echo:b1"  # while a1 is still held
+        release.set()
+        got = [ws.recv(timeout=10) for _ in range(5)]
+    assert got == ["echo:a1", "echo:a2", "echo:claim", "echo:c1", "echo:patron"]
 
 
 def test_oversized_frame_closes_with_1009(harness):
