@@ -1,5 +1,6 @@
-// The dashboard's REST calls (docs/protocol.md): sign-in, history for gap fill and fresh panes,
-// queue names, canned messages, the Team tab, attachments and a token check. The fetch wrapper
+// The dashboard's REST calls (docs/protocol.md, docs/desks.md): sign-in (and the first one's new
+// password), history for gap fill and fresh panes, queue names, canned messages, the Team and
+// Desks tabs, attachments and a token check. The fetch wrapper
 // and the file rules are the widget's too (../js/http.js, ../js/files.js); `fetch` is injected
 // so Node tests can stand in for it.
 
@@ -22,6 +23,14 @@ export class Api {
 
   login(username, password) {
     return this.request("POST", "/auth/login", { username, password });
+  }
+
+  /**
+   * The first sign-in with a temporary password (docs/desks.md): the login answered
+   * `{challenge: "new_password", session, username}`; this answers like a login.
+   */
+  newPassword(username, session, newPassword) {
+    return this.request("POST", "/auth/password", { username, session, new_password: newPassword });
   }
 
   /** A new access token from the sign-in's refresh token: `{token, expires_at}`. */
@@ -72,6 +81,29 @@ export class Api {
     return this.request("PUT", `/operators/${encodeURIComponent(id)}`, { max_chats: maxChats });
   }
 
+  /** PUT /api/operators/{id}: any of max_chats, role, name, queues, disabled (docs/desks.md). */
+  updateOperator(id, changes) {
+    return this.request("PUT", `/operators/${encodeURIComponent(id)}`, changes);
+  }
+
+  /** A new account: `{operator, temporary_password?}`. */
+  createOperator(body) {
+    return this.request("POST", "/operators", body);
+  }
+
+  // desks (docs/desks.md "Queue"): every desk for operators; creating and editing for admins
+  queues() {
+    return this.request("GET", "/queues");
+  }
+
+  createQueue(body) {
+    return this.request("POST", "/queues", body);
+  }
+
+  updateQueue(id, body) {
+    return this.request("PUT", `/queues/${encodeURIComponent(id)}`, body);
+  }
+
   surveys(days = 7) {
     return this.request("GET", `/surveys?days=${days}`);
   }
@@ -98,12 +130,23 @@ export class Api {
    * a good one gets 404. Returns true (valid), false (refused) or null (cannot tell: offline).
    */
   async tokenValid() {
+    const state = await this.sessionState();
+    return state === "valid" ? true : state === null ? null : false;
+  }
+
+  /**
+   * The same check, telling why a token is refused: "valid", "ended" (expired or unknown),
+   * "disabled" (403 "this account is disabled": an admin switched the account off), or null
+   * (cannot tell: offline).
+   */
+  async sessionState() {
     try {
       await this.request("GET", "/chats/session-check/messages?after=0");
-      return true;
+      return "valid";
     } catch (err) {
-      if (err.status === 401 || err.status === 403) return false;
-      if (err.status === 404) return true;
+      if (err.status === 403 && /disabled/i.test(String(err.message || ""))) return "disabled";
+      if (err.status === 401 || err.status === 403) return "ended";
+      if (err.status === 404) return "valid";
       return null;
     }
   }

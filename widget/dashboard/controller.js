@@ -221,7 +221,7 @@ export class Dashboard {
   }
 
   isFixed(tabId) {
-    return tabId === "chats" || tabId === STAFF || (tabId === "team" && this.me.role === "admin");
+    return tabId === "chats" || tabId === STAFF || ((tabId === "team" || tabId === "desks") && this.me.role === "admin");
   }
 
   /** A request sent with a request_id, so its refusal can be told apart: returns the id. */

@@ -7,7 +7,9 @@ import { Alerts } from "./alerts.js";
 import { Api } from "./api.js";
 import { CannedMessages } from "./canned.js";
 import { Dashboard } from "./controller.js";
-import { TeamTab } from "./team.js";
+import { deskNames } from "./desks-admin.js";
+import { isDisabledError, newPasswordProblem, TeamTab } from "./team.js";
+import { DesksTab } from "./view-desks-tab.js";
 import { refreshDelay, resolveConfig, signInErrorText, usableSession } from "./logic.js";
 import { S } from "./strings.js";
 import { DashboardView } from "./view.js";
@@ -58,23 +60,63 @@ async function boot() {
     location.replace(location.pathname + location.search);
   }
 
+  /** A login answer with a token (a sign-in, or the first one's new password): the dashboard. */
+  function signedIn(res) {
+    const session = { token: res.token, expires_at: res.expires_at, operator: res.operator,
+                      refresh_token: res.refresh_token };
+    store.set(KEYS.session, session);
+    store.remove(KEYS.snapshot, KEYS.ui);
+    view.hideNewPassword();
+    start(session);
+    view.e.chatsTab.focus(); // the sign-in form is gone: continue from the Chats tab
+  }
+
+  let challenge = null; // {username, session}: a temporary password's new-password step
   view.handlers.signIn = async (username, password) => {
     view.signInBusy(true);
     view.signInError("");
     try {
       const res = await api.login(username, password);
-      const session = { token: res.token, expires_at: res.expires_at, operator: res.operator,
-                        refresh_token: res.refresh_token };
-      store.set(KEYS.session, session);
-      store.remove(KEYS.snapshot, KEYS.ui);
-      start(session);
-      view.e.chatsTab.focus(); // the sign-in form is gone: continue from the Chats tab
+      if (res.challenge === "new_password") {
+        challenge = { username: res.username || username, session: res.session };
+        view.signInBusy(false);
+        view.showNewPassword(challenge.username);
+        return;
+      }
+      signedIn(res);
     } catch (err) {
       view.signInBusy(false);
-      view.signInError(signInErrorText(err.status, err.code));
+      view.signInError(isDisabledError(err) ? S.signIn.disabled : signInErrorText(err.status, err.code));
       view.e.password.select();
       view.e.password.focus();
     }
+  };
+
+  view.handlers.newPassword = async (first, second) => {
+    const problem = newPasswordProblem(first, second);
+    if (problem || !challenge) {
+      view.newPasswordError(problem || S.signIn.newPasswordExpired);
+      return;
+    }
+    view.newPasswordBusy(true);
+    view.newPasswordError("");
+    try {
+      signedIn(await api.newPassword(challenge.username, challenge.session, first));
+      challenge = null;
+    } catch (err) {
+      view.newPasswordBusy(false);
+      if (err.status === 400) view.newPasswordError(S.signIn.newPasswordRefused(err.message), { clear: true });
+      else if (err.status === 401) view.newPasswordError(S.signIn.newPasswordExpired);
+      else view.newPasswordError(isDisabledError(err) ? S.signIn.disabled : signInErrorText(err.status, err.code));
+    }
+  };
+
+  view.handlers.newPasswordBack = () => {
+    challenge = null;
+    view.hideNewPassword();
+    view.signInError("");
+    view.e.password.value = "";
+    view.e.password.focus();
   };
 
   /** Renew the access token from the refresh token; null when the session has really ended. */
@@ -128,7 +170,11 @@ async function boot() {
 
     const authLost = () => toSignIn({ text: EXPIRED, kind: "error" });
     const canned = new CannedMessages({ doc: document, api, isAdmin: () => dash.me.role === "admin", onAuthLost: authLost });
-    const team = new TeamTab({ doc: document, api, onAuthLost: authLost });
+    const team = new TeamTab({ doc: document, api, onAuthLost: authLost, confirm: (o) => view.confirm(o), myId: () => dash.me.id });
+    const desks = new DesksTab({
+      doc: document, api, onAuthLost: authLost,
+      onChanged: (queues) => dash.setQueueNames({ ...dash.queueNames, ...deskNames(queues) }),
+    });
     canned.ensureLoaded();
 
     // Intents from the view.
@@ -136,6 +182,7 @@ async function boot() {
       select: (id, opts) => {
         dash.select(id, opts);
         if (dash.active === "team") team.refresh();
+        if (dash.active === "desks") desks.refresh();
       },
       openCanned: (textarea) => canned.open(textarea),
       cannedShortcuts: (prefix) => canned.shortcuts(prefix),
@@ -188,6 +235,14 @@ async function boot() {
         view.setNotifyState(await alerts.requestNotifications());
       },
     });
+    // a reload that comes back to the Team or Desks tab: its contents too
+    let shownOnce = false;
+    client.on("welcome", () => {
+      if (shownOnce) return;
+      shownOnce = true;
+      if (dash.active === "team") team.refresh();
+      if (dash.active === "desks") desks.refresh();
+    });
     alerts.onNotificationClick = () => dash.select("chats", { focus: "tab" });
     view.setSound(alerts.muted);
     view.setNotifyState(alerts.notificationState);
@@ -197,10 +252,10 @@ async function boot() {
     const probe = async () => {
       probeTimer = null;
       if (client.state === "open") return;
-      const valid = await api.tokenValid();
-      if (valid === false) {
+      const state = await api.sessionState();
+      if (state === "ended" || state === "disabled") {
         client.disconnect();
-        toSignIn({ text: EXPIRED, kind: "error" });
+        toSignIn({ text: state === "disabled" ? S.signIn.disabledSignedOut : EXPIRED, kind: "error" });
         return;
       }
       if (client.state !== "open") probeTimer = setTimeout(probe, PROBE_EVERY_MS);

@@ -42,6 +42,7 @@ export class DashboardView {
       statusSelect: $("lcd-status-select"),
       staffTab: $("lcd-tab-staff"), staffPanel: $("lcd-panel-staff"), staffBadge: $("lcd-staff-badge"),
       teamTab: $("lcd-tab-team"), teamPanel: $("lcd-panel-team"),
+      desksTab: $("lcd-tab-desks"), desksPanel: $("lcd-panel-desks"),
       roster: $("lcd-roster"), oneChat: $("lcd-onechat"),
       transfer: $("lcd-transfer"), transferTitle: $("lcd-transfer-title"), transferTargets: $("lcd-transfer-targets"),
       transferNote: $("lcd-transfer-note"),
@@ -65,6 +66,7 @@ export class DashboardView {
       ["chats", { tab: this.e.chatsTab, panel: this.e.chatsPanel }],
       ["staff", { tab: this.e.staffTab, panel: this.e.staffPanel }],
       ["team", { tab: this.e.teamTab, panel: this.e.teamPanel }],
+      ["desks", { tab: this.e.desksTab, panel: this.e.desksPanel }],
     ]);
     this.bindStatic();
   }
@@ -148,6 +150,58 @@ export class DashboardView {
     slot.append(p);
   }
 
+  /**
+   * The first sign-in's second step (docs/desks.md): the service wants a new password. The
+   * step's form comes from its <template> in place of the sign-in form (kept, hidden, for
+   * "Back to sign in"); the handler `newPassword(first, second)` gets both boxes.
+   */
+  showNewPassword(username) {
+    this.hideNewPassword();
+    const e = this.e;
+    e.signinForm.hidden = true;
+    e.signinForm.after(this.doc.getElementById("lcd-newpw-template").content.cloneNode(true));
+    const $ = (id) => this.doc.getElementById(id);
+    const np = {
+      form: $("lcd-newpw-form"), user: $("lcd-newpw-user"), error: $("lcd-newpw-error"),
+      first: $("lcd-newpw-1"), second: $("lcd-newpw-2"), submit: $("lcd-newpw-submit"), back: $("lcd-newpw-back"),
+    };
+    this.np = np;
+    np.user.textContent = username;
+    np.form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.call("newPassword", np.first.value, np.second.value);
+    });
+    np.back.addEventListener("click", () => this.call("newPasswordBack"));
+    np.first.focus();
+  }
+
+  /** Back to the plain sign-in form (the new-password step gone, with what was typed in it). */
+  hideNewPassword() {
+    if (this.np) this.np.form.remove();
+    this.np = null;
+    this.e.signinForm.hidden = false;
+  }
+
+  newPasswordBusy(busy) {
+    if (!this.np) return;
+    this.np.submit.disabled = busy;
+    this.np.submit.textContent = busy ? S.signIn.newPasswordBusy : S.signIn.newPasswordSubmit;
+  }
+
+  /** A problem with the new password, in the step's alert; the first box is cleared for another try. */
+  newPasswordError(text, { clear = false } = {}) {
+    const np = this.np;
+    if (!np) return;
+    if (text) np.error.replaceChildren(el(this.doc, "p", "lcd-form-error-text", text));
+    else np.error.replaceChildren();
+    if (clear) {
+      np.first.value = "";
+      np.second.value = "";
+    }
+    np.first.setAttribute("aria-invalid", text ? "true" : "false");
+    np.first.focus();
+  }
+
   showApp() {
     this.e.boot.hidden = true;
     this.e.signin.hidden = true;
@@ -164,6 +218,7 @@ export class DashboardView {
     this.e.userName.textContent = me.name || me.id || "";
     this.e.userRole.textContent = S.header.role(me.role, me.max_chats);
     this.e.teamTab.hidden = me.role !== "admin";
+    this.e.desksTab.hidden = me.role !== "admin";
   }
 
   /** The header's Available / Away and the staff tab's "one chat at a time" box. */
