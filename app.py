@@ -45,7 +45,7 @@ def health():
 @route("/status", methods=["GET"])
 @rest
 def status():
-    return services().operators.status()
+    return services().operators.status(query(_request(), "queue"))
 
 
 @route("/chats", methods=["POST"])
@@ -90,6 +90,12 @@ def refresh():
     return services().operators.refresh(json_body(_request()))
 
 
+@route("/auth/password", methods=["POST"])
+@rest
+def new_password():
+    return services().operators.new_password(json_body(_request()))
+
+
 @route("/auth/me", methods=["GET"])
 @rest
 def me():
@@ -130,6 +136,30 @@ def surveys():
 @rest
 def operators_list():
     return services().operators.list(_operator())
+
+
+@route("/operators", methods=["POST"])
+@rest
+def operators_create():
+    return created(services().operators.create(_operator(), json_body(_request())))
+
+
+@route("/queues", methods=["GET"])
+@rest
+def queues_list():
+    return services().desks.list(_operator())
+
+
+@route("/queues", methods=["POST"])
+@rest
+def queues_create():
+    return created(services().desks.create(_operator(), json_body(_request())))
+
+
+@route("/queues/{queue_id}", methods=["PUT"])
+@rest
+def queues_update(queue_id):
+    return services().desks.update(_operator(), queue_id, json_body(_request()))
 
 
 @route("/operators/{operator_id}", methods=["PUT"])

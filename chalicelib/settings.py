@@ -56,6 +56,7 @@ class Settings:
     dashboard_url: str = ""  # put in notifications, so a librarian can jump there
     typing_preview: bool = True  # librarians see a patron's draft; the widget says so
     abandon_after_seconds: int = 120  # a waiting patron gone this long: the chat ends
+    queue_cache_seconds: int = 30  # how long a container keeps the desk directory
 
     @property
     def retention_seconds(self) -> int:
@@ -100,6 +101,7 @@ class Settings:
             typing_preview=_flag(env.get("TYPING_PREVIEW") or "on"),
             abandon_after_seconds=_seconds(env.get("ABANDON_AFTER_SECONDS"), 120,
                                            "ABANDON_AFTER_SECONDS"),
+            queue_cache_seconds=_seconds(env.get("QUEUE_CACHE_SECONDS"), 30, "QUEUE_CACHE_SECONDS"),
         )
 
 

@@ -33,6 +33,7 @@ class Ports:
     auth: Any
     file_store: Any = None
     notifier: Any = None
+    accounts: Any = None  # the user pool's admin side (None: accounts made by script only)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Services:
     surveys: Any
     canned: Any
     files: Any
+    desks: Any
     push: Any
     events: Any
     settings: Settings
@@ -61,6 +63,8 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
     from .domain.conversation import Conversation
     from .domain.files import ChatFiles, FilesService, new_upload_id
     from .domain.operators import Operators
+    from .domain.queues import Desks
+    from .listeners.line import Line
     from .domain.sessions import Sessions
     from .domain.staff_room import StaffRoomService
     from .domain.surveys import Surveys
@@ -77,25 +81,30 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
                              ids=upload_ids or new_upload_id)
     staff_room = StaffRoomService(r.staff_room, r.log, events,
                                   retention_seconds=cfg.retention_seconds, clock=clock)
-    team = Operators(r.operators, r.connections, access, ports.auth, events, queues=cfg.queues,
-                     clock=clock, notice=staff_room.notice, ws_url=cfg.ws_url)
+    desks = Desks(r.queues, r.operators, access, defaults=cfg.queues, clock=clock,
+                  cache_seconds=cfg.queue_cache_seconds)
+    chats = Chats(r.chats, r.connections, access, events, desks=desks, watches=r.watches,
+                  ws_url=cfg.ws_url, retention_seconds=cfg.retention_seconds, clock=clock,
+                  ids=ids or new_id)
+    team = Operators(r.operators, r.connections, access, ports.auth, events, desks=desks,
+                     clock=clock, notice=staff_room.notice, ws_url=cfg.ws_url,
+                     accounts=ports.accounts, sender=ports.sender, requeue=chats.requeue_all)
     sessions = Sessions(r.connections, r.chats, r.operators, r.log, access, staff_room, team,
-                        events, clock=clock, store_patron_ip=cfg.store_patron_ip,
-                        typing_preview=cfg.typing_preview)
+                        events, desks=desks, watches=r.watches, clock=clock,
+                        store_patron_ip=cfg.store_patron_ip, typing_preview=cfg.typing_preview)
     services = Services(
         access=access, sessions=sessions, staff_room=staff_room, operators=team,
         conversation=Conversation(r.chats, r.log, r.staff_room, r.connections, access, events,
                                   retention_seconds=cfg.retention_seconds, clock=clock,
                                   files=files, typing_preview=cfg.typing_preview),
-        chats=Chats(r.chats, r.connections, access, events, queues=cfg.queues,
-                    ws_url=cfg.ws_url, retention_seconds=cfg.retention_seconds, clock=clock,
-                    ids=ids or new_id),
+        chats=chats, desks=desks,
         surveys=Surveys(r.surveys, r.chats, access, clock=clock),
         canned=CannedService(r.canned, clock),
         files=ChatFiles(files, r.chats, access, clock=clock),
-        push=Push(ports.sender, r.connections, sessions.gone),
+        push=Push(ports.sender, r.connections, sessions.gone, r.watches),
         events=events, settings=cfg)
     services.push.subscribe(events)
+    Line(r.chats, desks, services.push.deliver).subscribe(events)
     if ports.notifier is not None and cfg.notify_mode != "off":
         from .listeners.notify import Notifications
         Notifications(ports.notifier, mode=cfg.notify_mode,
@@ -152,8 +161,12 @@ def _aws_ports(cfg: Settings, endpoint: str | None) -> Ports:
     if cfg.operators_topic_arn:
         from .adapters.sns import SnsNotifier
         notifier = SnsNotifier(client("sns"), cfg.operators_topic_arn)
+    accounts = None
+    if cfg.cognito_user_pool_id:
+        from .adapters.cognito import CognitoAccounts
+        accounts = CognitoAccounts(client, cfg.cognito_user_pool_id)
     return Ports(repos=repositories(), sender=sender, auth=authenticator(),
-                 file_store=file_store, notifier=notifier)
+                 file_store=file_store, notifier=notifier, accounts=accounts)
 
 
 def repositories():

@@ -15,10 +15,11 @@ import threading
 from datetime import datetime, timezone
 
 from chalicelib.domain.limits import STAFF_ROOM_SECONDS
-from chalicelib.domain.model import (ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, Canned, Chat,
-                                     Connection, Member, Message, Operator, StaffRoom, Survey)
+from chalicelib.domain.model import (ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, WAIT_SLOTS, Canned,
+                                     Chat, Connection, Member, Message, Operator, Queue, StaffRoom,
+                                     Survey, Watch)
 from chalicelib.domain.ports import (AlreadyExists, AtCapacity, BelowActive, ClaimLost,
-                                     DuplicateMessage, NotFound, StaleRead)
+                                     DuplicateMessage, NewPasswordRequired, NotFound, StaleRead)
 from chalicelib.errors import ServiceError
 
 
@@ -33,6 +34,9 @@ class MemoryDb:
         self.surveys: dict[str, Survey] = {}
         self.canned: dict[tuple[str, str], Canned] = {}  # (owner, canned_id)
         self.room: StaffRoom | None = None
+        self.queues: dict[str, Queue] = {}
+        self.waits: dict[str, dict[int, float]] = {}  # queue id -> slot -> wait (QueueModel.wait_N)
+        self.watches: dict[tuple[str, str], Watch] = {}  # (queue id, connection id)
         self.reminded: set[str] = set()  # chats whose reminder went out (ChatModel.reminded_at)
         self.calls: list[str] = []
         self.lock = threading.RLock()
@@ -99,6 +103,15 @@ class MemoryChats(_Repo):
         op.active_chats += 1
         op.chats.add(chat.chat_id)
         self.db.claims.append((chat.chat_id, operator.id, now))
+        self.db.waits.setdefault(chat.queue, {})[int(now) % WAIT_SLOTS] = round(now - chat.created_at, 1)
+
+    @_atomic
+    def offer(self, chat: Chat, queue_id: str, now: float) -> bool:
+        stored = self.db.chats.get(chat.chat_id)
+        if stored is None or stored.status != QUEUED or stored.offered != chat.offered:
+            return False
+        stored.offered, stored.offered_at = [*stored.offered, queue_id], now
+        return True
 
     @_atomic
     def transfer(self, chat: Chat, target: Operator, target_conns: set[str], now: float,
@@ -121,7 +134,7 @@ class MemoryChats(_Repo):
         self.db.claims.append((chat.chat_id, target.id, now))
 
     @_atomic
-    def requeue(self, chat: Chat, now: float) -> None:
+    def requeue(self, chat: Chat, now: float, offered: list[str] | None = None) -> None:
         stored = self.db.chats.get(chat.chat_id)
         holder = self.db.operators.get(chat.operator_id) if chat.operator_id else None
         if stored is None or stored.status != ACTIVE or stored.operator_id != chat.operator_id \
@@ -129,6 +142,9 @@ class MemoryChats(_Repo):
             raise StaleRead()
         stored.status, stored.operator_id, stored.operator_name = QUEUED, None, None
         stored.claimed_at, stored.operator_conns = None, set()
+        if offered:
+            stored.offered, stored.offered_at = list(offered), now
+            self.db.reminded.discard(chat.chat_id)
         holder.active_chats -= 1
         holder.chats.discard(chat.chat_id)
 
@@ -294,7 +310,7 @@ class MemoryConnections(_Repo):
 
 class MemoryOperators(_Repo):
     name = "operators"
-    UPDATABLE = ("availability", "chat_limit", "name")
+    UPDATABLE = ("availability", "chat_limit", "name", "role", "queues", "muted", "disabled")
 
     @_atomic
     def get(self, operator_id: str) -> Operator | None:
@@ -310,6 +326,12 @@ class MemoryOperators(_Repo):
         self.db.operators[operator.id] = copy.deepcopy(operator)
 
     @_atomic
+    def create(self, operator: Operator) -> None:
+        if operator.id in self.db.operators:
+            raise AlreadyExists()
+        self.db.operators[operator.id] = copy.deepcopy(operator)
+
+    @_atomic
     def list(self) -> list[Operator]:
         return [copy.deepcopy(o) for _, o in sorted(self.db.operators.items())]
 
@@ -322,7 +344,7 @@ class MemoryOperators(_Repo):
         if op is None:
             raise NotFound(operator_id)
         for name, value in changes.items():
-            setattr(op, name, value)
+            setattr(op, name, set(value) if isinstance(value, (set, frozenset)) else value)
         return copy.deepcopy(op)
 
     @_atomic
@@ -377,8 +399,52 @@ class MemoryCanned(_Repo):
             raise NotFound(canned_id)
 
 
+class MemoryQueues(_Repo):
+    name = "queues"
+    SETTINGS = ("name", "library", "timezone", "hours", "closed_dates", "rollover_to",
+                "rollover_after", "card_text", "card_reviewed_on", "enabled")
+
+    @_atomic
+    def list(self) -> list[Queue]:
+        out = []
+        for qid, q in sorted(self.db.queues.items()):
+            q = copy.deepcopy(q)
+            q.waits = [w for _, w in sorted(self.db.waits.get(qid, {}).items())]
+            out.append(q)
+        return out
+
+    @_atomic
+    def put(self, queue: Queue, *, must_exist: bool) -> None:
+        exists = queue.id in self.db.queues
+        if must_exist and not exists:
+            raise NotFound(queue.id)
+        if not must_exist and exists:
+            raise AlreadyExists()
+        stored = copy.deepcopy(queue)
+        stored.waits = []
+        self.db.queues[queue.id] = stored
+
+
+class MemoryWatches(_Repo):
+    name = "watches"
+
+    @_atomic
+    def add(self, watches: list[Watch], expires_at: int) -> None:
+        for w in watches:
+            self.db.watches[(w.queue_id, w.connection_id)] = w
+
+    @_atomic
+    def remove(self, connection_id: str, queue_ids) -> None:
+        for q in set(queue_ids):
+            self.db.watches.pop((q, connection_id), None)
+
+    @_atomic
+    def of_queue(self, queue_id: str) -> list[Watch]:
+        return [w for (q, _), w in sorted(self.db.watches.items()) if q == queue_id]
+
+
 class MemoryRepositories:
-    """The seven repositories over one MemoryDb, as `dynamo.repositories()` builds them."""
+    """The repositories over one MemoryDb, as `dynamo.repositories()` builds them."""
 
     def __init__(self, db: MemoryDb | None = None) -> None:
         self.db = db or MemoryDb()
@@ -389,6 +455,8 @@ class MemoryRepositories:
         self.operators = MemoryOperators(self.db)
         self.surveys = MemorySurveys(self.db)
         self.canned = MemoryCanned(self.db)
+        self.queues = MemoryQueues(self.db)
+        self.watches = MemoryWatches(self.db)
 
 
 class RecordingSender:
@@ -397,12 +465,16 @@ class RecordingSender:
     def __init__(self) -> None:
         self.frames: dict[str, list[dict]] = {}
         self.gone: set[str] = set()
+        self.closed: list[str] = []
 
     def post(self, connection_id: str, frame: dict) -> bool:
         if connection_id in self.gone:
             return False
         self.frames.setdefault(connection_id, []).append(frame)
         return True
+
+    def close(self, connection_id: str) -> None:
+        self.closed.append(connection_id)
 
     def of(self, connection_id: str, type_: str | None = None) -> list[dict]:
         frames = self.frames.get(connection_id, [])
@@ -417,10 +489,20 @@ class FakeAuthenticator:
 
     def __init__(self, passwords: dict[str, str] | None = None) -> None:
         self.passwords = passwords or {}
+        self.temporary: dict[str, str] = {}  # username -> temporary password (FakeAccounts)
 
     def login(self, username: str, password: str) -> tuple[str, int]:
+        if username in self.temporary and self.temporary[username] == password:
+            raise NewPasswordRequired(f"session:{username}")
         if self.passwords.get(username) != password:
             raise ServiceError("unauthorized", "wrong username or password")
+        return f"op:{username}", 2_000_000_000, f"refresh:{username}"
+
+    def new_password(self, username: str, session: str, password: str):
+        if session != f"session:{username}" or username not in self.temporary:
+            raise ServiceError("unauthorized", "this sign-in step has expired; sign in again")
+        del self.temporary[username]
+        self.passwords[username] = password
         return f"op:{username}", 2_000_000_000, f"refresh:{username}"
 
     def refresh(self, refresh_token: str) -> tuple[str, int]:
@@ -434,3 +516,22 @@ class FakeAuthenticator:
         if kind == "op" and username:
             return username
         raise ServiceError("unauthorized", "operator token refused")
+
+
+class FakeAccounts:
+    """The pool's admin side over a FakeAuthenticator's passwords."""
+
+    def __init__(self, auth: FakeAuthenticator) -> None:
+        self.auth = auth
+        self.users: dict[str, dict] = {}
+
+    def create(self, username, email, name, temporary_password) -> None:
+        if username in self.users or username in self.auth.passwords:
+            raise AlreadyExists()
+        self.users[username] = {"email": email, "name": name, "enabled": True,
+                                "invited": temporary_password is None}
+        if temporary_password:
+            self.auth.temporary[username] = temporary_password
+
+    def set_enabled(self, username: str, enabled: bool) -> None:
+        self.users.setdefault(username, {})["enabled"] = enabled

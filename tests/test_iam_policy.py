@@ -165,7 +165,7 @@ def run_scenario(flow) -> None:
     import app as app_module
     status, waiting = flow.post("/chats", {"question": "Anyone there?"})
     assert status == 201, waiting
-    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 1, "abandoned": 0}
+    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 1, "abandoned": 0, "rolled_over": 0}
 
     # operator online (connection, queued chats), a new chat (transaction, broadcast, push)
     assert flow.connect("op1=", ann)["statusCode"] == 200
@@ -213,6 +213,31 @@ def run_scenario(flow) -> None:
     canned_id = canned.get("id") or canned.get("canned", {}).get("id")
     assert _rest(flow, "put", f"/canned/{canned_id}", ann, {"title": "Hi", "text": "Hello again!"})[0] == 200
     assert _rest(flow, "delete", f"/canned/{canned_id}", ann)[0] == 200
+
+    # desks: an admin makes a co-op desk the general desk rolls over to; the librarian
+    # watches only one desk; a chat goes back to waiting at a desk; the scheduled rollover
+    status, desk = _rest(flow, "post", "/queues", admin, {"id": "coop", "name": "Co-op",
+                                                          "timezone": "America/New_York"})
+    assert status == 201, desk
+    assert _rest(flow, "put", "/queues/general", admin,
+                 {"rollover": {"to": "coop", "after_seconds": 10}})[0] == 200
+    assert _rest(flow, "get", "/queues", ann)[0] == 200
+    flow.frame("op2=", action="watch", queues=["general", "coop"])
+    assert posted_frames("op2=")[-1]["type"] == "watching"
+    # accounts: an admin creates a librarian (Cognito admin calls) and disables them while
+    # their dashboard is open (its connection is closed through the management API)
+    status, made = _rest(flow, "post", "/operators", admin, {"username": "cy", "name": "Cy"})
+    assert status == 201, made
+    status, step = flow.post("/auth/login", {"username": "cy", "password": made["temporary_password"]})
+    assert status == 200 and step["challenge"] == "new_password", step
+    status, signed = flow.post("/auth/password", {"username": "cy", "session": step["session"],
+                                                  "new_password": "Another-Horse-Battery-2"})
+    assert status == 200, signed
+    assert flow.connect("cy1=", signed["token"])["statusCode"] == 200
+    flow.frame("cy1=", action="hello")
+    assert _rest(flow, "put", "/operators/cy", admin, {"disabled": True})[0] == 200
+    assert _rest(flow, "put", "/operators/cy", admin, {"disabled": False})[0] == 200
+    flow.disconnect("cy1=")
 
     # end, survey, close, the admins' survey results; the patron leaves
     flow.frame("op2=", action="end", chat_id=chat_id)

@@ -281,7 +281,8 @@ def test_operator_second_tab_joins_its_chats_at_hello(h):
     welcome = h.connect_operator("o2", "ann")[0]
     assert [c["chat_id"] for c in welcome["mine"]] == [chat_id]
     assert welcome["operator"] == {"id": "ann", "name": "Ann", "role": "librarian", "max_chats": 3,
-                                   "availability": "available"}
+                                   "availability": "available", "queues": None,
+                                   "watching": ["general", "law"]}
     h.frame("p1", action="send", chat_id=chat_id, text="hi both")
     assert h.sender.of("o2", "chat.message")
 
@@ -304,7 +305,8 @@ def test_status_follows_operator_connections(h):
     h.frame("o1", action="hello")
     status = h.status()
     assert status["online"] is True
-    assert status["queues"][0] == {"id": "general", "name": "Ask a librarian", "online": True}
+    assert status["queues"][0] == {"id": "general", "name": "Ask a librarian", "online": True,
+                                   "open": True, "timezone": "UTC"}
     h.disconnect("o1")
     assert h.status()["online"] is False
 

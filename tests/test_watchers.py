@@ -28,8 +28,10 @@ def test_watcher_welcome_says_whether_anyone_can_answer(h):
     welcome = watch(h)[0]
     assert welcome == {"type": "welcome", "role": "watcher", "status": {
         "online": False, "ws_url": "ws://test/ws", "queues": [
-            {"id": "general", "name": "Ask a librarian", "online": False},
-            {"id": "law", "name": "Law library", "online": False}]}}
+            {"id": "general", "name": "Ask a librarian", "online": False, "open": True,
+             "timezone": "UTC"},
+            {"id": "law", "name": "Law library", "online": False, "open": True,
+             "timezone": "UTC"}]}}
     assert h.status()["ws_url"] == "ws://test/ws"
 
 
@@ -41,7 +43,8 @@ def test_watchers_hear_when_librarians_come_go_and_step_away(h):
     h.connect_operator("o1", "ann")
     assert statuses(h, "w1") == statuses(h, "w2") == [True]
     frame = h.sender.of("w1", "service.status")[0]
-    assert frame["queues"][0] == {"id": "general", "name": "Ask a librarian", "online": True}
+    assert frame["queues"][0] == {"id": "general", "name": "Ask a librarian", "online": True,
+                                  "open": True, "timezone": "UTC"}
     h.connect_operator("o2", "bob")
     h.frame("o1", action="status", state="away")
     assert statuses(h) == [True, True, True]  # bob still answers
@@ -117,6 +120,7 @@ def flow(aws, ws_event):
 
 def test_watching_costs_a_write_at_connect_and_hello_and_one_query_per_change(flow, botocore_requests):
     assert flow.connect("w1=", None, watch="status")["statusCode"] == 200
+    flow.get("/status")  # the container has read the desk directory (kept for 30 s)
     botocore_requests.clear()
     flow.frame("w1=", action="hello")
     # its row, joining the watchers' index, who is online (nobody: no BatchGetItem)

@@ -8,6 +8,7 @@ name and stage (AWS, custom domains included), so one code path serves both. A 4
 from __future__ import annotations
 
 import json
+import threading
 
 from botocore.exceptions import ClientError
 
@@ -15,7 +16,8 @@ from botocore.exceptions import ClientError
 class ApiGatewaySender:
     def __init__(self, client) -> None:
         self._client = client
-        self.posted = 0
+        self.posted = 0  # posts delivered (fan-out posts from several threads)
+        self._count = threading.Lock()
 
     def post(self, connection_id: str, frame: dict) -> bool:
         data = encode(frame)
@@ -25,8 +27,18 @@ class ApiGatewaySender:
             if err.response["Error"]["Code"] == "GoneException":
                 return False
             raise
-        self.posted += 1
+        with self._count:
+            self.posted += 1
         return True
+
+
+    def close(self, connection_id: str) -> None:
+        """DELETE @connections/{id}: API Gateway closes it and sends $disconnect."""
+        try:
+            self._client.delete_connection(ConnectionId=connection_id)
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "GoneException":
+                raise
 
 
 def encode(frame: dict) -> bytes:

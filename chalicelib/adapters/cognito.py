@@ -14,6 +14,7 @@ import urllib.request
 
 from botocore.exceptions import ClientError
 
+from ..domain.ports import AlreadyExists, NewPasswordRequired
 from ..errors import ServiceError
 from . import jwt
 
@@ -43,13 +44,36 @@ class CognitoAuthenticator:
             if code == "TooManyRequestsException":
                 raise ServiceError("rate_limited", "too many sign-in attempts; wait a moment") from None
             raise
+        return self._tokens(resp)
+
+    @staticmethod
+    def _tokens(resp: dict) -> tuple[str, int, str | None]:
         result = resp.get("AuthenticationResult")
+        if not result and resp.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+            raise NewPasswordRequired(resp["Session"])
         if not result:
             raise ServiceError("unauthorized",
                                f"sign-in needs another step ({resp.get('ChallengeName')}); "
-                               "ask an admin to set a permanent password")
+                               "ask an admin")
         return (result["AccessToken"], int(time.time()) + int(result.get("ExpiresIn", 3600)),
                 result.get("RefreshToken"))
+
+    def new_password(self, username: str, session: str, password: str) -> tuple[str, int, str | None]:
+        """RespondToAuthChallenge(NEW_PASSWORD_REQUIRED): the temporary password is replaced."""
+        try:
+            resp = self._client_factory("cognito-idp").respond_to_auth_challenge(
+                ClientId=self.client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=session,
+                ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": password})
+        except ClientError as err:
+            code = err.response["Error"]["Code"]
+            if code == "InvalidPasswordException":
+                raise ServiceError("bad_request", err.response["Error"].get("Message")
+                                   or "the pool's password policy refuses this password") from None
+            if code in ("NotAuthorizedException", "CodeMismatchException", "ExpiredCodeException",
+                        "UserNotFoundException"):
+                raise ServiceError("unauthorized", "this sign-in step has expired; sign in again") from None
+            raise
+        return self._tokens(resp)
 
     def refresh(self, refresh_token: str) -> tuple[str, int]:
         try:
@@ -89,3 +113,35 @@ class CognitoAuthenticator:
             finally:
                 self._fetched_at = now
             return self._keys
+
+
+class CognitoAccounts:
+    """The `Accounts` port: the pool's admin calls (AdminCreateUser, AdminDisableUser,
+    AdminEnableUser, AdminUserGlobalSignOut)."""
+
+    def __init__(self, client_factory, user_pool_id: str) -> None:
+        self._client_factory = client_factory
+        self.user_pool_id = user_pool_id
+
+    def create(self, username: str, email: str | None, name: str,
+               temporary_password: str | None) -> None:
+        attrs = [{"Name": "name", "Value": name}]
+        if email:
+            attrs += [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+        extra = ({"TemporaryPassword": temporary_password, "MessageAction": "SUPPRESS"}
+                 if temporary_password else {"DesiredDeliveryMediums": ["EMAIL"]})
+        try:
+            self._client_factory("cognito-idp").admin_create_user(
+                UserPoolId=self.user_pool_id, Username=username, UserAttributes=attrs, **extra)
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "UsernameExistsException":
+                raise AlreadyExists() from None
+            raise
+
+    def set_enabled(self, username: str, enabled: bool) -> None:
+        idp = self._client_factory("cognito-idp")
+        if enabled:
+            idp.admin_enable_user(UserPoolId=self.user_pool_id, Username=username)
+            return
+        idp.admin_disable_user(UserPoolId=self.user_pool_id, Username=username)
+        idp.admin_user_global_sign_out(UserPoolId=self.user_pool_id, Username=username)

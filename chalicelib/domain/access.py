@@ -69,6 +69,8 @@ class Access:
         operator = self.operators.get(operator_id) if operator_id else None
         if operator is None:
             raise forbidden("this account is not set up as an operator")
+        if operator.disabled:
+            raise forbidden("this account is disabled; ask an admin")
         return operator
 
     def patron_token(self, chat_id: str, now: float) -> str:

@@ -23,7 +23,8 @@ from .model import (ACTIVE, ENDED, OPERATOR, PATRON, QUEUED, STAFF_ROOM_ID, SYST
                     Operator)
 
 ABANDONED = "abandoned"  # Chat.end_reason: the patron left while the chat waited
-from .ports import AtCapacity, ChatRepository, ClaimLost, ConnectionRepository, StaleRead
+from .ports import AtCapacity, ChatRepository, ClaimLost, ConnectionRepository, StaleRead, WatchRepository
+from .queues import Desks
 
 
 def new_id() -> str:
@@ -56,13 +57,15 @@ def chat_id_of(connections: ConnectionRepository, connection_id: str, chat_id: s
 
 class Chats:
     def __init__(self, chats: ChatRepository, connections: ConnectionRepository, access: Access,
-                 events: ev.Dispatcher, *, queues: tuple, ws_url: str, retention_seconds: int,
-                 clock: Callable[[], float], ids: Callable[[], str] = new_id) -> None:
+                 events: ev.Dispatcher, *, desks: Desks, watches: WatchRepository, ws_url: str,
+                 retention_seconds: int, clock: Callable[[], float],
+                 ids: Callable[[], str] = new_id) -> None:
         self.chats = chats
         self.connections = connections
         self.access = access
         self.events = events
-        self.queues = queues
+        self.desks = desks
+        self.watches = watches
         self.ws_url = ws_url
         self.retention_seconds = retention_seconds
         self.clock = clock
@@ -78,13 +81,13 @@ class Chats:
                             too_large_over=MAX_TEXT)
         name = v.string(body, "name", max_len=MAX_NAME)
         email = v.email(body)
-        queue_ids = tuple(q.id for q in self.queues)
-        queue = v.choice(body, "queue", queue_ids, required=False) or queue_ids[0]
+        queue = v.string(body, "queue", max_len=32) or self.desks.default_id()
+        self.desks.require_open(queue)
         now = self.clock()
         expires = int(now) + self.retention_seconds
         chat = Chat(chat_id=self.ids(), queue=queue, question=question.strip(), created_at=now,
                     patron_name=name.strip() if name else None, patron_email=email,
-                    last_seq=1, expires_at=expires)
+                    last_seq=1, expires_at=expires, offered=[queue], offered_at=now)
         first = Message(chat_id=chat.chat_id, seq=1, sender_role=PATRON, sent_at=now,
                         text=chat.question, sender_name=chat.patron_name, expires_at=expires)
         self.chats.create(chat, first)
@@ -94,20 +97,29 @@ class Chats:
 
     # ----------------------------------------------------------- WebSocket
 
+    def audience(self, chat: Chat) -> list:
+        """Who watches the desks the chat is offered to: one consistent Query per desk."""
+        found = []
+        for queue_id in dict.fromkeys(chat.offered):
+            found.extend(self.watches.of_queue(queue_id))
+        return found
+
     def claim(self, connection_id: str, cmd) -> list[dict]:
-        online = self.connections.operators()
-        me = next((c for c in online if c.connection_id == connection_id), None)
-        if me is None:  # not in the index yet (or a patron): ask the connection itself
-            me = self.connections.get(connection_id)
-        if me is None or me.role != OPERATOR:
-            raise ServiceError("forbidden", "only operators can claim chats")
-        operator = Operator(id=me.operator_id, name=me.operator_name or me.operator_id)
-        my_conns = {c.connection_id for c in online if c.operator_id == operator.id}
-        my_conns.add(connection_id)
+        """Only a librarian watching a desk the chat is offered to may claim it: the watch
+        lists of those desks (one Query each; the `chat.claimed` broadcast reuses them) name
+        the caller and their other tabs, which join the chat too."""
         for _ in range(WRITE_ATTEMPTS):
             chat = self.live(cmd.chat_id)
+            if connection_id in chat.patron_conns:
+                raise ServiceError("forbidden", "only operators can claim chats")
             if chat.status != QUEUED:
                 raise ServiceError("conflict", "this chat is no longer waiting; someone else took it")
+            audience = self.audience(chat)
+            me = next((w for w in audience if w.connection_id == connection_id), None)
+            if me is None:
+                raise ServiceError("forbidden", "only a librarian watching this chat's desk can claim it")
+            operator = Operator(id=me.operator_id, name=me.operator_name or me.operator_id)
+            my_conns = {w.connection_id for w in audience if w.operator_id == operator.id}
             now = self.clock()
             try:
                 self.chats.claim(chat, operator, my_conns, now)
@@ -117,7 +129,7 @@ class Chats:
                 raise ServiceError("capacity", "you already have as many chats as you can take") from None
             chat.status, chat.claimed_at = ACTIVE, now
             chat.operator_id, chat.operator_name, chat.operator_conns = operator.id, operator.name, my_conns
-            self.events.emit(ev.CHAT_CLAIMED, chat=chat, online=online)
+            self.events.emit(ev.CHAT_CLAIMED, chat=chat, audience=audience)
             return []
         raise ServiceError("conflict", "the chat is busy; try again")
 
@@ -162,18 +174,27 @@ class Chats:
             raise ServiceError("invalid_state", f"only an active chat can be transferred; this one is {chat.status}")
         source = chat.operator()
         previous_conns = set(chat.operator_conns)
-        online = self.connections.operators()
         now = self.clock()
+        to_queue = getattr(cmd, "to_queue", None)
+        if to_queue is not None:
+            desk = self.desks.get(to_queue)
+            if desk is None or not desk.enabled:
+                raise bad_request(f"'to_queue' must be one of: {', '.join(self.desks.enabled_ids())}")
         if cmd.to is None:
+            offered = [to_queue] if to_queue else None
             try:
-                self.chats.requeue(chat, now)
+                self.chats.requeue(chat, now, offered)
             except StaleRead:
                 raise ServiceError("conflict", "this chat changed hands meanwhile; reload it") from None
             chat.status, chat.operator_id, chat.operator_name = QUEUED, None, None
             chat.claimed_at, chat.operator_conns = None, set()
+            if offered:
+                chat.offered, chat.offered_at = offered, now
             self.events.emit(ev.CHAT_TRANSFERRED, chat=chat, from_operator=source, to_operator=None,
-                             note=cmd.note, online=online, previous_conns=previous_conns)
+                             note=cmd.note, online=None, previous_conns=previous_conns,
+                             to_queue=to_queue)
             return []
+        online = self.connections.operators()
         if cmd.to == chat.operator_id:
             raise bad_request("this chat is already yours")
         target_conns = {c.connection_id for c in online if c.operator_id == cmd.to}
@@ -202,22 +223,51 @@ class Chats:
     def tend_queue(self, wait_seconds: int, abandon_after: int = 0) -> dict:
         """Every minute on AWS, over one Query of the waiting chats: a chat whose patron has
         been gone `abandon_after` seconds (0: never) is ended by the system with the reason
-        "abandoned", so no librarian claims a chat nobody will read; every other chat still
-        waiting after `wait_seconds` is announced once (one conditional update each).
+        "abandoned", so no librarian claims a chat nobody will read; a chat that waited its
+        desk's rollover time is also offered to the next desk (one conditional update, so of
+        two overlapping jobs exactly one offers it); every other chat still waiting after
+        `wait_seconds` is announced once (one conditional update each).
 
         Ending is the ordinary conditional transaction: a patron who reconnected after the
         Query changed the delivery lists, so their chat stays."""
         now = self.clock()
-        reminders = abandoned = 0
+        reminders = abandoned = rolled = 0
         for chat in self.chats.queued(QUEUED_PAGE):  # oldest first
             if chat.expires_at <= now:
                 continue
             if abandon_after and chat.abandoned(now, abandon_after):
                 abandoned += self._end_abandoned(chat, now)
-            elif chat.created_at <= now - wait_seconds and self.chats.mark_reminded(chat.chat_id, now):
+                continue
+            target = self.desks.rollover_of(chat)
+            if target is not None and self.chats.offer(chat, target.id, now):
+                chat.offered, chat.offered_at = [*chat.offered, target.id], now
+                self.events.emit(ev.CHAT_OFFERED, chat=chat, queue_id=target.id)
+                rolled += 1
+            if chat.created_at <= now - wait_seconds and self.chats.mark_reminded(chat.chat_id, now):
                 self.events.emit(ev.CHAT_WAITING, chat=chat, waited_seconds=int(now - chat.created_at))
                 reminders += 1
-        return {"reminders": reminders, "abandoned": abandoned}
+        return {"reminders": reminders, "abandoned": abandoned, "rolled_over": rolled}
+
+    def requeue_all(self, operator: Operator) -> int:
+        """A disabled librarian's active chats go back to the waiting list, offered to the
+        desks they were offered to."""
+        moved = 0
+        for chat in self.chats.get_many(operator.chats):
+            if chat.status != ACTIVE or chat.operator_id != operator.id:
+                continue
+            previous_conns = set(chat.operator_conns)
+            try:
+                self.chats.requeue(chat, self.clock())
+            except StaleRead:
+                continue
+            source = chat.operator()
+            chat.status, chat.operator_id, chat.operator_name = QUEUED, None, None
+            chat.claimed_at, chat.operator_conns = None, set()
+            self.events.emit(ev.CHAT_TRANSFERRED, chat=chat, from_operator=source, to_operator=None,
+                             note="Their librarian's account was disabled.", online=None,
+                             previous_conns=previous_conns)
+            moved += 1
+        return moved
 
     def _end_abandoned(self, chat: Chat, now: float) -> int:
         try:

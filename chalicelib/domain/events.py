@@ -18,6 +18,8 @@ CHAT_ENDED = "chat_ended"
 CHAT_CLOSED = "chat_closed"
 OPERATOR_STATUS = "operator_status"
 CHAT_TRANSFERRED = "chat_transferred"
+CHAT_OFFERED = "chat_offered"  # a waiting chat rolled over: also offered to one more desk
+WATCHING_CHANGED = "watching_changed"  # a librarian's desks changed: tell their other tabs
 CHAT_WAITING = "chat_waiting"  # still unclaimed after the configured wait (one reminder)
 
 Listener = Callable[..., Any]

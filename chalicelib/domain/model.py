@@ -39,6 +39,18 @@ class Operator:
     chats: set[str] = field(default_factory=set)
     availability: str = AVAILABLE  # what the operator set: available | away
     chat_limit: int | None = None  # self-imposed for today ("one chat at a time for me")
+    queues: set[str] = field(default_factory=set)  # desks they belong to; empty: every desk
+    muted: set[str] = field(default_factory=set)  # their desks they chose not to watch now
+    disabled: bool = False  # an admin switched the account off: no token of it works
+    email: str | None = None
+
+    def member_of(self, queue_id: str) -> bool:
+        return not self.queues or queue_id in self.queues
+
+    def watching(self, desk_ids) -> set[str]:
+        """The desks this librarian hears now: theirs (every desk when none is named) that are
+        enabled (`desk_ids`), less the ones they muted for today."""
+        return {q for q in desk_ids if self.member_of(q)} - self.muted
 
     @property
     def effective_limit(self) -> int:
@@ -53,6 +65,7 @@ class Operator:
                "availability": self.availability}
         if self.chat_limit:
             out["chat_limit"] = self.chat_limit
+        out["queues"] = sorted(self.queues) if self.queues else None
         return out
 
     def ref(self) -> dict:
@@ -81,10 +94,20 @@ class Chat:
     operator_conns: set[str] = field(default_factory=set)
     expires_at: int = 0
     conn_version: int = 0
+    offered: list[str] = field(default_factory=list)  # desks it is asked of, home first
+    offered_at: float | None = None  # when the last desk of `offered` was added
+
+    def __post_init__(self) -> None:
+        if not self.offered:  # asked before desks rolled over (or just made): its home desk
+            self.offered = [self.queue]
 
     @property
     def id(self) -> str:
         return self.chat_id
+
+    @property
+    def last_offered_at(self) -> float:
+        return self.offered_at or self.created_at
 
     @property
     def is_open(self) -> bool:
@@ -102,6 +125,7 @@ class Chat:
             "created_at": iso(self.created_at),
             "last_seq": self.last_seq,
             "patron_presence": self.patron_presence,
+            "offered": list(self.offered),
         }
         if self.patron_name:
             out["patron_name"] = self.patron_name
@@ -204,6 +228,53 @@ class Connection:
     source_ip: str | None = None
     joined: bool = False
     expires_at: int = 0
+    watching: set[str] = field(default_factory=set)  # desks whose watch list holds this id
+    member_of: set[str] = field(default_factory=set)  # the operator's desks; empty: every desk
+
+
+@dataclass(frozen=True)
+class Watch:
+    """One operator connection on one desk's watch list: whom that desk's broadcasts reach."""
+    queue_id: str
+    connection_id: str
+    operator_id: str
+    operator_name: str | None = None
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WAIT_SLOTS = 8  # recent claim waits kept on a desk's item (slot = claim second mod 8)
+
+
+@dataclass
+class Queue:
+    """A desk: where a question is asked. `hours` maps a weekday to (open, close) "HH:MM" pairs
+    in `timezone`; None means always open. `rollover_to`/`rollover_after`: still unclaimed that
+    long after it reached this desk, a chat is also offered to the other desk. `waits`: the
+    desk's recent claim waits in seconds (what the expected wait is estimated from)."""
+    id: str
+    name: str
+    library: str | None = None
+    timezone: str = "UTC"
+    hours: dict | None = None
+    closed_dates: list[str] = field(default_factory=list)
+    rollover_to: str | None = None
+    rollover_after: int = 0
+    card_text: str | None = None
+    card_reviewed_on: str | None = None
+    enabled: bool = True
+    waits: list[float] = field(default_factory=list)
+
+    def to_wire(self) -> dict:
+        out = {"id": self.id, "name": self.name, "timezone": self.timezone,
+               "hours": self.hours, "closed_dates": list(self.closed_dates),
+               "rollover": ({"to": self.rollover_to, "after_seconds": self.rollover_after}
+                            if self.rollover_to else None),
+               "card": ({"text": self.card_text, "reviewed_on": self.card_reviewed_on}
+                        if self.card_text else None),
+               "enabled": self.enabled}
+        if self.library:
+            out["library"] = self.library
+        return out
 
 
 @dataclass

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Iterable, Protocol
 
-from .model import (Canned, Chat, Connection, Member, Message, Operator, StaffRoom, StoredFile,
-                    Survey)
+from .model import (Canned, Chat, Connection, Member, Message, Operator, Queue, StaffRoom,
+                    StoredFile, Survey, Watch)
 
 
 class NotFound(Exception):
@@ -50,6 +50,15 @@ class AlreadyExists(Conflict):
     """The item is there already (a second survey for a chat, a canned id reused)."""
 
 
+class NewPasswordRequired(Exception):
+    """A first sign-in with a temporary password: the pool wants a new one (`session` answers
+    the challenge)."""
+
+    def __init__(self, session: str):
+        super().__init__("new password required")
+        self.session = session
+
+
 class BelowActive(Conflict):
     """`max_chats` would drop below the chats the operator holds right now."""
 
@@ -64,8 +73,12 @@ class ChatRepository(Protocol):
     def transfer(self, chat: Chat, target: Operator, target_conns: set[str], now: float,
                  note: str | None) -> None:
         """From `chat.operator_id` to `target`. StaleRead / AtCapacity."""
-    def requeue(self, chat: Chat, now: float) -> None:
-        """Back to the waiting list from `chat.operator_id`. StaleRead."""
+    def requeue(self, chat: Chat, now: float, offered: list[str] | None = None) -> None:
+        """Back to the waiting list from `chat.operator_id` (offered to `offered` from now
+        on, when given: a transfer to a desk). StaleRead."""
+    def offer(self, chat: Chat, queue_id: str, now: float) -> bool:
+        """Also offer a waiting chat to `queue_id`, only if its offered desks are still the
+        ones read: True for exactly one of two overlapping rollover jobs."""
     def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None) -> None:
         """From the state `chat` was read in. StaleRead."""
     def close(self, chat: Chat, now: float) -> None:
@@ -87,6 +100,21 @@ class ConversationLog(Protocol):
         still the ones read. StaleRead / DuplicateMessage."""
     def get(self, conversation_id: str, seq: int) -> Message | None: ...
     def after(self, conversation_id: str, after: int, limit: int) -> list[Message]: ...
+
+
+class QueueRepository(Protocol):
+    def list(self) -> list[Queue]: ...
+    def put(self, queue: Queue, *, must_exist: bool) -> None:
+        """The desk's settings (never its recent waits). NotFound (must_exist) /
+        AlreadyExists (not must_exist)."""
+
+
+class WatchRepository(Protocol):
+    """Per desk, the operator connections that hear its chats (the index behind broadcasts)."""
+    def add(self, watches: list[Watch], expires_at: int) -> None: ...
+    def remove(self, connection_id: str, queue_ids: Iterable[str]) -> None:
+        """Idempotent."""
+    def of_queue(self, queue_id: str) -> list[Watch]: ...
 
 
 class StaffRoomRepository(Protocol):
@@ -114,7 +142,10 @@ class OperatorRepository(Protocol):
     def put(self, operator: Operator) -> None: ...
     def list(self) -> list[Operator]: ...
     def update(self, operator_id: str, **changes) -> Operator:
-        """Set `availability`, `chat_limit` (None removes it) or `name`. NotFound."""
+        """Set `availability`, `chat_limit` (None removes it), `name`, `role`, `queues`,
+        `muted`, `disabled`. NotFound."""
+    def create(self, operator: Operator) -> None:
+        """AlreadyExists."""
     def set_max_chats(self, operator_id: str, max_chats: int) -> Operator:
         """NotFound / BelowActive."""
 
@@ -152,6 +183,8 @@ class FileStore(Protocol):
 class Sender(Protocol):
     def post(self, connection_id: str, frame: dict) -> bool:
         """Push one frame; False when the connection is gone (API Gateway's 410)."""
+    def close(self, connection_id: str) -> None:
+        """Close the connection (API Gateway's DELETE @connections); gone already is fine."""
 
 
 class Notifier(Protocol):
@@ -167,3 +200,15 @@ class Authenticator(Protocol):
 
     def verify(self, token: str, now: float) -> str:
         """Return the operator id (username) the token was issued to, or raise `unauthorized`."""
+
+    def new_password(self, username: str, session: str, password: str) -> tuple[str, int, str | None]:
+        """Answer the first sign-in's new-password challenge: like `login`."""
+
+
+class Accounts(Protocol):
+    """The user pool's admin side (Cognito admin calls)."""
+    def create(self, username: str, email: str | None, name: str,
+               temporary_password: str | None) -> None:
+        """`temporary_password` None: the pool e-mails an invitation. AlreadyExists."""
+    def set_enabled(self, username: str, enabled: bool) -> None:
+        """Disabling also signs the user out everywhere (refresh tokens revoked)."""

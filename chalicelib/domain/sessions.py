@@ -26,17 +26,23 @@ from . import events as ev
 from .access import Access, Patron
 from .conversation import backlog, message_frame
 from .limits import CONNECTION_TTL
-from .model import CLOSED, OFFLINE, OPERATOR, PATRON, STAFF_ROOM_ID, WATCHER, Connection
+from .model import (CLOSED, OFFLINE, OPERATOR, PATRON, QUEUED, STAFF_ROOM_ID, WATCHER, Connection,
+                    Watch)
 from .operators import Operators
-from .ports import ChatRepository, ConnectionRepository, ConversationLog, OperatorRepository
+from .ports import (ChatRepository, ConnectionRepository, ConversationLog, OperatorRepository,
+                    WatchRepository)
+from .queues import Desks, line_positions
 from .staff_room import StaffRoomService
 from .limits import QUEUED_PAGE
+
+DESKS_ORIGIN = "desks:"  # a 410 during a push to desk watchers (listeners/push.py)
 
 
 class Sessions:
     def __init__(self, connections: ConnectionRepository, chats: ChatRepository,
                  operators: OperatorRepository, log: ConversationLog, access: Access,
                  staff_room: StaffRoomService, team: Operators, events: ev.Dispatcher, *,
+                 desks: Desks, watches: WatchRepository,
                  clock: Callable[[], float], store_patron_ip: bool = False,
                  typing_preview: bool = True) -> None:
         self.connections = connections
@@ -48,6 +54,8 @@ class Sessions:
         self.team = team
         self.events = events
         self.clock = clock
+        self.desks = desks
+        self.watches = watches
         self.store_patron_ip = store_patron_ip
         self.typing_preview = typing_preview  # the patron is told when librarians see drafts
         self._cleaning = threading.local()
@@ -120,7 +128,10 @@ class Sessions:
                 raise not_found("this chat no longer exists")
             if chat.is_open:
                 self.events.emit(ev.PRESENCE_CHANGED, chat=chat, presence=chat.patron_presence)
-            replies = [{"type": "welcome", "role": PATRON, "chat": chat.to_wire(),
+            wire = chat.to_wire()
+            if chat.status == QUEUED:
+                wire.update(self.place_in_line(chat))
+            replies = [{"type": "welcome", "role": PATRON, "chat": wire,
                         "typing_preview": self.typing_preview}]
         else:
             replies = [self._operator_welcome(conn)]
@@ -128,24 +139,39 @@ class Sessions:
             replies.extend(message_frame(chat_id, m) for m in backlog(self.log, chat_id, seq))
         return replies
 
+    def place_in_line(self, chat) -> dict:
+        """A waiting patron's place and expected wait (one Query of the waiting chats)."""
+        position = line_positions(self.chats.queued(QUEUED_PAGE) + [chat]).get(chat.chat_id, 1)
+        out = {"position": position}
+        wait = self.desks.expected_wait(chat, position)
+        if wait is not None:
+            out["expected_wait_seconds"] = wait
+        return out
+
     def _operator_welcome(self, conn: Connection) -> dict:
         operator = self.access.known_operator(conn.operator_id)
-        conn.joined = True
-        self.connections.put(conn)  # joins the broadcast index
+        desks = self.desks.enabled()
+        watching = operator.watching(q.id for q in desks)
+        conn.joined, conn.watching, conn.member_of = True, watching, set(operator.queues)
+        self.connections.put(conn)  # joins the broadcast index; names the desks it watches
+        self.watches.add([Watch(q, conn.connection_id, operator.id, operator.name) for q in sorted(watching)],
+                         conn.expires_at)
         mine = [c for c in self.chats.get_many(operator.chats) if c.status != CLOSED]
         for chat in mine:  # ended-not-closed chats too: they stay on the dashboard until closed
             if conn.connection_id not in chat.operator_conns:
                 self.chats.attach_operator(chat.chat_id, operator.id, {conn.connection_id})
-        queued = self.chats.queued(QUEUED_PAGE)
+        queued = [c for c in self.chats.queued(QUEUED_PAGE) if watching & set(c.offered)]
         room = self.staff_room.join(conn.connection_id, operator)
         online = self.connections.operators()
         if conn.connection_id not in {c.connection_id for c in online}:  # index not caught up yet
             online.append(conn)
         # the others hear of it; this connection learns it from its welcome (which comes first)
         self.team.announce(operator, operator.availability, online, origin=conn.connection_id)
-        return {"type": "welcome", "role": OPERATOR, "operator": operator.public(),
+        return {"type": "welcome", "role": OPERATOR,
+                "operator": {**operator.public(), "watching": sorted(watching)},
                 "queued": [c.to_wire() for c in queued], "mine": [c.to_wire() for c in mine],
-                "operators": self.team.roster(online), "staff": room.to_wire()}
+                "operators": self.team.roster(online, operator), "staff": room.to_wire(),
+                "queues": [q.to_wire() for q in desks]}
 
     # ----------------------------------------------------------- goodbyes
 
@@ -167,6 +193,7 @@ class Sessions:
                     chat.patron_presence, chat.patron_left_at = "offline", now
                     self.events.emit(ev.PRESENCE_CHANGED, chat=chat, presence="offline")
         elif conn.role == OPERATOR and conn.operator_id:
+            self.watches.remove(connection_id, conn.watching)
             operator = self.operators.get(conn.operator_id)
             for chat_id in (operator.chats if operator else ()):
                 self.chats.detach(chat_id, connection_id)
@@ -186,6 +213,43 @@ class Sessions:
                 return
             if origin == STAFF_ROOM_ID:
                 self.staff_room.leave(connection_id)
+            elif origin and origin.startswith(DESKS_ORIGIN):
+                self.watches.remove(connection_id, origin[len(DESKS_ORIGIN):].split(","))
             elif origin:
                 self.chats.detach(origin, connection_id)
             self._disconnect(connection_id)
+
+    # -------------------------------------------------------------- desks
+
+    def watch(self, connection_id: str, cmd) -> list[dict]:
+        """A librarian chooses which of their desks they watch (kept until changed): their
+        operator item (one UpdateItem), then every connection of theirs moves to those
+        desks' watch lists. Each connection is told; the caller also gets the waiting chats
+        it can now see."""
+        conn = self.connections.get(connection_id)
+        if conn is None or conn.role != OPERATOR or not conn.joined:
+            raise forbidden("only a signed-in librarian watches desks; say hello first")
+        operator = self.access.known_operator(conn.operator_id)
+        enabled = set(self.desks.enabled_ids())
+        theirs = {q for q in enabled if operator.member_of(q)}
+        unknown = set(cmd.queues) - theirs
+        if unknown:
+            raise forbidden(f"not one of your desks: {', '.join(sorted(unknown))}")
+        operator = self.operators.update(operator.id, muted=theirs - set(cmd.queues))
+        watching = operator.watching(enabled)
+        mine = [c for c in self.connections.operators() if c.operator_id == operator.id]
+        if connection_id not in {c.connection_id for c in mine}:
+            mine.append(conn)
+        for each in mine:
+            self.watches.remove(each.connection_id, each.watching - watching)
+            self.watches.add([Watch(q, each.connection_id, operator.id, operator.name)
+                              for q in sorted(watching - each.watching)], each.expires_at)
+            if each.watching != watching:
+                each.watching = watching
+                self.connections.put(each)
+        self.team.announce(operator, operator.availability, origin=connection_id)
+        frame = {"type": "watching", "queues": sorted(watching)}
+        self.events.emit(ev.WATCHING_CHANGED, frame=frame,
+                         connections=[c.connection_id for c in mine if c.connection_id != connection_id])
+        queued = [c for c in self.chats.queued(QUEUED_PAGE) if watching & set(c.offered)]
+        return [{**frame, "queued": [c.to_wire() for c in queued]}]

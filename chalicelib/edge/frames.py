@@ -158,12 +158,29 @@ class Transfer:
     chat_id: str
     to: str | None  # an operator id; None: back to the queue
     note: str | None
+    to_queue: str | None = None  # back to waiting, offered to this desk only
 
     @classmethod
     def parse(cls, d: dict) -> "Transfer":
         note = v.string(d, "note", max_len=MAX_NOTE, min_len=0)
-        return cls(v.string(d, "chat_id", required=True), v.string(d, "to"),
-                   note.strip() if note and note.strip() else None)
+        to, to_queue = v.string(d, "to"), v.string(d, "to_queue", max_len=32)
+        if to and to_queue:
+            raise bad_request("send 'to' (a librarian) or 'to_queue' (a desk), not both")
+        return cls(v.string(d, "chat_id", required=True), to,
+                   note.strip() if note and note.strip() else None, to_queue)
+
+
+@dataclass(frozen=True)
+class Watch:
+    queues: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, d: dict) -> "Watch":
+        queues = d.get("queues")
+        if (not isinstance(queues, list) or len(queues) > 100
+                or not all(isinstance(q, str) and 0 < len(q) <= 32 for q in queues)):
+            raise bad_request("'queues' must be a list of desk ids")
+        return cls(tuple(dict.fromkeys(queues)))
 
 
 _UNSET = object()
@@ -194,6 +211,7 @@ class SetStatus:
 COMMANDS = {
     "hello": Hello, "ping": Ping, "send": Send, "typing": Typing, "presence": Presence,
     "claim": Claim, "end": End, "close": Close, "transfer": Transfer, "status": SetStatus,
+    "watch": Watch,
 }
 
 

@@ -28,6 +28,7 @@ ACTIONS = {
     "close": lambda s, conn, cmd: s.chats.close(conn, cmd),
     "transfer": lambda s, conn, cmd: s.chats.transfer(conn, cmd),
     "status": lambda s, conn, cmd: s.operators.set_status(conn, cmd),
+    "watch": lambda s, conn, cmd: s.sessions.watch(conn, cmd),
 }
 assert set(ACTIONS) == set(frames.COMMANDS), "every parsed action has exactly one use case"
 

@@ -7,26 +7,56 @@ handed to `gone` with the list it was reached through (a chat id, the staff room
 the operator-connection index), so the dead id leaves that list even when its connection row
 no longer exists; delivery to the others goes on.
 
-Fan-out is sequential within the invocation for now; the co-op scale issue makes it concurrent.
+Fan-out is concurrent within the invocation: a co-op has hundreds of librarians online, and at
+~15 ms per management-API post a sequential broadcast to 400 connections would take 6 s. Posts
+run on a bounded thread pool over the one boto3 client (clients are thread-safe; sessions are
+not, and none is made here). Connections found gone are forgotten afterwards, one after the
+other, on the calling thread: cleaning up can itself broadcast, and a pool thread waiting on
+the pool it runs in could deadlock.
 """
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable
 
 from ..domain import events as ev
-from ..domain.model import PATRON, QUEUED, Chat, Connection, Message, StaffRoom, iso
-from ..domain.ports import ConnectionRepository, Sender
+from ..domain.model import PATRON, QUEUED, Chat, Connection, Message, StaffRoom, Watch, iso
+from ..domain.ports import ConnectionRepository, Sender, WatchRepository
 
 log = logging.getLogger(__name__)
+
+FANOUT_THREADS = 16  # concurrent posts per invocation (Lambda's own connection pool is 10 by default)
+INLINE_UP_TO = 2  # a chat's own two sides: not worth a thread hop
+_pool_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    """One pool per process, made on first broadcast (nothing at import: cold start)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=FANOUT_THREADS, thread_name_prefix="fanout")
+        return _pool
+
+
+DESKS_ORIGIN = "desks:"  # deliver() origin of a desk audience: "desks:<id>,<id>"
+
+
+def desks_origin(queue_ids) -> str:
+    return DESKS_ORIGIN + ",".join(queue_ids)
 
 
 class Push:
     def __init__(self, sender: Sender, connections: ConnectionRepository,
-                 gone: Callable[[str, str | None], None]) -> None:
+                 gone: Callable[[str, str | None], None],
+                 watches: WatchRepository | None = None) -> None:
         self.sender = sender
         self.connections = connections
         self.gone = gone
+        self.watches = watches
 
     def subscribe(self, dispatcher: ev.Dispatcher) -> None:
         dispatcher.subscribe(ev.CHAT_QUEUED, self.chat_queued)
@@ -38,41 +68,78 @@ class Push:
         dispatcher.subscribe(ev.CHAT_CLOSED, self.chat_closed)
         dispatcher.subscribe(ev.OPERATOR_STATUS, self.operator_status)
         dispatcher.subscribe(ev.CHAT_TRANSFERRED, self.chat_transferred)
+        dispatcher.subscribe(ev.CHAT_OFFERED, self.chat_offered)
+        dispatcher.subscribe(ev.WATCHING_CHANGED, self.watching_changed)
 
     def deliver(self, connection_ids: Iterable[str], frame: dict, origin: str | None = None) -> int:
-        """Post `frame` to each connection once; returns how many took it. `origin`: the chat
-        (or staff room) whose delivery list named these ids."""
-        delivered = 0
-        for conn_id in dict.fromkeys(connection_ids):  # de-duplicated, order kept
-            try:
-                ok = self.sender.post(conn_id, frame)
-            except Exception:  # one bad recipient must not starve the others
-                log.exception("push of %s to %s failed", frame.get("type"), conn_id)
-                continue
-            if ok:
-                delivered += 1
-            else:
+        """Post `frame` to each connection once; returns how many took it. `origin`: the list
+        (a chat, the staff room, a desk's watchers) that named these ids."""
+        ids = list(dict.fromkeys(connection_ids))  # de-duplicated, order kept
+        if len(ids) <= INLINE_UP_TO:
+            results = [self._post(c, frame) for c in ids]
+        else:
+            results = list(_executor().map(lambda c: self._post(c, frame), ids))
+        for conn_id, ok in zip(ids, results):
+            if ok is False:
                 self.gone(conn_id, origin)
-        return delivered
+        return sum(1 for ok in results if ok)
 
-    def _online(self, online: list[Connection] | None) -> list[str]:
-        """The operator connections, as the use case read them or (if it had no reason to)
-        from the one Query of the index."""
-        conns = self.connections.operators() if online is None else online
-        return [c.connection_id for c in conns]
+    def _post(self, conn_id: str, frame: dict) -> bool | None:
+        """True: delivered; False: gone (410); None: failed otherwise (logged; one bad
+        recipient must not starve the others)."""
+        try:
+            return bool(self.sender.post(conn_id, frame))
+        except Exception:
+            log.exception("push of %s to %s failed", frame.get("type"), conn_id)
+            return None
 
-    def chat_queued(self, chat: Chat, online: list[Connection] | None = None,
-                    note: str | None = None) -> None:
+    def audience(self, queue_ids) -> list[Watch]:
+        """Who watches these desks: one consistent Query of the watches table per desk."""
+        if self.watches is None:
+            return []
+        found: list[Watch] = []
+        for queue_id in dict.fromkeys(queue_ids):
+            found.extend(self.watches.of_queue(queue_id))
+        return found
+
+    def _to_desks(self, chat: Chat, frame: dict, audience: list[Watch] | None,
+                  members: Iterable[str] = (), desks=None) -> None:
+        """`frame` to the librarians watching the chat's desks (as the use case read them, or
+        one Query per desk) and to the chat's own connections `members`, each once. A dead id
+        is forgotten from the list that named it."""
+        desks = list(chat.offered if desks is None else desks)
+        audience = self.audience(desks) if audience is None else audience
+        members = list(dict.fromkeys(members))
+        mine = set(members)
+        watchers = [w.connection_id for w in audience if w.connection_id not in mine]
+        self.deliver(watchers, frame, desks_origin(desks))
+        if members:
+            self.deliver(members, frame, chat.chat_id)
+
+    def chat_queued(self, chat: Chat, audience: list[Watch] | None = None,
+                    note: str | None = None, desks=None) -> None:
+        """To the librarians watching the desks it is offered to (a rollover: the new desk's
+        only; the others have it listed already)."""
         frame = {"type": "chat.queued", "chat": chat.to_wire()}
+        if len(chat.offered) > 1:
+            frame["rolled_over"] = True
         if note:
             frame["note"] = note
-        self.deliver(self._online(online), frame)
+        self._to_desks(chat, frame, audience, desks=desks)
 
-    def chat_claimed(self, chat: Chat, online: list[Connection]) -> None:
+    def chat_offered(self, chat: Chat, queue_id: str) -> None:
+        """A rollover: the new desk's librarians see it, marked as rolled over."""
+        self.chat_queued(chat, None, desks=[queue_id])
+
+    def watching_changed(self, frame: dict, connections: list[str]) -> None:
+        """A librarian's other tabs learn which desks they watch now."""
+        self.deliver(connections, frame)
+
+    def chat_claimed(self, chat: Chat, audience: list[Watch]) -> None:
+        """Everyone who had it on their waiting list, the claimer's tabs and the patron."""
         frame = {"type": "chat.claimed", "chat_id": chat.chat_id, "operator": chat.operator(),
                  "chat": chat.to_wire()}  # the claimer's pane starts with presence and all
-        self.deliver([*self._online(online), *chat.operator_conns, *chat.patron_conns], frame,
-                     chat.chat_id)
+        self._to_desks(chat, frame, audience, [*chat.operator_conns, *chat.patron_conns])
 
     def message_sent(self, conversation: Chat | StaffRoom, message: Message) -> None:
         frame = {"type": "chat.message", "chat_id": conversation.id, "message": message.to_wire()}
@@ -97,34 +164,43 @@ class Push:
         self.deliver(others, frame, conversation.id)
 
     def presence_changed(self, chat: Chat, presence: str) -> None:
-        """To the chat's operator; while it waits, to every operator (the waiting list shows
-        whether anyone is still there to be answered)."""
+        """To the chat's operator; while it waits, to the librarians watching its desks (the
+        waiting list shows whether anyone is still there to be answered)."""
         frame = {"type": "chat.presence", "chat_id": chat.chat_id, "patron": presence}
         if presence == "offline" and chat.patron_left_at:
             frame["patron_left_at"] = iso(chat.patron_left_at)
-        operators = self._online(None) if chat.status == QUEUED else chat.operator_conns
-        self.deliver(operators, frame, chat.chat_id)
+        if chat.status == QUEUED:
+            self._to_desks(chat, frame, None)
+        else:
+            self.deliver(chat.operator_conns, frame, chat.chat_id)
 
     def chat_ended(self, chat: Chat, ended_by: str, previous_status: str,
                    reason: str | None = None) -> None:
-        """A chat that was still waiting leaves every operator's waiting list."""
+        """A chat that was still waiting leaves the waiting lists it was on."""
         frame = {"type": "chat.ended", "chat_id": chat.chat_id, "ended_by": ended_by}
         if reason:
             frame["reason"] = reason
-        operators = self._online(None) if previous_status == "queued" else chat.operator_conns
-        self.deliver([*chat.patron_conns, *operators], frame, chat.chat_id)
+        if previous_status == QUEUED:
+            self._to_desks(chat, frame, None, chat.patron_conns)
+        else:
+            self.deliver([*chat.patron_conns, *chat.operator_conns], frame, chat.chat_id)
 
     def chat_closed(self, chat: Chat) -> None:
         self.deliver(chat.operator_conns, {"type": "chat.closed", "chat_id": chat.chat_id},
                      chat.chat_id)
 
     def operator_status(self, operator: dict, online: list[Connection] | None = None,
-                        origin: str | None = None, service: dict | None = None) -> None:
-        """Every operator connection but `origin`, which learns it from its own welcome; then
-        the status watchers (one Query of their index), told whether anyone can answer now.
-        The same value may reach a watcher twice; it is a state, not a change."""
+                        origin: str | None = None, service: dict | None = None,
+                        desks: set[str] | None = None) -> None:
+        """The colleagues (connections of librarians sharing one of `desks`, the operator's
+        desks; empty: every desk) but `origin`, which learns it from its own welcome; then the
+        status watchers (one Query of their index), told whether anyone can answer now. The
+        same value may reach a watcher twice; it is a state, not a change."""
         frame = {"type": "operator.status", "operator": operator}
-        self.deliver([c for c in self._online(online) if c != origin], frame)
+        conns = self.connections.operators() if online is None else online
+        colleagues = [c.connection_id for c in conns if c.connection_id != origin
+                      and (not desks or not c.member_of or desks & c.member_of)]
+        self.deliver(colleagues, frame)
         if service is not None:
             watchers = [c.connection_id for c in self.connections.watchers()]
             if watchers:
@@ -132,16 +208,17 @@ class Push:
 
     def chat_transferred(self, chat: Chat, from_operator: dict, to_operator: dict | None,
                          note: str | None, online: list[Connection],
-                         previous_conns: set[str]) -> None:
-        """Operators all learn who has the chat now (the note is for them only; the old pane
-        hears it too); the patron sees who is helping now (`chat.claimed`), or that it waits
-        for a librarian again."""
+                         previous_conns: set[str], to_queue: str | None = None) -> None:
+        """The librarians of its desks learn who has the chat now (the note is for them only;
+        the old pane hears it too); the patron sees who is helping now (`chat.claimed`), or
+        that it waits for a librarian again."""
         frame = {"type": "chat.transferred", "chat_id": chat.chat_id, "from": from_operator,
                  "to": to_operator, "chat": chat.to_wire()}
+        if to_queue:
+            frame["to_queue"] = to_queue
         if note:
             frame["note"] = note
-        self.deliver([*self._online(online), *chat.operator_conns, *previous_conns], frame,
-                     chat.chat_id)
+        self._to_desks(chat, frame, None, [*chat.operator_conns, *previous_conns])
         if to_operator:
             patron = {"type": "chat.claimed", "chat_id": chat.chat_id, "operator": to_operator}
         else:
@@ -149,7 +226,7 @@ class Push:
                       "to": None}
         self.deliver(chat.patron_conns, patron, chat.chat_id)
         if to_operator is None:
-            self.chat_queued(chat, online, note)
+            self.chat_queued(chat, None, note)
 
 
 class NullSender:
@@ -159,3 +236,6 @@ class NullSender:
     def post(self, connection_id: str, frame: dict) -> bool:
         log.warning("no WS_MANAGEMENT_ENDPOINT configured; %s not pushed", frame.get("type"))
         return True
+
+    def close(self, connection_id: str) -> None:
+        log.warning("no WS_MANAGEMENT_ENDPOINT configured; connection %s not closed", connection_id)

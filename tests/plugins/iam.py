@@ -163,6 +163,9 @@ def required(call, stage: str) -> list[Permission]:
         if op in _S3_NEEDS_LIST_FOR_404 and not call.presigned:
             out.append(Permission("s3:ListBucket", f"arn:aws:s3:::{bucket}"))
         return out
+    if svc == "cognito-idp" and op.startswith("Admin"):
+        return [Permission(f"cognito-idp:{op}",
+                           f"arn:aws:cognito-idp:{region}:{ACCOUNT}:userpool/{p['UserPoolId']}")]
     if svc == "sns" and op == "Publish":
         return [Permission("sns:Publish", topic_arn(p["TopicArn"]))]
     raise UnmappedCall(f"{svc}:{op} has no IAM rule in tests/plugins/iam.py; add one (and the "

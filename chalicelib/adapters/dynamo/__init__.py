@@ -1,7 +1,7 @@
 """DynamoDB adapter: one repository per aggregate behind the ports of domain/ports.py.
 
 One table per entity (chats, messages, message ids, claims, connections, operators, surveys,
-canned), all on-demand; the staff room is an item of the chats table with a model of its own.
+canned, queues, watches), all on-demand; the staff room is an item of the chats table with a model of its own.
 Races are settled here with condition expressions and transactions, never by read-then-write,
 and the repositories raise only the ports' exceptions for a failed condition. Each repository
 method is one DynamoDB request unless its docstring says otherwise.
@@ -22,6 +22,7 @@ from .connections import DynamoConnections
 from .log import DynamoLog
 from .models import MODELS, SHARED
 from .operators import DynamoOperators
+from .queues import DynamoQueues, DynamoWatches
 from .staff_room import DynamoStaffRoom
 from .surveys import DynamoSurveys
 
@@ -37,6 +38,8 @@ class DynamoRepositories:
     operators: DynamoOperators
     surveys: DynamoSurveys
     canned: DynamoCanned
+    queues: DynamoQueues
+    watches: DynamoWatches
 
 
 def bind(table_prefix: str, region: str, host: str | None = None) -> None:
@@ -60,8 +63,9 @@ def create_tables() -> None:
 
 
 def repositories(region: str, host: str | None = None) -> DynamoRepositories:
-    """The seven repositories of one composition, sharing one lazy transaction connection."""
+    """The repositories of one composition, sharing one lazy transaction connection."""
     db = Db(region, host)
     return DynamoRepositories(chats=DynamoChats(db), log=DynamoLog(db), staff_room=DynamoStaffRoom(),
                               connections=DynamoConnections(), operators=DynamoOperators(),
-                              surveys=DynamoSurveys(), canned=DynamoCanned())
+                              surveys=DynamoSurveys(), canned=DynamoCanned(),
+                              queues=DynamoQueues(), watches=DynamoWatches())

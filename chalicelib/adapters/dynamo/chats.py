@@ -14,7 +14,9 @@ from ...domain.model import ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, STAFF_RO
 from ...domain.ports import AlreadyExists, AtCapacity, ClaimLost, StaleRead
 from .base import Db, any_cancelled, cancelled_by, get_or_none, unchanged, update_or_none
 from .mapper import CHATS, MESSAGES, ttl
-from .models import ChatModel as C, ClaimModel, MessageModel, OperatorModel as O
+from .models import ChatModel as C, ClaimModel, MessageModel, OperatorModel as O, QueueModel as Q
+from .queues import wait_slot
+from pynamodb.expressions.condition import size
 
 
 def _has_room():
@@ -65,8 +67,8 @@ class DynamoChats:
 
     def claim(self, chat: Chat, operator: Operator, conn_ids: set[str], now: float) -> None:
         """One TransactWriteItems: [put claims row (chat_id, claimed_at), update the chat only
-        while queued with the delivery lists read, update the operator only with room].
-        ClaimLost / AtCapacity."""
+        while queued with the delivery lists read, update the operator only with room, record
+        the wait in one of the home desk's recent-wait slots]. ClaimLost / AtCapacity."""
         try:
             with self.db.tx() as tx:
                 tx.save(ClaimModel(chat.chat_id, now, operator_id=operator.id,
@@ -78,6 +80,8 @@ class DynamoChats:
                           condition=(C.status == QUEUED) & unchanged(C.conn_version, chat.conn_version))
                 tx.update(O(operator.id), actions=[O.active_chats.add(1), O.chats.add({chat.chat_id})],
                           condition=_has_room())
+                # unconditional: a home desk whose item is missing (never listed) gets a stub
+                tx.update(Q(chat.queue), actions=[wait_slot(now).set(round(now - chat.created_at, 1))])
         except TransactWriteError as err:
             if cancelled_by(err, 1):
                 raise ClaimLost() from None
@@ -109,21 +113,38 @@ class DynamoChats:
                 raise StaleRead() from None
             raise
 
-    def requeue(self, chat: Chat, now: float) -> None:
+    def requeue(self, chat: Chat, now: float, offered: list[str] | None = None) -> None:
         """One TransactWriteItems: the chat back to "queued" (operator and operator_conns
-        removed) only while chat.operator_id holds it, and that operator's count down. StaleRead."""
+        removed; offered to `offered` from `now` when given) only while chat.operator_id holds
+        it, and that operator's count down. StaleRead."""
         holder = chat.operator_id
+        actions = [C.status.set(QUEUED), C.operator_id.remove(), C.operator_name.remove(),
+                   C.claimed_at.remove(), C.operator_conns.remove()]
+        if offered:
+            actions += [C.offered.set(list(offered)), C.offered_at.set(now), C.reminded_at.remove()]
         try:
             with self.db.tx() as tx:
                 tx.update(C(chat.chat_id),
-                          actions=[C.status.set(QUEUED), C.operator_id.remove(), C.operator_name.remove(),
-                                   C.claimed_at.remove(), C.operator_conns.remove()],
+                          actions=actions,
                           condition=(C.status == ACTIVE) & (C.operator_id == holder))
                 tx.update(O(holder), actions=_gives_up(chat.chat_id), condition=O.operator_id.exists())
         except TransactWriteError as err:
             if any_cancelled(err):
                 raise StaleRead() from None
             raise
+
+    def offer(self, chat: Chat, queue_id: str, now: float) -> bool:
+        """One UpdateItem appending `queue_id` to `offered`, only while queued and offered to
+        exactly the desks read (a chat written before desks existed has no list: then only
+        while it has none): True for exactly one of two overlapping jobs."""
+        if chat.offered == [chat.queue]:
+            unchanged_list = C.offered.does_not_exist() | (size(C.offered) == 1)
+            actions = [C.offered.set([chat.queue, queue_id])]
+        else:
+            unchanged_list = size(C.offered) == len(chat.offered)
+            actions = [C.offered.set(C.offered.append([queue_id]))]
+        return self._update(chat.chat_id, actions + [C.offered_at.set(now)],
+                            (C.status == QUEUED) & unchanged_list) is not None
 
     def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None) -> None:
         """One TransactWriteItems: the chat ends only from the status and delivery lists it was

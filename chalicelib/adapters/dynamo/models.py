@@ -4,8 +4,9 @@ Names and region come from `bind()`; nothing opens a connection at import. infra
 holds exactly these keys and indexes (tests/test_infra.py compares them)."""
 from __future__ import annotations
 
-from pynamodb.attributes import (BooleanAttribute, JSONAttribute, MapAttribute, NumberAttribute,
-                                 TTLAttribute, UnicodeAttribute, UnicodeSetAttribute)
+from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, MapAttribute,
+                                 NumberAttribute, TTLAttribute, UnicodeAttribute,
+                                 UnicodeSetAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -65,6 +66,10 @@ class ChatModel(Model):
     # are conditional on it, so a join between read and write retries instead of missing out.
     conn_version = NumberAttribute(default=0)
     expires_at = TTLAttribute()
+    # The desks it is asked of, home first; each rollover appends one (conditional on the
+    # list read), `offered_at` is when the last one was added.
+    offered = ListAttribute(of=UnicodeAttribute, null=True)
+    offered_at = NumberAttribute(null=True)
     by_status = ChatsByStatus()
 
 
@@ -136,6 +141,8 @@ class ConnectionModel(Model):
     audience = UnicodeAttribute(null=True)
     connected_at = NumberAttribute()
     expires_at = TTLAttribute()
+    watching = UnicodeSetAttribute(null=True)  # desks whose watch list holds this id
+    member_of = UnicodeSetAttribute(null=True)  # the operator's desks (absent: every desk)
     by_audience = ConnectionsByAudience()
 
 
@@ -158,6 +165,10 @@ class OperatorModel(Model):
     active_chats = NumberAttribute(default=0)
     availability = UnicodeAttribute(default="available")
     chats = UnicodeSetAttribute(null=True)
+    queues = UnicodeSetAttribute(null=True)  # absent: a member of every desk
+    muted = UnicodeSetAttribute(null=True)  # their desks not watched for now
+    disabled = BooleanAttribute(default=False)
+    email = UnicodeAttribute(null=True)
     by_directory = OperatorsDirectory()
 
 
@@ -195,8 +206,55 @@ class CannedModel(Model):
     updated_at = NumberAttribute(default=0)
 
 
+class QueuesDirectory(GlobalSecondaryIndex):
+    """Every desk under one key: the directory is one Query, never a Scan."""
+    Meta = _index("by_directory")
+    directory = UnicodeAttribute(hash_key=True)
+    queue_id = UnicodeAttribute(range_key=True)
+
+
+class QueueModel(Model):
+    """Key: the desk's id. Settings written by admins; `wait_0..7`: recent claim waits (a
+    claim overwrites the slot of its second mod 8 in the claim transaction itself)."""
+    Meta = _table("queues")
+    queue_id = UnicodeAttribute(hash_key=True)
+    directory = UnicodeAttribute(default=DIRECTORY)
+    name = UnicodeAttribute()
+    library = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(default="UTC")
+    hours = JSONAttribute(null=True)
+    closed_dates = JSONAttribute(null=True)
+    rollover_to = UnicodeAttribute(null=True)
+    rollover_after = NumberAttribute(default=0)
+    card_text = UnicodeAttribute(null=True)
+    card_reviewed_on = UnicodeAttribute(null=True)
+    enabled = BooleanAttribute(default=True)
+    wait_0 = NumberAttribute(null=True)
+    wait_1 = NumberAttribute(null=True)
+    wait_2 = NumberAttribute(null=True)
+    wait_3 = NumberAttribute(null=True)
+    wait_4 = NumberAttribute(null=True)
+    wait_5 = NumberAttribute(null=True)
+    wait_6 = NumberAttribute(null=True)
+    wait_7 = NumberAttribute(null=True)
+    by_directory = QueuesDirectory()
+
+
+class WatchModel(Model):
+    """Key: desk id + connection id: who hears a desk's chats is one consistent Query of its
+    partition. Written at an operator's hello (one BatchWriteItem for their desks), removed at
+    disconnect or a 410; TTL as a safety net for a connection whose $disconnect never came."""
+    Meta = _table("watches")
+    queue_id = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+    operator_id = UnicodeAttribute()
+    operator_name = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
 MODELS = {"chats": ChatModel, "messages": MessageModel, "message-ids": MessageIdModel,
           "claims": ClaimModel, "connections": ConnectionModel, "operators": OperatorModel,
-          "surveys": SurveyModel, "canned": CannedModel}
+          "surveys": SurveyModel, "canned": CannedModel, "queues": QueueModel,
+          "watches": WatchModel}
 # Models that live in a table of MODELS under a reserved key: bound with it, never created.
 SHARED = {"chats": (StaffRoomModel,)}

@@ -7,12 +7,12 @@ from typing import Iterable
 from pynamodb.exceptions import UpdateError
 
 from ...domain.model import Operator
-from ...domain.ports import BelowActive, NotFound
+from ...domain.ports import AlreadyExists, BelowActive, NotFound
 from .base import condition_failed, get_or_none, refused_as
 from .mapper import OPERATORS
 from .models import DIRECTORY, OperatorModel as O
 
-UPDATABLE = ("availability", "chat_limit", "name")
+UPDATABLE = ("availability", "chat_limit", "name", "role", "queues", "muted", "disabled")
 
 
 class DynamoOperators:
@@ -35,12 +35,17 @@ class DynamoOperators:
         so it is never used on an operator who may hold chats."""
         OPERATORS.to_model(operator).save()
 
+    def create(self, operator: Operator) -> None:
+        """One PutItem only if the id is new (admins creating an account). AlreadyExists."""
+        with refused_as(AlreadyExists):
+            OPERATORS.to_model(operator).save(condition=O.operator_id.does_not_exist())
+
     def list(self) -> list[Operator]:
         """One Query of by_directory (directory = "all"), in operator_id order."""
         return [OPERATORS.to_record(i) for i in O.by_directory.query(DIRECTORY)]
 
     def update(self, operator_id: str, **changes) -> Operator:
-        """One UpdateItem (SET, or REMOVE for None) of availability / chat_limit / name, only
+        """One UpdateItem (SET, or REMOVE for None or an empty set) of UPDATABLE fields, only
         if the operator exists; returns it as stored afterwards (ALL_NEW). NotFound."""
         unknown = set(changes) - set(UPDATABLE)
         if unknown:
@@ -50,8 +55,11 @@ class DynamoOperators:
             if found is None:
                 raise NotFound(operator_id)
             return found
-        actions = [OPERATORS.attr(name).set(OPERATORS.value(name, value)) if value is not None
-                   else OPERATORS.attr(name).remove() for name, value in changes.items()]
+        actions = []
+        for name, value in changes.items():
+            stored = OPERATORS.value(name, value)
+            actions.append(OPERATORS.attr(name).set(stored) if stored is not None
+                           else OPERATORS.attr(name).remove())
         item = O(operator_id)
         with refused_as(lambda: NotFound(operator_id)):
             item.update(actions=actions, condition=O.operator_id.exists())
