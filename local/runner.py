@@ -36,6 +36,25 @@ DEMO_OPERATORS = (
     ("admin", "Ada Admin", "admin", 3),
     ("librarian", "Libby Librarian", "librarian", 3),
     ("trainee", "Theo Trainee", "librarian", 1),  # new operators take one chat at a time
+    # two libraries sharing a co-op desk: Central's questions roll over to it after 30 s
+    ("central", "Cass Central", "librarian", 3),
+    ("riverside", "Remy Riverside", "librarian", 3),
+)
+# Desk memberships of the demo librarians (absent: every desk, as before desks existed).
+DEMO_MEMBERSHIPS = {"central": {"central", "coop"}, "riverside": {"riverside", "coop"}}
+
+# The desks `make run` starts with, besides the settings' default "general" desk.
+SEED_DESKS = (
+    dict(id="central", name="Central Library desk", library="Central Library",
+         timezone="America/New_York", rollover_to="coop", rollover_after=30,
+         card_text="Central Library: cards are free for county residents. Hours and branches: "
+                   "https://example.org/central/hours. Printing is 10 cents a page.",
+         card_reviewed_on="2026-11-15"),
+    dict(id="riverside", name="Riverside Library desk", library="Riverside Library",
+         timezone="America/Chicago",
+         card_text="Riverside Library: interlibrary loan requests at https://example.org/riverside/ill.",
+         card_reviewed_on="2026-10-01"),
+    dict(id="coop", name="Ask Us 24/7 (co-op)", library="State co-op", timezone="America/New_York"),
 )
 
 # System canned messages seeded for local use (the manual's "Canned Messages document").
@@ -135,8 +154,12 @@ def provision(aws_url: str, demo_password: str) -> Provisioned:
                               UserAttributes=[{"Name": "name", "Value": name}])
         idp.admin_set_user_password(UserPoolId=pool_id, Username=username,
                                     Password=demo_password, Permanent=True)
-        repos.operators.put(Operator(id=username, name=name, role=role, max_chats=max_chats))
-    from chalicelib.domain.model import Canned
+        repos.operators.put(Operator(id=username, name=name, role=role, max_chats=max_chats,
+                                     queues=set(DEMO_MEMBERSHIPS.get(username, ()))))
+    from chalicelib.domain.model import Canned, Queue
+    repos.queues.put(Queue(id="general", name="Ask a librarian"), must_exist=False)
+    for desk in SEED_DESKS:
+        repos.queues.put(Queue(**desk), must_exist=False)
     for shortcut, title, text in SEED_CANNED:
         repos.canned.put(Canned(owner="system", canned_id=f"s-seed-{shortcut}", title=title,
                                 text=text, shortcut=shortcut, updated_by="admin"), must_exist=False)
