@@ -141,7 +141,8 @@ class Sessions:
 
     def place_in_line(self, chat) -> dict:
         """A waiting patron's place and expected wait (one Query of the waiting chats)."""
-        position = line_positions(self.chats.queued(QUEUED_PAGE) + [chat]).get(chat.chat_id, 1)
+        waiting = [c for c in self.chats.queued(QUEUED_PAGE) if c.chat_id != chat.chat_id]
+        position = line_positions([*waiting, chat])[chat.chat_id]
         out = {"position": position}
         wait = self.desks.expected_wait(chat, position)
         if wait is not None:
