@@ -1,69 +1,123 @@
-// What the librarian learns about the patron's activity: typing (with a preview of the draft,
-// throttled) and presence (away while the tab is hidden or the chat panel is minimized).
-// Pure logic with injectable timers; main.js wires it to the composer and the protocol client.
+// What the librarian learns about the patron's activity: typing (a notice, then the draft on
+// pauses) and presence (away while the tab is hidden or the chat panel is minimized).
+// Pure logic with injectable timers and clock; connection.js wires it to the protocol client,
+// controller.js to the composer and the chat's state. bench/cost.py drives this very class
+// on a fake clock to count what a chat costs, so the cadence lives in the exported constants.
+
+/** A draft goes out once the patron has paused this long (ms without a keystroke). */
+export const TYPING_PAUSE_MS = 1500;
+/** While typing goes on without a pause, the draft goes out at most this often (ms). */
+export const TYPING_MAX_INTERVAL_MS = 5000;
+/** Without previews there is no draft to show: the notice is only kept alive this often (ms),
+ *  under the dashboard's 15 s fade (TYPING_SHOW_MS in widget/dashboard/controller-chats.js). */
+export const TYPING_KEEPALIVE_MS = 10000;
+/** A draft left alone this long (ms) is abandoned: `typing false`, once. */
+export const TYPING_IDLE_MS = 10000;
+/** The longest preview sent (characters). */
+export const TYPING_MAX_PREVIEW = 500;
 
 /**
- * Sends `typing true` with the current draft at most once per `interval` ms (the last draft is
- * always delivered, trailing), and `typing false` after `idle` ms without input, when the draft
- * is emptied, or when the message is sent (`stop()`).
+ * The patron's typing, at a few frames a message (each frame is a Lambda invocation and a post):
+ *   - `typing true` with the draft at the first keystroke (the librarian sees "typing…" at once);
+ *   - then the latest draft when the patron pauses (`pause` ms without a keystroke), or at most
+ *     every `maxInterval` ms while typing goes on (nothing when the draft has not changed);
+ *   - `typing false` only when the draft is emptied, or left alone for `idle` ms;
+ *   - nothing after a send (`stop()`): the librarian's dashboard clears the notice when the
+ *     message arrives;
+ *   - nothing at all while the chat is not active (`setActive(false)`: still queued, nobody's
+ *     pane would show it and the service drops it).
+ * `send(typing, preview)` returns false when the frame could not go out (not connected): the
+ * next keystroke tries again. `previews()` says whether the library shows drafts
+ * (welcome.typing_preview); without them only the notice goes out, kept alive every
+ * `keepAlive` ms while typing goes on.
  */
 export class TypingNotifier {
-  constructor({ send, setTimeout: st, clearTimeout: ct, now, interval = 500, idle = 3000, maxPreview = 500 }) {
+  constructor({ send, setTimeout: st, clearTimeout: ct, now, previews, active = false,
+    pause = TYPING_PAUSE_MS, maxInterval = TYPING_MAX_INTERVAL_MS, keepAlive = TYPING_KEEPALIVE_MS,
+    idle = TYPING_IDLE_MS, maxPreview = TYPING_MAX_PREVIEW }) {
     this.sendFn = send;
     this.setTimeout = st || globalThis.setTimeout.bind(globalThis);
     this.clearTimeout = ct || globalThis.clearTimeout.bind(globalThis);
     this.now = now || (() => Date.now());
-    this.interval = interval;
+    this.previews = typeof previews === "function" ? previews : () => previews !== false;
+    this.active = Boolean(active);
+    this.pause = pause;
+    this.maxInterval = maxInterval;
+    this.keepAlive = keepAlive;
     this.idle = idle;
     this.maxPreview = maxPreview;
-    this.active = false;
+    this.announced = false; // the librarian has been told the patron is typing
     this.lastSent = -Infinity;
     this.latest = "";
     this.sentPreview = null;
-    this.trailing = null;
+    this.pauseTimer = null;
     this.idleTimer = null;
   }
 
+  /** The chat is claimed (true) or not (queued, ended): typing goes out only while it is. */
+  setActive(active) {
+    this.active = Boolean(active);
+    if (!this.active) this.stop();
+  }
+
+  /** The draft changed (every keystroke, paste or cut). */
   input(text) {
+    if (!this.active) return;
     const draft = typeof text === "string" ? text : "";
     if (!draft.trim()) {
-      this.stop();
+      this.abandon();
       return;
     }
     this.latest = draft.slice(0, this.maxPreview);
-    const wait = this.lastSent + this.interval - this.now();
-    if (!this.active || wait <= 0) {
+    const previews = this.previews();
+    const every = previews ? this.maxInterval : this.keepAlive;
+    if (!this.announced || (this.now() - this.lastSent >= every && (!previews || this.latest !== this.sentPreview))) {
       this.flush();
-    } else if (!this.trailing) {
-      this.trailing = this.setTimeout(() => {
-        this.trailing = null;
-        if (this.active && this.latest !== this.sentPreview) this.flush();
-      }, wait);
     }
-    if (this.idleTimer) this.clearTimeout(this.idleTimer);
+    this.clearTimers();
+    if (previews) this.pauseTimer = this.setTimeout(() => this.paused(), this.pause);
     this.idleTimer = this.setTimeout(() => {
       this.idleTimer = null;
-      this.stop();
+      this.abandon();
     }, this.idle);
   }
 
-  flush() {
-    this.lastSent = this.now();
-    this.sentPreview = this.latest;
-    this.active = true;
-    this.sendFn(true, this.latest);
+  paused() {
+    this.pauseTimer = null;
+    if (this.active && this.announced && this.previews() && this.latest !== this.sentPreview) this.flush();
   }
 
-  /** The draft was sent, emptied or abandoned: tell the librarian once, and forget timers. */
+  flush() {
+    if (this.sendFn(true, this.latest) === false) return;
+    this.lastSent = this.now();
+    this.sentPreview = this.latest;
+    this.announced = true;
+  }
+
+  /** The draft was emptied or left alone: `typing false`, once. */
+  abandon() {
+    const told = this.announced;
+    this.forget();
+    if (told) this.sendFn(false);
+  }
+
+  /** The message was sent, or the chat is over: forget the timers and say nothing. */
   stop() {
-    if (this.trailing) this.clearTimeout(this.trailing);
+    this.forget();
+  }
+
+  forget() {
+    this.clearTimers();
+    this.announced = false;
+    this.sentPreview = null;
+    this.latest = "";
+    this.lastSent = -Infinity;
+  }
+
+  clearTimers() {
+    if (this.pauseTimer) this.clearTimeout(this.pauseTimer);
     if (this.idleTimer) this.clearTimeout(this.idleTimer);
-    this.trailing = this.idleTimer = null;
-    if (this.active) {
-      this.active = false;
-      this.sentPreview = null;
-      this.sendFn(false);
-    }
+    this.pauseTimer = this.idleTimer = null;
   }
 }
 

@@ -18,8 +18,9 @@ export class PatronApi {
     return this.http.request(method, path, { body, token });
   }
 
-  status() {
-    return this.call("GET", "/status");
+  /** `/api/status`; with a desk, `?queue=` adds that desk's QueueStatus as `queue` (docs/desks.md). */
+  status(queue) {
+    return this.call("GET", queue ? `/status?queue=${encodeURIComponent(queue)}` : "/status");
   }
 
   createChat({ question, name, email, queue }) {

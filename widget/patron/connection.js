@@ -28,8 +28,9 @@ export class ChatConnection {
     const chatId = () => this.session.chat.chat_id;
     // The draft goes along as a preview only while the library shows previews (welcome.typing_preview).
     const previews = () => this.session.chat.typing_preview !== false;
-    this.typing = new TypingNotifier({ ...timers, now,
-      send: (typing, preview) => this.client
+    // Nothing goes out until the chat is claimed: the controller calls typing.setActive.
+    this.typing = new TypingNotifier({ ...timers, now, previews: () => Boolean(this.session) && previews(),
+      send: (typing, preview) => Boolean(this.client)
         && this.client.typing(chatId(), typing, typing && previews() ? preview : undefined) });
     this.presence = new PresenceReporter((state) => (this.isOpen ? this.client.presence(chatId(), state) : false));
   }

@@ -19,6 +19,7 @@ import { Intake } from "./intake.js";
 import { Panel } from "./panel.js";
 import { Attachments } from "./attachments.js";
 import { ConversationLog } from "./conversation.js";
+import { LineAnnouncer, lineOf } from "./line.js";
 import { GONE_CODES, claimedId, errorKey, headerStatus, isEnded, newSession, restoreSession, sessionRecord } from "./session.js";
 
 export class PatronController {
@@ -53,7 +54,10 @@ export class PatronController {
     this.typing = this.connection.typing;
     this.presence = this.connection.presence;
     this.intake = new Intake({ config, t, view, api, createClient, inChat: () => Boolean(this.session),
-      errorText: (code) => this.errorText(code), onCreated: (created) => this.chatCreated(created) });
+      errorText: (code) => this.errorText(code), onCreated: (created) => this.chatCreated(created),
+      now: this.now, timers: { setTimeout: this.setTimeout, clearTimeout: this.clearTimeout },
+      timeZone: config.timeZone });
+    this.line = new LineAnnouncer(t); // the place in line while the chat waits
     this.attachments = new Attachments({ api, view, t, errorText: (code) => this.errorText(code),
       live: () => (this.canSend() ? this.session.chat : null),
       source: () => (this.session || this.lastChat || {}).chat || null,
@@ -170,8 +174,8 @@ export class PatronController {
     }
     this.view.setEndable(true);
     this.view.setPreviewNote(chat.typing_preview);
-    this.view.setWaiting(chat.status === "queued");
-    this.updateHeader();
+    this.line = new LineAnnouncer(this.t); // a new log: its live region starts empty
+    this.chatState();
     this.connect();
     if (focus) this.view.focusComposer();
   }
@@ -216,8 +220,8 @@ export class PatronController {
       this.ended(mine.ended_by, { catchUp: true });
       return;
     }
-    this.view.setWaiting(mine.status === "queued");
-    this.updateHeader();
+    if (mine.status === "queued") this.placeInLine(chat, { fresh: true });
+    this.chatState();
     this.presence.update(this.panel.presence, { force: true, serverState: chat.patron_presence });
     this.persist();
   }
@@ -243,8 +247,44 @@ export class PatronController {
     mine.status = "active";
     if (operator) mine.operator = { id: operator.id, name: operator.name };
     this.notice(claimedId(mine), "joined", { name: mine.operator && mine.operator.name }, anchor, at);
-    this.view.setWaiting(false);
+    this.chatState();
+  }
+
+  /**
+   * What follows the chat's status: the waiting card and the place in line while it is
+   * queued, the header, and whether the patron's typing goes out (only once it is claimed:
+   * before that no librarian's pane would show it).
+   */
+  chatState() {
+    const chat = this.session && this.session.chat;
+    if (!chat) return;
+    const queued = chat.status === "queued";
+    this.view.setWaiting(queued);
+    if (!queued) {
+      chat.line = null;
+      this.showLine();
+    }
+    this.typing.setActive(chat.status === "active");
     this.updateHeader();
+  }
+
+  /**
+   * The place in line from the welcome's Chat or a chat.line frame. `fresh` (a welcome): the
+   * service says it afresh, so no place in it means none known.
+   */
+  placeInLine(source, { fresh = false } = {}) {
+    const mine = this.session.chat;
+    if (mine.status !== "queued") return;
+    const line = lineOf(source);
+    if (line || fresh) mine.line = line;
+    this.showLine();
+  }
+
+  /** The live region changes only when its text does (the same values twice: no announcement). */
+  showLine() {
+    const chat = this.session && this.session.chat;
+    const text = this.line.update(chat && chat.status === "queued" ? chat.line || null : null);
+    if (text !== undefined) this.view.setLine(text);
   }
 
   onFrame(frame) {
@@ -264,10 +304,13 @@ export class PatronController {
         if (frame.to) break;
         mine.status = "queued";
         mine.operator = null;
+        mine.line = null; // until the service says where in the new line (chat.line)
         this.notice(`requeued:${frame.from ? frame.from.id : ""}:${mine.last_seq || 0}`, "requeued", {});
-        this.view.setWaiting(true);
-        this.updateHeader();
+        this.chatState();
         this.persist();
+        break;
+      case "chat.line": // the line ahead moved (docs/desks.md)
+        this.placeInLine(frame);
         break;
       case "chat.ended":
         this.ended(frame.ended_by || null, { catchUp: false });
@@ -339,9 +382,9 @@ export class PatronController {
     const mine = session.chat;
     mine.status = "ended";
     mine.ended_by = endedBy || mine.ended_by || null;
-    this.typing.stop();
+    this.typing.setActive(false);
     this.showLibrarianTyping(false);
-    this.view.setWaiting(false);
+    this.chatState();
     this.view.setEndable(false);
     // Found ended on reconnect: messages sent meanwhile may still be on their way in the
     // backlog; read them from the history endpoint before letting the socket go.

@@ -188,8 +188,12 @@ export class View {
       h("p", { text: this.t("loading") })));
   }
 
-  /** Nobody online (or the service unreachable): say so and list the other ways to get help. */
-  showOffline({ email, phone, url, message, unavailable = false, kept = false }) {
+  /**
+   * Nobody online (or the service unreachable, or the desk closed): say so and list the other
+   * ways to get help. `closed` ({desk?, opening?: {key, vars, library?: {key, vars}}}, desk.js):
+   * outside the desk's hours, with when it opens next in the patron's time and the library's.
+   */
+  showOffline({ email, phone, url, message, unavailable = false, kept = false, closed = null }) {
     const t = this.t;
     this.setScreen("offline");
     this.clearFooter();
@@ -207,17 +211,33 @@ export class View {
       alternatives.push(h("li", {}, h("a", { class: "lc-alt", href: url, target: "_blank", rel: "noopener" },
         icon("link"), h("span", { text: t("offline.url") }))));
     }
-    this.offlineHeading = h("h2", { id: headingId, class: "lc-heading", tabindex: "-1",
-      text: t(unavailable ? "unavailable.heading" : "offline.heading") });
-    const intro = unavailable
-      ? [h("p", { text: t("unavailable.body") }), alternatives.length ? h("p", { text: t("unavailable.alternatives") }) : null]
-      : [h("p", { text: message || t(alternatives.length ? "offline.body" : "offline.none") })];
-    this.body.replaceChildren(h("section", { class: "lc-screen lc-offline", "aria-labelledby": headingId },
+    let headingText = t(unavailable ? "unavailable.heading" : "offline.heading");
+    let intro;
+    if (unavailable) {
+      intro = [h("p", { text: t("unavailable.body") }), alternatives.length ? h("p", { text: t("unavailable.alternatives") }) : null];
+    } else if (closed) {
+      headingText = closed.desk ? t("closed.headingDesk", { desk: closed.desk }) : t("closed.heading");
+      const opening = closed.opening;
+      intro = [
+        opening ? h("p", { class: "lc-opens" },
+          h("strong", { class: "lc-opens-local", text: t(opening.key, opening.vars) }),
+          opening.library ? " " : null,
+          opening.library ? h("span", { class: "lc-opens-library", text: t(opening.library.key, opening.library.vars) }) : null)
+          : h("p", { class: "lc-opens", text: t("closed.later") }),
+        message ? h("p", { text: message }) : null,
+        alternatives.length ? h("p", { text: t("closed.alternatives") }) : null,
+      ];
+    } else {
+      intro = [h("p", { text: message || t(alternatives.length ? "offline.body" : "offline.none") })];
+    }
+    this.offlineHeading = h("h2", { id: headingId, class: "lc-heading", tabindex: "-1", text: headingText });
+    this.body.replaceChildren(h("section", { class: `lc-screen lc-offline${closed && !unavailable ? " lc-closed" : ""}`,
+      "aria-labelledby": headingId },
       h("div", { class: "lc-illus", "aria-hidden": "true" }, icon(unavailable ? "cloudOff" : "moon", "lc-icon lc-illus-icon")),
       this.offlineHeading,
       ...intro,
       alternatives.length ? h("ul", { class: "lc-alts" }, alternatives) : null,
-      kept ? h("p", { class: "lc-kept", text: t("offline.kept") }) : null,
+      kept ? h("p", { class: "lc-kept", text: t(closed && !unavailable ? "closed.kept" : "offline.kept") }) : null,
       h("button", { type: "button", class: "lc-btn lc-btn--secondary lc-retry", onclick: () => this.handlers.onRetryStatus() },
         icon("refresh"), t("offline.retry"))));
   }
@@ -271,9 +291,12 @@ export class View {
     this.chatLog = new ChatLog({ t: this.t, formatTime: this.formatTime, handlers: this.handlers,
       scroll: { nearBottom: () => this.nearBottom(), toBottom: () => this.scrollToBottom() } });
     this.waiting = h("div", { class: "lc-waiting-slot", role: "status" });
+    // The place in line: its own polite live region, there (empty, no height) from the start so
+    // that screen readers announce each change of it, and only the line, not the whole card.
+    this.line = h("p", { class: "lc-line", "aria-live": "polite", "aria-atomic": "true" });
     this.after = h("div", { class: "lc-after-slot" });
     this.body.replaceChildren(h("div", { class: "lc-conversation" },
-      this.chatLog.element, this.chatLog.pendingList, this.waiting, this.after));
+      this.chatLog.element, this.chatLog.pendingList, this.waiting, this.line, this.after));
     this.composer = new Composer(this.t, this.handlers);
     this.footer.replaceChildren(this.composer.form);
   }
@@ -351,6 +374,14 @@ export class View {
       h("div", {},
         h("p", { class: "lc-waiting-title", text: this.t("waiting.title") }),
         h("p", { class: "lc-waiting-body", text: this.t("waiting.body") }))));
+  }
+
+  /** "You are number 2 in line. Expected wait: about 3 minutes."; null or "" clears it. */
+  setLine(text) {
+    if (!this.line) return;
+    const value = text || "";
+    if (this.line.textContent === value) return;
+    this.line.textContent = value;
   }
 
   // ------------------------------------------------------------- after chat

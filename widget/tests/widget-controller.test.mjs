@@ -379,24 +379,47 @@ test("a message the service refuses comes back into the text box with the reason
   assert.deepEqual(fv.last("setDraft"), ["spam spam"]);
 });
 
-test("typing: the draft goes out throttled, then 'stopped' after a pause or on send", async () => {
+test("typing: nothing while queued; once claimed a notice at once, the draft on a pause, nothing after the send", async () => {
   const { fv, client, clock } = await inChat({}, { welcome: false });
   const ui = fv.ui();
   ui.onDraft("Is");
   assert.deepEqual(client().actions("typing"), [], "not before the connection is open");
   client().welcome({ chat_id: "c1", status: "queued" });
+  ui.onDraft("Is it");
+  clock.advance(20000);
+  ui.onDraft("");
+  assert.deepEqual(client().actions("typing"), [], "queued: no librarian's pane would show it");
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
   ui.onDraft("Is");
   assert.deepEqual(client().actions("typing"), [["c1", true, "Is"]]);
   clock.advance(100);
   ui.onDraft("Is it");
-  assert.equal(client().actions("typing").length, 1, "at most one update per 500 ms");
-  clock.advance(400);
-  assert.deepEqual(client().actions("typing")[1], ["c1", true, "Is it"]);
-  clock.advance(3000);
-  assert.deepEqual(client().actions("typing")[2], ["c1", false, undefined], "a pause says the patron stopped");
+  assert.equal(client().actions("typing").length, 1, "typing on: no frame per keystroke");
+  clock.advance(1500);
+  assert.deepEqual(client().actions("typing")[1], ["c1", true, "Is it"], "a pause brings the draft");
+  clock.advance(10000);
+  assert.deepEqual(client().actions("typing")[2], ["c1", false, undefined], "a draft left alone: stopped");
   ui.onDraft("Is it out?");
   ui.onSend("Is it out?");
-  assert.deepEqual(client().actions("typing").slice(3), [["c1", true, "Is it out?"], ["c1", false, undefined]]);
+  clock.advance(60000);
+  assert.deepEqual(client().actions("typing").slice(3), [["c1", true, "Is it out?"]], "no 'stopped' after a send");
+});
+
+test("typing stops going out when the chat goes back to the queue, and after it ends", async () => {
+  const { fv, client, clock } = await inChat();
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  fv.ui().onDraft("a");
+  client().frame({ type: "chat.transferred", chat_id: "c1", from: librarian, to: null });
+  fv.ui().onDraft("ab");
+  clock.advance(60000);
+  assert.deepEqual(client().actions("typing"), [["c1", true, "a"]]);
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: { id: "ada", name: "Ada" } });
+  fv.ui().onDraft("abc");
+  assert.deepEqual(client().actions("typing").at(-1), ["c1", true, "abc"]);
+  client().frame({ type: "chat.ended", chat_id: "c1", ended_by: "operator" });
+  await flush();
+  clock.advance(60000);
+  assert.equal(client().actions("typing").length, 2);
 });
 
 test("the librarian's typing notice shows their name and fades without an update", async () => {
@@ -738,7 +761,7 @@ test("the header never says 'Chatting with' over a connection that is down", asy
 
 test("typing previews: a note while the library shows them; none sent and no note when it does not", async () => {
   const on = await inChat({}, { welcome: false });
-  on.client().welcome({ chat_id: "c1", status: "queued" }); // a service without the field: previews on
+  on.client().welcome({ chat_id: "c1", status: "active", operator: librarian }); // a service without the field: previews on
   assert.deepEqual(on.fv.last("setPreviewNote"), [true]);
   on.fv.ui().onDraft("Is");
   assert.deepEqual(on.client().actions("typing"), [["c1", true, "Is"]]);
@@ -753,14 +776,19 @@ test("typing previews: a note while the library shows them; none sent and no not
   await flush();
   const [ws] = FakeSocket.all;
   ws.accept();
-  ws.push({ type: "welcome", role: "patron", typing_preview: false, chat: { chat_id: "c1", status: "queued" } });
+  ws.push({ type: "welcome", role: "patron", typing_preview: false, chat: { chat_id: "c1", status: "active",
+    operator: librarian } });
   assert.deepEqual(off.fv.last("setPreviewNote"), [false]);
   off.fv.ui().onDraft("My card number is");
-  off.clock.advance(600);
+  off.clock.advance(2000);
   off.fv.ui().onDraft("My card number is 1234");
-  off.clock.advance(600);
+  off.clock.advance(2000);
+  off.fv.ui().onDraft("My card number is 1234 5678");
+  off.clock.advance(7000);
+  off.fv.ui().onDraft("My card number is 1234 5678 9");
   const typing = ws.frames.filter((f) => f.action === "typing");
-  assert.deepEqual(typing, [{ action: "typing", chat_id: "c1", typing: true }, { action: "typing", chat_id: "c1", typing: true }]);
+  assert.deepEqual(typing, [{ action: "typing", chat_id: "c1", typing: true }, { action: "typing", chat_id: "c1", typing: true }],
+    "the notice, then only a keep-alive after 10 s: no draft to send on pauses");
   assert.ok(typing.every((f) => !("preview" in f)), "no preview on the wire");
   assert.equal(off.store.load().chat.typing_preview, false, "remembered for a reload");
 });
@@ -859,4 +887,152 @@ test("files wait for Upload: Cancel sends nothing; a paste is offered without ta
   assert.deepEqual(fv.last("setPendingFiles")[0].map((f) => f.name), ["slip.pdf"], "the good one is offered");
   await fv.ui().onUpload();
   assert.equal(client().actions("send")[0][2].attachment.name, "slip.pdf");
+});
+
+// ------------------------------------------------------------------ desks (docs/desks.md)
+
+const LAW_CLOSED = { id: "law", name: "Law Library", online: false, open: false, timezone: "America/New_York",
+  next_open: "2026-03-02T14:00:00Z" }; // 9:00 AM in New York, 3:00 PM in Paris; START is 10:00Z
+const LAW_OPEN = { id: "law", name: "Law Library", online: true, open: true, timezone: "America/New_York" };
+const GENERAL_ON = { id: "general", name: "Ask a librarian", online: true, open: true, timezone: "UTC" };
+
+test("desks: the status is asked for the widget's desk and the chat is created on it", async () => {
+  const s = setup({ config: { queue: "law" }, api: { status: async () => ({ online: true, queues: [GENERAL_ON, LAW_OPEN],
+    queue: LAW_OPEN }) } });
+  s.widget.start();
+  await flush();
+  assert.deepEqual(s.api.of("status"), [["law"]]);
+  assert.deepEqual(s.fv.of("showForm"), [[{}]]);
+  s.fv.ui().onSubmitQuestion({ question: "Moot court rules?", name: "", email: "" });
+  await flush();
+  assert.equal(s.api.of("createChat")[0][0].queue, "law");
+});
+
+test("desks: a closed desk says when it opens, in the patron's time and the library's, even with others online", async () => {
+  const s = setup({ config: { queue: "law", timeZone: "Europe/Paris" },
+    api: { status: async () => ({ online: true, queues: [GENERAL_ON, LAW_CLOSED], queue: LAW_CLOSED }) } });
+  s.widget.start();
+  await flush();
+  assert.deepEqual(s.fv.of("showForm"), [], "another desk's librarians do not answer this one");
+  const [screen] = s.fv.last("showOffline");
+  assert.equal(screen.unavailable, false);
+  assert.equal(screen.closed.desk, "Law Library");
+  const { opening } = screen.closed;
+  assert.equal(t(opening.key, opening.vars), "Opens today at 3:00 PM (your time).");
+  assert.equal(t(opening.library.key, opening.library.vars), "That's 9:00 AM in New York.");
+  assert.deepEqual(s.fv.last("setStatus"), ["Chat is closed right now", "offline"]);
+  assert.equal(screen.email, "ask@library.example", "the other ways to get help stay");
+});
+
+test("desks: left open across the opening, the widget looks again at next_open and brings the form", async () => {
+  let open = false;
+  const s = setup({ config: { queue: "law" }, api: { status: async () => (open
+    ? { online: true, queues: [LAW_OPEN], queue: LAW_OPEN }
+    : { online: false, queues: [LAW_CLOSED], queue: LAW_CLOSED }) } });
+  s.widget.start();
+  await flush();
+  assert.equal(s.api.of("status").length, 1);
+  s.clock.advance(4 * 3600 * 1000 - 1); // up to 14:00Z, less a millisecond
+  assert.equal(s.api.of("status").length, 1, "no polling before the opening");
+  open = true;
+  s.clock.advance(2001); // the grace after next_open
+  await flush();
+  assert.equal(s.api.of("status").length, 2);
+  assert.deepEqual(s.fv.of("showForm"), [[{}]]);
+  s.clock.advance(24 * 3600 * 1000);
+  assert.equal(s.api.of("status").length, 2, "open: no more timers");
+});
+
+test("desks: the reopen timer goes with the panel and with a chat", async () => {
+  const s = setup({ config: { queue: "law", mode: "floating" }, api: { status: async () => ({ online: false,
+    queues: [LAW_CLOSED], queue: LAW_CLOSED }) } });
+  s.widget.panel.open = true;
+  s.widget.start();
+  await flush();
+  s.widget.onHostCommand({ type: "close" });
+  s.clock.advance(5 * 3600 * 1000);
+  await flush();
+  assert.equal(s.api.of("status").length, 1, "nothing behind a closed panel: it checks when opened");
+  s.widget.onHostCommand({ type: "open" });
+  await flush();
+  assert.equal(s.api.of("status").length, 2);
+});
+
+test("desks: a desk the service does not know (404) falls back to the service's default desk", async () => {
+  const s = setup({ config: { queue: "typo" }, api: { status: async (queue) => {
+    if (queue) throw new ApiError(404, "not_found");
+    return { online: true, queues: [GENERAL_ON] };
+  } } });
+  s.widget.start();
+  await flush();
+  assert.deepEqual(s.api.of("status"), [["typo"], []]);
+  assert.deepEqual(s.fv.of("showForm"), [[{}]]);
+  s.fv.ui().onSubmitQuestion({ question: "Hi", name: "", email: "" });
+  await flush();
+  assert.equal(s.api.of("createChat")[0][0].queue, undefined, "no unknown desk on the new chat");
+});
+
+test("desks: the desk closes while the patron writes (409): the closed screen, the question kept", async () => {
+  let closed = false;
+  const s = setup({ config: { queue: "law" }, api: {
+    status: async () => (closed ? { online: false, queues: [LAW_CLOSED], queue: LAW_CLOSED }
+      : { online: true, queues: [LAW_OPEN], queue: LAW_OPEN }),
+    createChat: async () => { closed = true; throw new ApiError(409, "invalid_state"); },
+  } });
+  s.widget.start();
+  await flush();
+  s.fv.state.form = { question: "Moot court rules?", name: "", email: "" };
+  s.fv.ui().onSubmitQuestion({ question: "Moot court rules?", name: "", email: "" });
+  await flush();
+  await flush();
+  const [screen] = s.fv.last("showOffline");
+  assert.ok(screen.closed, "the closed screen");
+  assert.equal(screen.kept, true);
+  assert.deepEqual(s.fv.of("setFormError").filter(([text]) => text), [], "not 'this chat has ended'");
+});
+
+test("desks: pushes follow the widget's desk among the queues, and a new next_open redraws the closed screen", async () => {
+  const s = watching([{ online: false, queues: [GENERAL_ON, LAW_CLOSED], queue: LAW_CLOSED }]);
+  s.widget.config.queue = "law";
+  s.widget.intake.config.queue = "law";
+  s.widget.start();
+  await flush();
+  const [watch] = s.watchers;
+  assert.equal(s.fv.of("showOffline").length, 1);
+  watch.frame({ type: "service.status", online: true, queues: [GENERAL_ON, LAW_CLOSED] });
+  assert.equal(s.fv.of("showOffline").length, 1, "the same: nothing redrawn");
+  watch.frame({ type: "service.status", online: true, queues: [GENERAL_ON, { ...LAW_CLOSED, next_open: "2026-03-03T14:00:00Z" }] });
+  assert.equal(s.fv.of("showOffline").length, 2, "an admin changed the hours: the new opening shows");
+  watch.frame({ type: "service.status", online: true, queues: [GENERAL_ON, { ...LAW_OPEN, online: false }] });
+  assert.equal(s.fv.last("showOffline")[0].closed, undefined, "open, nobody there: the offline screen as before");
+  watch.frame({ type: "service.status", online: true, queues: [GENERAL_ON, LAW_OPEN] });
+  assert.deepEqual(s.fv.of("showForm"), [[{}]]);
+});
+
+test("place in line: from the welcome and chat.line, announced only when the text changes, gone once claimed", async () => {
+  const { fv, client } = await inChat({}, { welcome: false });
+  client().welcome({ chat_id: "c1", status: "queued", position: 2, expected_wait_seconds: 180 });
+  assert.deepEqual(fv.last("setLine"), ["You are number 2 in line. Expected wait: about 3 minutes."]);
+  const calls = () => fv.of("setLine").length;
+  const before = calls();
+  client().frame({ type: "chat.line", chat_id: "c1", position: 2, expected_wait_seconds: 180 });
+  client().frame({ type: "chat.line", chat_id: "c1", position: 2, expected_wait_seconds: 185 });
+  assert.equal(calls(), before, "the same values: the live region is left alone");
+  client().frame({ type: "chat.line", chat_id: "other", position: 1 });
+  assert.equal(calls(), before, "another chat's line");
+  client().frame({ type: "chat.line", chat_id: "c1", position: 1 });
+  assert.deepEqual(fv.last("setLine"), ["You are next in line."]);
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  assert.deepEqual(fv.last("setLine"), [null]);
+  client().frame({ type: "chat.line", chat_id: "c1", position: 1 });
+  assert.deepEqual(fv.last("setLine"), [null], "a late frame after the claim shows nothing");
+});
+
+test("place in line: a service that sends none shows none; back in the queue, the next chat.line shows it", async () => {
+  const { fv, client } = await inChat();
+  assert.deepEqual(fv.of("setLine").filter(([text]) => text), []);
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  client().frame({ type: "chat.transferred", chat_id: "c1", from: librarian, to: null });
+  client().frame({ type: "chat.line", chat_id: "c1", position: 3, expected_wait_seconds: 30 });
+  assert.deepEqual(fv.last("setLine"), ["You are number 3 in line. Expected wait: less than a minute."]);
 });
