@@ -66,7 +66,7 @@ async function boot() {
                       refresh_token: res.refresh_token };
     store.set(KEYS.session, session);
     store.remove(KEYS.snapshot, KEYS.ui);
-    view.hideNewPassword();
+    view.newPassword.hide();
     start(session);
     view.e.chatsTab.focus(); // the sign-in form is gone: continue from the Chats tab
   }
@@ -80,7 +80,7 @@ async function boot() {
       if (res.challenge === "new_password") {
         challenge = { username: res.username || username, session: res.session };
         view.signInBusy(false);
-        view.showNewPassword(challenge.username);
+        view.newPassword.show(challenge.username);
         return;
       }
       signedIn(res);
@@ -95,25 +95,25 @@ async function boot() {
   view.handlers.newPassword = async (first, second) => {
     const problem = newPasswordProblem(first, second);
     if (problem || !challenge) {
-      view.newPasswordError(problem || S.signIn.newPasswordExpired);
+      view.newPassword.error(problem || S.signIn.newPasswordExpired);
       return;
     }
-    view.newPasswordBusy(true);
-    view.newPasswordError("");
+    view.newPassword.busy(true);
+    view.newPassword.error("");
     try {
       signedIn(await api.newPassword(challenge.username, challenge.session, first));
       challenge = null;
     } catch (err) {
-      view.newPasswordBusy(false);
-      if (err.status === 400) view.newPasswordError(S.signIn.newPasswordRefused(err.message), { clear: true });
-      else if (err.status === 401) view.newPasswordError(S.signIn.newPasswordExpired);
-      else view.newPasswordError(isDisabledError(err) ? S.signIn.disabled : signInErrorText(err.status, err.code));
+      view.newPassword.busy(false);
+      if (err.status === 400) view.newPassword.error(S.signIn.newPasswordRefused(err.message), { clear: true });
+      else if (err.status === 401) view.newPassword.error(S.signIn.newPasswordExpired);
+      else view.newPassword.error(isDisabledError(err) ? S.signIn.disabled : signInErrorText(err.status, err.code));
     }
   };
 
   view.handlers.newPasswordBack = () => {
     challenge = null;
-    view.hideNewPassword();
+    view.newPassword.hide();
     view.signInError("");
     view.e.password.value = "";
     view.e.password.focus();

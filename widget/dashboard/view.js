@@ -10,6 +10,7 @@ import { S } from "./strings.js";
 import { autoGrow } from "./view-composer.js";
 import { confirmDialog, transferDialog } from "./view-dialogs.js";
 import { MessageLog } from "./view-log.js";
+import { NewPasswordStep } from "./view-new-password.js";
 import { ChatPane, setBadge } from "./view-pane.js";
 import { WaitingList } from "./view-waiting.js";
 
@@ -68,6 +69,8 @@ export class DashboardView {
       ["team", { tab: this.e.teamTab, panel: this.e.teamPanel }],
       ["desks", { tab: this.e.desksTab, panel: this.e.desksPanel }],
     ]);
+    // the first sign-in's new password, when a temporary one was used (view-new-password.js)
+    this.newPassword = new NewPasswordStep(doc, this.e.signinForm, (name, ...args) => this.call(name, ...args));
     this.bindStatic();
   }
 
@@ -148,58 +151,6 @@ export class DashboardView {
     const p = el(this.doc, "p", "lcd-form-error-text", text);
     p.dataset.kind = kind;
     slot.append(p);
-  }
-
-  /**
-   * The first sign-in's second step (docs/desks.md): the service wants a new password. The
-   * step's form comes from its <template> in place of the sign-in form (kept, hidden, for
-   * "Back to sign in"); the handler `newPassword(first, second)` gets both boxes.
-   */
-  showNewPassword(username) {
-    this.hideNewPassword();
-    const e = this.e;
-    e.signinForm.hidden = true;
-    e.signinForm.after(this.doc.getElementById("lcd-newpw-template").content.cloneNode(true));
-    const $ = (id) => this.doc.getElementById(id);
-    const np = {
-      form: $("lcd-newpw-form"), user: $("lcd-newpw-user"), error: $("lcd-newpw-error"),
-      first: $("lcd-newpw-1"), second: $("lcd-newpw-2"), submit: $("lcd-newpw-submit"), back: $("lcd-newpw-back"),
-    };
-    this.np = np;
-    np.user.textContent = username;
-    np.form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      this.call("newPassword", np.first.value, np.second.value);
-    });
-    np.back.addEventListener("click", () => this.call("newPasswordBack"));
-    np.first.focus();
-  }
-
-  /** Back to the plain sign-in form (the new-password step gone, with what was typed in it). */
-  hideNewPassword() {
-    if (this.np) this.np.form.remove();
-    this.np = null;
-    this.e.signinForm.hidden = false;
-  }
-
-  newPasswordBusy(busy) {
-    if (!this.np) return;
-    this.np.submit.disabled = busy;
-    this.np.submit.textContent = busy ? S.signIn.newPasswordBusy : S.signIn.newPasswordSubmit;
-  }
-
-  /** A problem with the new password, in the step's alert; the first box is cleared for another try. */
-  newPasswordError(text, { clear = false } = {}) {
-    const np = this.np;
-    if (!np) return;
-    if (text) np.error.replaceChildren(el(this.doc, "p", "lcd-form-error-text", text));
-    else np.error.replaceChildren();
-    if (clear) {
-      np.first.value = "";
-      np.second.value = "";
-    }
-    np.first.setAttribute("aria-invalid", text ? "true" : "false");
-    np.first.focus();
   }
 
   showApp() {

@@ -14,6 +14,7 @@ import { ChatLog } from "./view-log.js";
 import { Composer } from "./view-composer.js";
 import { closingCard, surveyCard } from "./view-after.js";
 import { QuestionForm } from "./view-form.js";
+import { alternativeLinks, closedIntro } from "./view-offline.js";
 
 const NEAR_BOTTOM = 80;
 let uid = 0;
@@ -198,35 +199,14 @@ export class View {
     this.setScreen("offline");
     this.clearFooter();
     const headingId = id("offline");
-    const alternatives = [];
-    if (email) {
-      alternatives.push(h("li", {}, h("a", { class: "lc-alt", href: `mailto:${email}` },
-        icon("mail"), h("span", { text: t("offline.email", { email }) }))));
-    }
-    if (phone) {
-      alternatives.push(h("li", {}, h("a", { class: "lc-alt", href: `tel:${phone.replace(/[^\d+]/g, "")}` },
-        icon("phone"), h("span", { text: t("offline.phone", { phone }) }))));
-    }
-    if (url) {
-      alternatives.push(h("li", {}, h("a", { class: "lc-alt", href: url, target: "_blank", rel: "noopener" },
-        icon("link"), h("span", { text: t("offline.url") }))));
-    }
+    const alternatives = alternativeLinks(t, { email, phone, url });
     let headingText = t(unavailable ? "unavailable.heading" : "offline.heading");
     let intro;
     if (unavailable) {
       intro = [h("p", { text: t("unavailable.body") }), alternatives.length ? h("p", { text: t("unavailable.alternatives") }) : null];
     } else if (closed) {
       headingText = closed.desk ? t("closed.headingDesk", { desk: closed.desk }) : t("closed.heading");
-      const opening = closed.opening;
-      intro = [
-        opening ? h("p", { class: "lc-opens" },
-          h("strong", { class: "lc-opens-local", text: t(opening.key, opening.vars) }),
-          opening.library ? " " : null,
-          opening.library ? h("span", { class: "lc-opens-library", text: t(opening.library.key, opening.library.vars) }) : null)
-          : h("p", { class: "lc-opens", text: t("closed.later") }),
-        message ? h("p", { text: message }) : null,
-        alternatives.length ? h("p", { text: t("closed.alternatives") }) : null,
-      ];
+      intro = closedIntro(t, closed, message, alternatives.length > 0);
     } else {
       intro = [h("p", { text: message || t(alternatives.length ? "offline.body" : "offline.none") })];
     }
