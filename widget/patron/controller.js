@@ -2,7 +2,8 @@
 // each patron action does. No DOM, window or document here: the view (view.js) draws and
 // reports intents, the protocol client (../js/protocol.js, built by the injected factory) owns
 // the WebSocket, the api (api.js) the REST calls, the store (store.js) sessionStorage and the
-// bridge (bridge.js) the host page. main.js builds the real ones; tests pass fakes.
+// bridge (bridge.js) the host page; the end of a chat and its survey are ending.js. main.js
+// builds the real ones; tests pass fakes.
 //
 // Life of a chat: status check -> offline screen or question form -> POST /api/chats ->
 // WebSocket (hello/welcome, backlog) -> queued ("a librarian will be with you shortly") ->
@@ -10,16 +11,16 @@
 // unsent messages, transcript) is saved on every change and on pagehide, so a reload resumes
 // the same chat and a message written while offline goes out once, later.
 
-import { surveyBody } from "./api.js";
 import { chatWsUrl } from "./config.js";
 import { MAX_TEXT } from "../js/limits.js";
 import { transcriptFile } from "./transcript.js";
 import { ChatConnection } from "./connection.js";
 import { Intake } from "./intake.js";
+import { ChatEnding } from "./ending.js";
 import { Panel } from "./panel.js";
 import { Attachments } from "./attachments.js";
 import { ConversationLog } from "./conversation.js";
-import { LineAnnouncer, lineOf } from "./line.js";
+import { WaitingLine } from "./line.js";
 import { GONE_CODES, claimedId, errorKey, headerStatus, isEnded, newSession, restoreSession, sessionRecord } from "./session.js";
 
 export class PatronController {
@@ -57,7 +58,8 @@ export class PatronController {
       errorText: (code) => this.errorText(code), onCreated: (created) => this.chatCreated(created),
       now: this.now, timers: { setTimeout: this.setTimeout, clearTimeout: this.clearTimeout },
       timeZone: config.timeZone });
-    this.line = new LineAnnouncer(t); // the place in line while the chat waits
+    this.line = new WaitingLine(t, (text) => view.setLine(text)); // the place in line while the chat waits
+    this.ending = new ChatEnding(this);
     this.attachments = new Attachments({ api, view, t, errorText: (code) => this.errorText(code),
       live: () => (this.canSend() ? this.session.chat : null),
       source: () => (this.session || this.lastChat || {}).chat || null,
@@ -174,7 +176,7 @@ export class PatronController {
     }
     this.view.setEndable(true);
     this.view.setPreviewNote(chat.typing_preview);
-    this.line = new LineAnnouncer(this.t); // a new log: its live region starts empty
+    this.line.reset();
     this.chatState();
     this.connect();
     if (focus) this.view.focusComposer();
@@ -220,7 +222,7 @@ export class PatronController {
       this.ended(mine.ended_by, { catchUp: true });
       return;
     }
-    if (mine.status === "queued") this.placeInLine(chat, { fresh: true });
+    this.line.note(mine, chat, { fresh: true });
     this.chatState();
     this.presence.update(this.panel.presence, { force: true, serverState: chat.patron_presence });
     this.persist();
@@ -258,33 +260,10 @@ export class PatronController {
   chatState() {
     const chat = this.session && this.session.chat;
     if (!chat) return;
-    const queued = chat.status === "queued";
-    this.view.setWaiting(queued);
-    if (!queued) {
-      chat.line = null;
-      this.showLine();
-    }
+    this.view.setWaiting(chat.status === "queued");
+    this.line.show(chat);
     this.typing.setActive(chat.status === "active");
     this.updateHeader();
-  }
-
-  /**
-   * The place in line from the welcome's Chat or a chat.line frame. `fresh` (a welcome): the
-   * service says it afresh, so no place in it means none known.
-   */
-  placeInLine(source, { fresh = false } = {}) {
-    const mine = this.session.chat;
-    if (mine.status !== "queued") return;
-    const line = lineOf(source);
-    if (line || fresh) mine.line = line;
-    this.showLine();
-  }
-
-  /** The live region changes only when its text does (the same values twice: no announcement). */
-  showLine() {
-    const chat = this.session && this.session.chat;
-    const text = this.line.update(chat && chat.status === "queued" ? chat.line || null : null);
-    if (text !== undefined) this.view.setLine(text);
   }
 
   onFrame(frame) {
@@ -310,7 +289,7 @@ export class PatronController {
         this.persist();
         break;
       case "chat.line": // the line ahead moved (docs/desks.md)
-        this.placeInLine(frame);
+        this.line.note(mine, frame);
         break;
       case "chat.ended":
         this.ended(frame.ended_by || null, { catchUp: false });
@@ -375,57 +354,16 @@ export class PatronController {
   }
 
   /** The chat ended (live, or found ended on reconnect): keep the transcript, offer the survey. */
-  async ended(endedBy, { catchUp }) {
-    const session = this.session;
-    if (!session || session.endedHandled) return;
-    session.endedHandled = true;
-    const mine = session.chat;
-    mine.status = "ended";
-    mine.ended_by = endedBy || mine.ended_by || null;
-    this.typing.setActive(false);
-    this.showLibrarianTyping(false);
-    this.chatState();
-    this.view.setEndable(false);
-    // Found ended on reconnect: messages sent meanwhile may still be on their way in the
-    // backlog; read them from the history endpoint before letting the socket go.
-    if (catchUp) for (const m of await this.connection.missed(session)) this.onMessage(m);
-    if (this.session !== session) return;
-    this.notice("ended", "ended", { by: mine.ended_by, name: mine.operator && mine.operator.name }, { final: true });
-    this.connection.close();
-    this.view.setConnection("closed", false);
-    this.view.setPending([]);
-    session.survey = mine.operator ? "pending" : null;
-    this.persist();
-    this.showAfter({ focus: this.seen });
+  ended(endedBy, { catchUp }) {
+    return this.ending.ended(endedBy, { catchUp });
   }
 
   showAfter({ focus }) {
-    this.updateHeader();
-    this.view.setEndable(false);
-    this.view.setWaiting(false);
-    if (this.session.survey === "pending") {
-      this.view.showSurvey();
-      if (focus) this.view.focusAfter();
-    } else {
-      this.finish("left");
-    }
+    this.ending.showAfter({ focus });
   }
 
-  async submitSurvey(answers) {
-    const session = this.session;
-    if (!session) return;
-    this.view.setSurveyBusy(true);
-    this.view.setSurveyError("");
-    try {
-      await this.api.submitSurvey(session.chat.chat_id, session.chat.token, surveyBody(answers));
-    } catch (err) {
-      if (err.code !== "conflict") { // conflict: already submitted (another tab): thanks all the same
-        this.view.setSurveyBusy(false);
-        this.view.setSurveyError(this.errorText(err.code));
-        return;
-      }
-    }
-    this.finish("thanks");
+  submitSurvey(answers) {
+    return this.ending.submitSurvey(answers);
   }
 
   /** The chat is over for good: forget the session (a reload starts fresh), say goodbye. */

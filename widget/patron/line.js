@@ -53,3 +53,35 @@ export class LineAnnouncer {
     return this.update(null);
   }
 }
+
+/**
+ * The waiting chat's place in line on screen: `note(chat, source)` takes it from the welcome's
+ * Chat or a `chat.line` frame (kept on `chat.line`), `show(chat)` draws what the chat's status
+ * allows (nothing once it is claimed or over), through `setLine(text)` only when the text changes.
+ */
+export class WaitingLine {
+  constructor(t, setLine) {
+    this.t = t;
+    this.setLine = setLine;
+    this.announcer = new LineAnnouncer(t);
+  }
+
+  /** A new conversation on screen: its live region starts empty. */
+  reset() {
+    this.announcer = new LineAnnouncer(this.t);
+  }
+
+  /** `fresh` (a welcome): the service says it afresh, so no place in it means none known. */
+  note(chat, source, { fresh = false } = {}) {
+    if (chat.status !== "queued") return;
+    const line = lineOf(source);
+    if (line || fresh) chat.line = line;
+    this.show(chat);
+  }
+
+  show(chat) {
+    if (chat && chat.status !== "queued") chat.line = null;
+    const text = this.announcer.update(chat ? chat.line || null : null);
+    if (text !== undefined) this.setLine(text);
+  }
+}
