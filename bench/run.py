@@ -1,4 +1,7 @@
-"""Cold-start budget (DESIGN.md): `import app` costs at most 1.3x a bare `import boto3` in the
+"""`make bench`: the cold-start budget here, then the fan-out and cost benches (bench/fanout.py,
+bench/cost.py, each in its own interpreter with its default sizes; `--only` picks some).
+
+Cold-start budget (DESIGN.md): `import app` costs at most 1.3x a bare `import boto3` in the
 same interpreter, and the Lambda package stays under 1 MB zipped.
 
 Like a Lambda cold start: the package is built as scripts/deploy.sh builds it (`chalice
@@ -10,6 +13,7 @@ Lambda's /var/task is read-only, so the app's modules are compiled at every cold
 the runtime's boto3 comes precompiled. Each import is repeated; the median is the figure.
 
     make bench            # or: .venv/bin/python bench/run.py [--repeat 31] [--source]
+                          #     [--only cold fanout cost]
 """
 from __future__ import annotations
 
@@ -50,12 +54,39 @@ def build_package(tmp: Path) -> Path:
     return tmp / "out" / "deployment.zip"
 
 
+BENCHES = ("cold", "fanout", "cost")
+
+
+def loadavg() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=31)
     parser.add_argument("--source", action="store_true",
                         help="time the working tree instead of the built package (no pip)")
+    parser.add_argument("--only", nargs="+", choices=BENCHES, default=list(BENCHES),
+                        help="which benches to run (default: all, in this order)")
     args = parser.parse_args()
+    failed = []
+    for bench in BENCHES:
+        if bench not in args.only:
+            continue
+        print(f"\n## {bench}\n", flush=True)
+        if bench == "cold":
+            code = cold_start(args)
+        else:  # its own interpreter: the cost bench runs the local runner in-process
+            code = subprocess.run([sys.executable, str(ROOT / "bench" / f"{bench}.py")], cwd=ROOT).returncode
+        if code:
+            failed.append(bench)
+    if failed:
+        print(f"\nover budget or failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+def cold_start(args) -> int:
     from scripts import package_check
     with tempfile.TemporaryDirectory() as tmp:
         problems, size = [], None
@@ -73,7 +104,7 @@ def main() -> int:
             rows.append((f"import {module}", statistics.median(samples), min(samples), max(samples)))
     ratio = rows[1][1] / rows[0][1]
     print(f"Python {sys.version.split()[0]}; app from the {label}; "
-          f"{args.repeat} fresh interpreters each; milliseconds\n")
+          f"{args.repeat} fresh interpreters each; milliseconds; loadavg: {loadavg()}\n")
     print(f"| {'what':<12} | {'median':>7} | {'min':>7} | {'max':>7} |")
     print(f"|{'-' * 14}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
     for name, median, low, high in rows:

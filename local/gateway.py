@@ -493,6 +493,11 @@ class LocalGateway:
             data = await request.read()
             if len(data) > MAX_POST_BYTES:
                 return _error(413, "PayloadTooLargeException", "Request entity too large")
+            # Benches only (bench/fanout.py): a real post's round trip from Lambda, which a
+            # loopback post lacks. Awaited before the socket's lock, so posts overlap as on AWS.
+            delay_ms = float(os.environ.get("LOCAL_POST_DELAY_MS") or 0)
+            if delay_ms > 0:
+                await asyncio.sleep(delay_ms / 1000)
             try:
                 async with conn.send_lock:  # keep concurrent POSTs to one socket whole and ordered
                     try:
