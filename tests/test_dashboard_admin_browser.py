@@ -270,6 +270,9 @@ def test_a_new_librarian_signs_in_with_a_temporary_password_and_chooses_their_ow
     expect(robin.get_by_role("tab", name="Team")).to_have_count(0)  # hidden: not in the tree
     expect(robin.get_by_role("tab", name="Desks")).to_have_count(0)
     assert any(f.get("action") == "hello" for f in robin.sent)
+    # continues exactly like a sign-in: the session kept for a reload, with its refresh token
+    kept = robin.evaluate("JSON.parse(sessionStorage.getItem('lcd.session'))")
+    assert kept["operator"]["id"] == username and kept["token"] and kept.get("refresh_token")
     expect(robin.locator("#lcd-newpw-form")).to_have_count(0)
 
     # the new password is the password now; the temporary one is not
@@ -289,7 +292,8 @@ def test_a_disabled_librarian_is_signed_out_at_once_and_can_come_back(new_contex
     dana = open_page(new_context, svc)
     sign_in_as(dana, username, password)
     expect(dana.locator("#lcd-conn")).to_have_attribute("data-state", "open")
-    token = dana.evaluate("JSON.parse(sessionStorage.getItem('lcd.session')).token")
+    session = dana.evaluate("JSON.parse(sessionStorage.getItem('lcd.session'))")
+    token = session["token"]
     socket = dana.sockets[-1]
 
     admin = admin_page(new_context, svc)
@@ -321,6 +325,9 @@ def test_a_disabled_librarian_is_signed_out_at_once_and_can_come_back(new_contex
     status, body = svc.request("GET", "/api/auth/me", token=token)
     assert status == 403 and body["error"]["code"] == "forbidden", body
     assert "disabled" in body["error"]["message"], body
+    # signed out everywhere: the sign-in's refresh token (the shift-long renewal) is refused too
+    status, body = svc.request("POST", "/api/auth/refresh", {"refresh_token": session["refresh_token"]})
+    assert status in (401, 403), (status, body)
     shot(dana, "dashboard-admin-05-disabled")
     assert axe_serious(dana) == []
     sign_in_as(dana, username, password)
