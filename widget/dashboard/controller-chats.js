@@ -4,6 +4,7 @@
 // Upload). State and behaviour only: the view renders (through `dash.view`), the protocol
 // client talks.
 
+import { cardView } from "./desks.js";
 import { elapsed, endedText, fileProblem, isOwn, patronName, presenceChange, presenceView, typingText, unreadCount } from "./logic.js";
 import { S } from "./strings.js";
 
@@ -127,6 +128,9 @@ export class Conversations {
       presence: presenceView(chat.status, chat.patron_presence, pane.endedBy, chat.patron_left_at),
       unread: pane.unread,
       transferNote: chat.transferNote || null,
+      // docs/desks.md: a patron of another library's desk, and that desk's local information
+      rolledOver: this.d.queue.rolledOver(chat),
+      card: this.d.queue.deskMode ? cardView(chat, this.d.queue.desks, this.d.queueNames) : null,
     };
   }
 

@@ -1,8 +1,13 @@
-// The dashboard's waiting list: the queued chats the service announces (welcome, chat.queued),
-// the chime and notification for a new one, Claim Chat (with the manual's warning before a 4th
-// chat) and what a claim by me or by a colleague does. State and behaviour only: the view
-// renders (through `dash.view`), the protocol client talks.
+// The dashboard's waiting list: the queued chats the service announces (welcome, chat.queued,
+// the `watching` answer), grouped per desk I watch (docs/desks.md), the chime and notification
+// for a new one, Claim Chat (with the manual's warning before a 4th chat) and what a claim by me
+// or by a colleague does; and "Desks I watch today" (the `watch` action). State and behaviour
+// only: the view renders (through `dash.view`), the protocol client talks; the desk rules are
+// in desks.js.
 
+import {
+  deskIndex, deskLabel, groupOf, isVisible, myDesks, rolledOverText, watchedDesks, watchOptions,
+} from "./desks.js";
 import { claimAdvice, patronName, presenceChange, snippet, waitingPresence, warningText } from "./logic.js";
 import { S } from "./strings.js";
 
@@ -11,6 +16,103 @@ export class WaitingQueue {
   constructor(dash) {
     this.d = dash;
     this.chats = new Map(); // chat_id -> Chat, waiting
+    // Desks (docs/desks.md): known once a welcome lists them. Without them (a service that
+    // has none) the list is one plain list, as it always was.
+    this.desks = new Map(); // id -> Queue (enabled ones, cards included)
+    this.mine = []; // ids of my desks, in the service's order
+    this.watching = null; // ids I watch; null: no desks known
+  }
+
+  get deskMode() {
+    return Array.isArray(this.watching);
+  }
+
+  // ------------------------------------------------------------------ desks
+
+  /** welcome: the desks (welcome.queues), mine (operator.queues) and those I watch. */
+  welcomeDesks(frame) {
+    const op = frame.operator || {};
+    if (!Array.isArray(frame.queues) || !frame.queues.length) {
+      this.desks = new Map();
+      this.mine = [];
+      this.watching = null;
+    } else {
+      this.desks = deskIndex(frame.queues);
+      this.mine = myDesks(op.queues ?? this.d.me.queues, frame.queues);
+      this.watching = watchedDesks(op.watching, this.mine);
+    }
+    this.renderDesks();
+  }
+
+  /** The desk's name (and library) for a heading or a mark. */
+  deskLabel(id) {
+    return deskLabel(this.desks.get(id), this.d.queueNames[id] || id);
+  }
+
+  /** Rolled over from another library (or passed on by its desk): the mark's words, or "". */
+  rolledOver(chat) {
+    return this.deskMode ? rolledOverText(chat, this.watching, this.desks, this.d.queueNames) : "";
+  }
+
+  /** The watch checkboxes and the waiting list's desk headings, as the state says now. */
+  renderDesks({ options = true } = {}) {
+    const view = this.d.view;
+    if (!this.deskMode) {
+      view.setWatchOptions([], { shown: false });
+      view.setWaitingGroups([], { none: false });
+      return;
+    }
+    // one desk only, all watched: nothing to choose (a library without desks looks as before)
+    const shown = this.mine.length > 1 || this.mine.some((id) => !this.watching.includes(id));
+    if (options) view.setWatchOptions(watchOptions(this.mine, this.watching, this.desks), { shown });
+    view.setWaitingGroups(this.watching.map((id) => ({ id, label: this.deskLabel(id) })),
+      { none: this.watching.length === 0 });
+  }
+
+  /** "Desks I watch today": the ticked desks go to the service, which answers `watching`. */
+  watch(ids) {
+    const d = this.d;
+    const queues = this.mine.filter((id) => ids.includes(id));
+    const rid = d.track("watch", null);
+    d.view.clearNotice("watch");
+    if (!d.sendFrame({ action: "watch", queues, request_id: rid })) {
+      d.requests.delete(rid);
+      this.renderDesks(); // the boxes go back to what is watched
+      d.view.showNotice(S.chatDesks.watchOffline, "watch");
+      return false;
+    }
+    return true;
+  }
+
+  /** A `watch` of mine refused: the boxes show what is still watched, and why in words. */
+  watchRefused(text) {
+    if (!this.d.findRequest("watch", null)) this.renderDesks();
+    this.d.view.showNotice(S.chatDesks.watchRefused(text), "watch");
+  }
+
+  /**
+   * `watching`: the desks I watch changed (here or in another tab of mine). The answer to this
+   * tab carries the waiting chats now visible, which replace the list; another tab keeps what
+   * it still sees, and asks for the rest with a fresh hello when it watches more than before.
+   */
+  onWatching(frame) {
+    const d = this.d;
+    if (!Array.isArray(frame.queues) || !this.deskMode) return;
+    const before = new Set(this.watching);
+    this.watching = watchedDesks(frame.queues, this.mine);
+    const answer = Array.isArray(frame.queued);
+    if (answer) d.takeRequest("watch", null);
+    const newer = Boolean(d.findRequest("watch", null)); // keep the boxes the librarian ticked since
+    this.renderDesks({ options: !newer });
+    if (answer) {
+      this.sync(frame.queued, { ring: false });
+      d.view.announce(S.chatDesks.watchSaved(this.watching.map((id) => this.deskLabel(id)).join(", ")));
+    } else {
+      for (const [id, chat] of [...this.chats]) if (!isVisible(chat, this.watching)) this.remove(id);
+      if (this.watching.some((id) => !before.has(id))) d.resync();
+    }
+    this.renderAll();
+    d.chats.renderAll(); // a pane's "rolled over" mark depends on what I watch
   }
 
   get size() {
@@ -31,6 +133,7 @@ export class WaitingQueue {
   /** chat.queued is sent when the chat is created, before the patron's socket joins: its presence says nothing yet. */
   onQueued(frame) {
     if (!frame.chat) return;
+    if (this.deskMode && !isVisible(frame.chat, this.watching)) return; // a desk I just stopped watching
     const note = typeof frame.note === "string" && frame.note ? { note: frame.note } : {};
     this.add({ ...frame.chat, ...note, patron_presence: null }, { ring: true });
   }
@@ -57,6 +160,8 @@ export class WaitingQueue {
       question: chat.question || "",
       name: chat.patron_name || "",
       queue: this.d.queueName(chat.queue),
+      group: this.deskMode ? groupOf(chat, this.watching) : "",
+      rolledOver: this.rolledOver(chat),
       created_at: chat.created_at,
       note: chat.note || "",
       presence: waitingPresence(chat.patron_presence, chat.patron_left_at),

@@ -8,6 +8,7 @@
 import { CONFLICT_TEXT, errorText, newRequestId, patronName, transferErrorText, transferTargets } from "./logic.js";
 import { S } from "./strings.js";
 import { Conversations } from "./controller-chats.js";
+import { transferDesks } from "./desks.js";
 import { WaitingQueue } from "./controller-queue.js";
 import { STAFF, StaffRoom } from "./controller-staff.js";
 
@@ -70,7 +71,17 @@ export class Dashboard {
   }
 
   queueName(id) {
-    return this.queueNames[id] || id || "";
+    const desk = this.queue.desks.get(id);
+    return this.queueNames[id] || (desk && desk.name) || id || "";
+  }
+
+  /**
+   * Ask for the waiting list again (a fresh `hello`, without `after`: live messages keep
+   * flowing): another tab of mine now watches more desks, whose waiting chats this one has not
+   * heard of (the `watching` push carries them only to the tab that asked).
+   */
+  resync() {
+    if (this.sendFrame({ action: "hello" })) this.resyncing = true;
   }
 
   // ------------------------------------------------------------ server → state
@@ -82,7 +93,10 @@ export class Dashboard {
       this.me = { ...this.me, ...frame.operator };
       this.view.setOperator(this.me);
     }
-    this.queue.sync(Array.isArray(frame.queued) ? frame.queued : [], { ring: !first });
+    this.queue.welcomeDesks(frame);
+    const resync = this.resyncing;
+    this.resyncing = false;
+    this.queue.sync(Array.isArray(frame.queued) ? frame.queued : [], { ring: !first && !resync });
     this.chats.sync((Array.isArray(frame.mine) ? frame.mine : []).filter((c) => c.status !== "closed"));
     this.staff.sync(frame);
     if (first) {
@@ -116,6 +130,9 @@ export class Dashboard {
       case "chat.transferred":
         this.onTransferred(frame);
         break;
+      case "watching":
+        this.queue.onWatching(frame);
+        break;
       case "operator.status":
         this.staff.onOperatorStatus(frame.operator);
         break;
@@ -142,6 +159,10 @@ export class Dashboard {
     if (req) this.requests.delete(frame.request_id);
     const action = req ? req.action : null;
     const text = (action === "transfer" && transferErrorText(frame.code)) || errorText(frame, { action, maxChats: this.limit() });
+    if (action === "watch") {
+      this.queue.watchRefused(text);
+      return;
+    }
     if (action === "status") {
       this.staff.showMyStatus();
       this.view.showStaffNotice(text);
@@ -149,7 +170,7 @@ export class Dashboard {
     }
     if (action === "claim") {
       this.view.setClaimBusy(req.chat_id, false);
-      if (frame.code === "conflict" || frame.code === "not_found" || frame.code === "invalid_state") {
+      if (frame.code === "conflict" || frame.code === "not_found" || frame.code === "invalid_state" || frame.code === "forbidden") {
         this.queue.remove(req.chat_id);
       }
       if (frame.code === "capacity") {
@@ -157,7 +178,8 @@ export class Dashboard {
         this.capacityAt = this.activeCount();
         this.view.showNotice(text, "capacity");
       } else {
-        this.view.showNotice(frame.code === "conflict" ? CONFLICT_TEXT : text);
+        // forbidden: no longer offered to a desk I watch (docs/desks.md)
+        this.view.showNotice(frame.code === "conflict" ? CONFLICT_TEXT : frame.code === "forbidden" ? S.chatDesks.notWatched : text);
       }
       return;
     }
@@ -182,7 +204,8 @@ export class Dashboard {
     if (fromMe && !toMe && this.chats.has(chatId)) {
       const name = patronName(this.chats.get(chatId).chat);
       this.chats.drop(chatId, { announce: false });
-      this.view.announce(frame.to ? S.announce.wentTo(name, frame.to.name) : S.announce.requeued(name));
+      this.view.announce(frame.to ? S.announce.wentTo(name, frame.to.name)
+        : frame.to_queue ? S.announce.requeuedTo(name, this.queue.deskLabel(frame.to_queue)) : S.announce.requeued(name));
     }
     if (toMe && frame.chat) {
       this.queue.remove(chatId);
@@ -312,6 +335,11 @@ export class Dashboard {
     this.chats.cancelFile(chatId);
   }
 
+  /** "Desks I watch today" changed: the ticked desks' ids. */
+  watch(ids) {
+    return this.queue.watch(ids);
+  }
+
   sendStaff(text) {
     return this.staff.send(text);
   }
@@ -320,18 +348,20 @@ export class Dashboard {
     return this.staff.setStatus(change);
   }
 
-  /** Transfer: ask where to (a colleague or back to the queue) and why, then send it. */
+  /** Transfer: ask where to (a colleague, back to the queue, or a desk) and why, then send it. */
   async transfer(chatId) {
     const pane = this.chats.get(chatId);
     if (!pane || pane.chat.status !== "active") return;
     const choice = await this.view.transferDialog({
       name: patronName(pane.chat),
       targets: transferTargets(this.staff.roster, this.me.id),
+      desks: transferDesks(this.queue.desks), // docs/desks.md: to a desk, `to_queue`
     });
     if (!choice || !this.chats.has(chatId) || pane.chat.status !== "active") return;
     const rid = this.track("transfer", chatId);
     const frame = { action: "transfer", chat_id: chatId, request_id: rid };
-    if (choice.to) frame.to = choice.to;
+    if (choice.to_queue) frame.to_queue = choice.to_queue;
+    else if (choice.to) frame.to = choice.to;
     const note = String(choice.note || "").trim().slice(0, 500);
     if (note) frame.note = note;
     this.view.clearPaneNotice(chatId);

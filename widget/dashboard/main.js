@@ -198,6 +198,7 @@ async function boot() {
       cancelFile: (id) => dash.cancelFile(id),
       fileUrl: (id, key) => api.fileUrl(id, key),
       claim: (id) => dash.claim(id),
+      watch: (ids) => dash.watch(ids),
       send: (id, text) => {
         const ok = dash.send(id, text);
         if (ok) saveSnapshot();

@@ -203,6 +203,7 @@ export const S = {
     chatEnded: (name) => `The chat with ${name} has ended.`,
     wentTo: (name, to) => `The chat with ${name} went to ${to}.`,
     requeued: (name) => `The chat with ${name} is waiting in the queue again.`,
+    requeuedTo: (name, desk) => `The chat with ${name} is waiting at the ${desk} desk.`,
     passedYou: (from, name) => `${from} passed you the chat with ${name}.`,
     newMessage: (fromPatron, name) => `New message from ${fromPatron ? name : "the service"}.`,
     closed: (name) => `The chat with ${name} was closed.`,
@@ -229,6 +230,22 @@ export const S = {
     capacity: "That colleague is at their chat limit, so the chat stayed with you.",
     invalidState: "The chat could not be passed on: that colleague is not signed in any more, or the chat is no longer active.",
     conflict: "This chat changed hands meanwhile. The dashboard shows where it is now.",
+  },
+
+  // the Chats tab's desks (docs/desks.md): what I watch, the waiting list per desk, rolled-over
+  // chats, the home desk's local-information card in a pane, transfer to a desk
+  chatDesks: {
+    withLibrary: (name, library) => `${name} (${library})`,
+    rolledOver: (from) => `Rolled over from ${from}`,
+    reviewed: (date) => `last reviewed ${date}`,
+    cardTitle: (desk) => `Local information: the patron's desk is ${desk}`,
+    cardRegion: (desk) => `Local information of ${desk}`,
+    groupCount: (n) => ` ${n === 1 ? "chat" : "chats"} waiting`,
+    otherGroup: "Other desks",
+    watchOffline: "You are offline, so the desks you watch did not change. Try again when the dashboard says Connected.",
+    watchRefused: (why) => `The desks you watch did not change: ${why}`,
+    watchSaved: (names) => (names ? `Watching ${names}.` : "Watching no desks."),
+    notWatched: "This chat is no longer offered to a desk you watch.",
   },
 
   canned: {

@@ -1,12 +1,14 @@
 // One claimed chat in the dashboard's DOM: its tab in the tab strip, its row under "My chats",
-// and its pane (who and what, the patron's status in colour and words, End / Close / Transfer,
-// notices, the message log, the typing notice, the composer). `update(model)` renders the
+// and its pane (who and what, the patron's status in colour and words, "rolled over from"
+// another library's desk, End / Close / Transfer, notices, the home desk's local-information
+// card (view-card.js), the message log, the typing notice, the composer). `update(model)` renders the
 // controller's model of the chat; all text goes in with textContent.
 
 import { el } from "../js/dom.js";
 import { elapsed, formatClock, formatWait, snippet } from "./logic.js";
 import { S } from "./strings.js";
 import { actionButton, Composer, setBusy } from "./view-composer.js";
+import { InfoCard } from "./view-card.js";
 import { MessageLog } from "./view-log.js";
 
 /** A badge with a number and, for screen readers, what it counts. */
@@ -87,7 +89,9 @@ export class ChatPane {
     titleRow.append(this.name, this.status);
     this.question = el(d, "p", "lcd-pane-question");
     this.meta = el(d, "p", "lcd-pane-meta");
-    who.append(titleRow, this.question, this.meta);
+    this.rolled = el(d, "p", "lcd-rolled lcd-pane-rolled");
+    this.rolled.hidden = true;
+    who.append(titleRow, this.question, this.meta, this.rolled);
     const actions = el(d, "div", "lcd-pane-actions");
     this.endBtn = actionButton(d, "lcd-btn lcd-btn--danger lcd-end", S.pane.end, () => call("end", chatId));
     this.closeBtn = actionButton(d, "lcd-btn lcd-btn--primary lcd-close", S.pane.close, () => call("close", chatId));
@@ -104,6 +108,7 @@ export class ChatPane {
     this.ended.hidden = true;
     this.transferNote = el(d, "p", "lcd-transfer-note");
     this.transferNote.hidden = true;
+    this.card = new InfoCard(d);
 
     const scroll = el(d, "div", "lcd-scroll");
     scroll.tabIndex = 0;
@@ -134,7 +139,7 @@ export class ChatPane {
       clearNotice: () => this.clearNotice(),
     });
 
-    panel.append(head, this.notice, this.transferNote, scroll, this.typing, this.ended, this.composer.form);
+    panel.append(head, this.notice, this.transferNote, this.card.root, scroll, this.typing, this.ended, this.composer.form);
   }
 
   /** Render the controller's model: {name, question, queue, created_at, claimed_at, status, ended, ...}. */
@@ -161,6 +166,10 @@ export class ChatPane {
     if (m.claimed_at) bits.push(S.pane.claimedAt(formatClock(m.claimed_at)));
     this.meta.textContent = bits.join(" · ");
     this.meta.hidden = bits.length === 0;
+    this.rolled.textContent = m.rolledOver || "";
+    this.rolled.hidden = !m.rolledOver;
+    this.panel.dataset.rolledOver = m.rolledOver ? "true" : "false";
+    this.card.update(m.card || null, { rolledOver: Boolean(m.rolledOver) });
     this.scroll.setAttribute("aria-label", S.pane.conversation(m.name));
     this.logRegion.setAttribute("aria-label", S.pane.messages(m.name));
     this.composer.label.textContent = S.pane.messageTo(m.name);

@@ -37,6 +37,7 @@ export class DashboardView {
       main: $("lcd-main"), chatsPanel: $("lcd-panel-chats"), notice: $("lcd-notice"),
       waiting: $("lcd-waiting"), waitingEmpty: $("lcd-waiting-empty"), waitingCount: $("lcd-waiting-count"),
       waitingStatus: $("lcd-waiting-status"),
+      watch: $("lcd-watch"), watchOptions: $("lcd-watch-options"), watchNone: $("lcd-watch-none"),
       mine: $("lcd-mine"), mineEmpty: $("lcd-mine-empty"), capacity: $("lcd-capacity"),
       announcer: $("lcd-announcer"), dialog: $("lcd-dialog"), dialogTitle: $("lcd-dialog-title"),
       dialogBody: $("lcd-dialog-body"), dialogConfirm: $("lcd-dialog-confirm"), dialogCancel: $("lcd-dialog-cancel"),
@@ -47,6 +48,7 @@ export class DashboardView {
       roster: $("lcd-roster"), oneChat: $("lcd-onechat"),
       transfer: $("lcd-transfer"), transferTitle: $("lcd-transfer-title"), transferTargets: $("lcd-transfer-targets"),
       transferNote: $("lcd-transfer-note"),
+      transferDesks: $("lcd-transfer-desks"), transferDesksSet: $("lcd-transfer-desks-set"),
       staffForm: $("lcd-staff-form"), staffText: $("lcd-staff-text"), staffNotice: $("lcd-staff-notice"),
     };
     this.waiting = new WaitingList(this);
@@ -263,7 +265,7 @@ export class DashboardView {
     return confirmDialog(this.doc, this.e, opts);
   }
 
-  /** Where a chat goes: resolves {to, note} (to "" = back to the queue) or null. */
+  /** Where a chat goes: resolves {to, to_queue?, note} (to "" = back to the queue) or null. */
   transferDialog(opts) {
     return transferDialog(this.doc, this.e, opts);
   }
@@ -320,6 +322,16 @@ export class DashboardView {
 
   setClaimBusy(chatId, busy) {
     this.waiting.setClaimBusy(chatId, busy);
+  }
+
+  /** "Desks I watch today": [{id, label, checked}], and whether there is anything to choose. */
+  setWatchOptions(options, opts) {
+    this.waiting.setWatchOptions(options, opts);
+  }
+
+  /** The waiting list's desk headings: [{id, label}] (none: one plain list); `none`: I watch no desk. */
+  setWaitingGroups(groups, opts) {
+    this.waiting.setGroups(groups, opts);
   }
 
   /** Why a chat left the waiting list (a patron left first): polite, and gone after a while. */

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dashboard } from "../dashboard/controller.js";
 import { CONFLICT_TEXT } from "../dashboard/logic.js";
+import { S } from "../dashboard/strings.js";
 import { DashboardView } from "../dashboard/view.js";
 
 class FakeClient {
@@ -661,4 +662,174 @@ test("an upload the service or S3 refuses says why in the pane; a 401 ends the s
   await second.dash.attach("a", { name: "scan.pdf", size: 10, type: "application/pdf" });
   assert.deepEqual(second.view.last("showPaneNotice"), ["a", "The file was not sent: The file could not be uploaded."]);
   assert.equal(second.client.actions("send").length, 0);
+});
+
+// ------------------------------------------------------------ desks (docs/desks.md)
+
+const DESKS = [
+  { id: "central", name: "Central", library: "Central Library", enabled: true,
+    card: { text: "Holds: https://central.example.org/holds", reviewed_on: "2026-11-01" } },
+  { id: "coop", name: "Co-op", library: "Library co-op", enabled: true, card: null },
+  { id: "riverside", name: "Riverside", library: "Riverside Library", enabled: true, card: { text: "River card" } },
+];
+const riverOp = { id: "rita", name: "Rita River", role: "librarian", max_chats: 3 };
+
+function setupDesks({ me = riverOp, queues = ["riverside", "coop"], watching = ["riverside", "coop"], queued = [], mine = [] } = {}) {
+  const client = new StatusClient();
+  const view = fakeView();
+  const alerts = { chimes: 0, chime() { this.chimes += 1; }, notify() {} };
+  const api = { async history() { return [msg(1)]; } };
+  const dash = new Dashboard({ client, view, api, alerts, operator: me, timers: new Timers(), now: () => Date.parse("2026-01-01T10:00:10Z") });
+  client.frame({ type: "welcome", role: "operator", operator: { ...me, queues, watching }, queued, mine, queues: DESKS,
+                 operators: [{ id: me.id, name: me.name, state: "available" }, { id: "libby", name: "Libby", state: "available" }] });
+  return { client, view, alerts, dash };
+}
+const rolled = (id, extra = {}) => chat(id, { queue: "central", offered: ["central", "coop"], ...extra });
+
+test("desks: the watch boxes are my desks, the waiting list has a heading per desk I watch", () => {
+  const { view } = setupDesks({ queued: [rolled("r"), chat("h", { queue: "riverside", offered: ["riverside"] })] });
+  assert.deepEqual(view.last("setWatchOptions"), [[
+    { id: "coop", label: "Co-op (Library co-op)", checked: true },
+    { id: "riverside", label: "Riverside (Riverside Library)", checked: true },
+  ], { shown: true }]);
+  assert.deepEqual(view.last("setWaitingGroups"), [[
+    { id: "coop", label: "Co-op (Library co-op)" }, { id: "riverside", label: "Riverside (Riverside Library)" },
+  ], { none: false }]);
+  const rows = Object.fromEntries(view.of("upsertWaiting").map(([r]) => [r.chat_id, r]));
+  assert.equal(rows.r.group, "coop", "not my library's desk: under the co-op desk it rolled over to");
+  assert.equal(rows.r.rolledOver, "Rolled over from Central (Central Library)");
+  assert.equal(rows.r.queue, "Central", "the row still names its home desk");
+  assert.equal(rows.h.group, "riverside");
+  assert.equal(rows.h.rolledOver, "");
+});
+
+test("desks: a service without desks keeps one plain list and no watch boxes", () => {
+  const { client, view } = setup();
+  welcome(client, { queued: [chat("a")] });
+  assert.deepEqual(view.last("setWatchOptions"), [[], { shown: false }]);
+  assert.deepEqual(view.last("setWaitingGroups"), [[], { none: false }]);
+  assert.equal(view.last("upsertWaiting")[0].group, "");
+  assert.equal(view.last("upsertWaiting")[0].rolledOver, "");
+});
+
+test("desks: a librarian of one desk who watches it has nothing to choose", () => {
+  const { view } = setupDesks({ queues: ["riverside"], watching: ["riverside"] });
+  assert.equal(view.last("setWatchOptions")[1].shown, false);
+  const { view: all } = setupDesks({ queues: null, watching: ["coop"] });
+  assert.deepEqual(all.last("setWatchOptions")[0].map((o) => [o.id, o.checked]),
+    [["central", false], ["coop", true], ["riverside", false]], "operator.queues null: every desk is mine");
+});
+
+test("watch: the ticked desks go out; the answer's queued replaces the list, quietly", () => {
+  const { client, view, alerts, dash } = setupDesks({ queued: [chat("h", { queue: "riverside", offered: ["riverside"] })] });
+  dash.watch(["coop", "nonsense"]);
+  const [w] = client.actions("watch");
+  assert.deepEqual(w.queues, ["coop"], "only my desks");
+  assert.ok(w.request_id);
+  client.frame({ type: "watching", queues: ["coop"], queued: [rolled("r")] });
+  assert.deepEqual(view.last("removeWaiting"), ["h"]);
+  assert.equal(view.last("upsertWaiting")[0].chat_id, "r");
+  assert.equal(alerts.chimes, 0, "chats I asked to see do not ring");
+  assert.deepEqual(view.last("setWaitingGroups"), [[{ id: "coop", label: "Co-op (Library co-op)" }], { none: false }]);
+  assert.deepEqual(view.last("setWatchOptions")[0].map((o) => o.checked), [true, false]);
+  assert.equal(view.last("announce")[0], "Watching Co-op (Library co-op).");
+  assert.equal(dash.findRequest("watch", null), null, "answered");
+
+  dash.watch([]);
+  client.frame({ type: "watching", queues: [], queued: [] });
+  assert.deepEqual(view.last("setWaitingGroups"), [[], { none: true }], "watching nothing: the list says so");
+  assert.deepEqual(view.last("setWaitingCount"), [0]);
+});
+
+test("watch: offline, the boxes go back and the Chats tab says so; a refusal says why", () => {
+  const { client, view, dash } = setupDesks();
+  client.online = false;
+  assert.equal(dash.watch(["coop"]), false);
+  assert.deepEqual(view.last("setWatchOptions")[0].map((o) => o.checked), [true, true]);
+  assert.deepEqual(view.last("showNotice"), [S.chatDesks.watchOffline, "watch"]);
+  client.online = true;
+  dash.watch(["coop"]);
+  const [w] = client.actions("watch");
+  client.frame({ type: "error", code: "forbidden", message: "not one of your desks: coop", request_id: w.request_id });
+  assert.deepEqual(view.last("showNotice"), ["The desks you watch did not change: You are not allowed to do that for this chat.", "watch"]);
+  assert.deepEqual(view.last("setWatchOptions")[0].map((o) => o.checked), [true, true]);
+});
+
+test("watching from another tab of mine: what I no longer watch goes; watching more asks again (hello)", () => {
+  const { client, view, alerts } = setupDesks({ queued: [rolled("r"), chat("h", { queue: "riverside", offered: ["riverside"] })] });
+  client.frame({ type: "watching", queues: ["riverside"] });
+  assert.deepEqual(view.last("removeWaiting"), ["r"]);
+  assert.equal(client.actions("hello").length, 0, "fewer desks: nothing to ask");
+  client.frame({ type: "chat.queued", chat: rolled("r2") });
+  assert.equal(view.of("upsertWaiting").some(([r]) => r.chat_id === "r2"), false, "a desk I stopped watching");
+  client.frame({ type: "watching", queues: ["riverside", "coop"] });
+  assert.equal(client.actions("hello").length, 1, "more desks: a fresh welcome brings their waiting chats");
+  const chimes = alerts.chimes;
+  client.frame({ type: "welcome", role: "operator", operator: { ...riverOp, queues: ["riverside", "coop"], watching: ["riverside", "coop"] },
+                 queued: [rolled("r"), chat("h", { queue: "riverside", offered: ["riverside"] })], mine: [], queues: DESKS });
+  assert.equal(view.last("upsertWaiting")[0].chat_id, "h");
+  assert.ok(view.of("upsertWaiting").some(([r]) => r.chat_id === "r"));
+  assert.equal(alerts.chimes, chimes, "that welcome does not ring for chats already waiting");
+});
+
+test("a rollover re-announces a chat I already list: no second chime; a rolled-in chat is new and rings", () => {
+  const { client, alerts, view } = setupDesks({ me: { ...riverOp, id: "cora" }, queues: ["central", "coop"], watching: ["central", "coop"],
+                                                queued: [chat("c", { queue: "central", offered: ["central"] })] });
+  client.frame({ type: "chat.queued", rolled_over: true, chat: chat("c", { queue: "central", offered: ["central", "coop"] }) });
+  assert.equal(alerts.chimes, 0);
+  const row = view.last("upsertWaiting")[0];
+  assert.equal(row.group, "central", "offered to two desks I watch: once, under its home desk");
+  assert.equal(row.rolledOver, "Rolled over from Central (Central Library)");
+  client.frame({ type: "chat.queued", rolled_over: true, chat: rolled("n") });
+  assert.equal(alerts.chimes, 1);
+});
+
+test("a claim refused as forbidden (no longer offered to my desks): the row goes, in words", async () => {
+  const { client, view, dash } = setupDesks({ queued: [rolled("r")] });
+  await dash.claim("r");
+  const [c] = client.actions("claim");
+  client.frame({ type: "error", code: "forbidden", message: "only a librarian watching", request_id: c.request_id });
+  assert.deepEqual(view.last("removeWaiting"), ["r"]);
+  assert.deepEqual(view.last("showNotice"), [S.chatDesks.notWatched]);
+});
+
+test("the pane of a rolled-over chat is marked and shows its home desk's card", async () => {
+  const { client, view, dash } = setupDesks({ queued: [rolled("r")] });
+  await dash.claim("r");
+  client.frame({ type: "chat.claimed", chat_id: "r", operator: { id: "rita", name: "Rita River" },
+                 chat: rolled("r", { status: "active", patron_presence: "online" }) });
+  const [, model] = view.last("openPane");
+  assert.equal(model.rolledOver, "Rolled over from Central (Central Library)");
+  assert.equal(model.card.desk, "Central (Central Library)");
+  assert.deepEqual(model.card.parts.map((p) => p.href || null), [null, "https://central.example.org/holds"]);
+  assert.match(model.card.reviewed, /^last reviewed /);
+  // my own desk's chat: its card, no mark
+  client.frame({ type: "chat.transferred", chat_id: "m", from: { id: "libby", name: "Libby" }, to: { id: "rita", name: "Rita River" },
+                 chat: chat("m", { status: "active", queue: "riverside", offered: ["riverside"] }) });
+  const [, own] = view.last("openPane");
+  assert.equal(own.rolledOver, "");
+  assert.equal(own.card.desk, "Riverside (Riverside Library)");
+  assert.equal(own.card.reviewed, "");
+  // the co-op desk has no card
+  client.frame({ type: "chat.transferred", chat_id: "k", from: { id: "libby", name: "Libby" }, to: { id: "rita", name: "Rita River" },
+                 chat: chat("k", { status: "active", queue: "coop", offered: ["coop"] }) });
+  assert.equal(view.last("openPane")[1].card, null);
+});
+
+test("transfer to a desk: the dialog offers the enabled desks; the frame carries to_queue, not to", async () => {
+  const { client, view, dash } = setupDesks({ mine: [chat("a", { status: "active", queue: "riverside", offered: ["riverside"] })] });
+  await flush();
+  view.transferDialog = async (o) => {
+    view.state.transferOpts = o;
+    return { to: "", to_queue: "coop", note: " for the co-op " };
+  };
+  await dash.transfer("a");
+  assert.deepEqual(view.state.transferOpts.desks.map((q) => q.id), ["central", "coop", "riverside"]);
+  assert.deepEqual(view.state.transferOpts.targets.map((o) => o.id), ["libby"], "colleagues as before");
+  const [f] = client.actions("transfer");
+  assert.deepEqual({ ...f, request_id: undefined }, { action: "transfer", chat_id: "a", to_queue: "coop", note: "for the co-op", request_id: undefined });
+  client.frame({ type: "chat.transferred", chat_id: "a", from: { id: "rita", name: "Rita River" }, to: null, to_queue: "coop",
+                 chat: chat("a", { status: "queued", queue: "riverside", offered: ["coop"] }) });
+  assert.deepEqual(view.last("removePane"), ["a"]);
+  assert.equal(view.last("announce")[0], "The chat with Pat a is waiting at the Co-op (Library co-op) desk.");
 });
