@@ -6,7 +6,7 @@
 // in desks.js.
 
 import {
-  deskIndex, deskLabel, groupOf, isVisible, myDesks, rolledOverText, watchedDesks, watchOptions,
+  deskIndex, deskLabel, deskList, groupOf, isVisible, myDesks, rolledOverText, watchedDesks, watchOptions,
 } from "./desks.js";
 import { claimAdvice, patronName, presenceChange, snippet, waitingPresence, warningText } from "./logic.js";
 import { S } from "./strings.js";
@@ -42,6 +42,19 @@ export class WaitingQueue {
       this.watching = watchedDesks(op.watching, this.mine);
     }
     this.renderDesks();
+  }
+
+  /**
+   * An admin saved desks (GET /api/queues after the Desks tab's save): the desks I know get
+   * their new names and cards. Which desks there are and which I watch come from the service
+   * (the next welcome), not from here.
+   */
+  refreshDesks(queues) {
+    if (!this.deskMode) return;
+    for (const q of deskList(queues)) if (this.desks.has(q.id)) this.desks.set(q.id, q);
+    this.renderDesks();
+    this.renderAll();
+    this.d.chats.renderAll();
   }
 
   /** The desk's name (and library) for a heading or a mark. */

@@ -173,7 +173,10 @@ async function boot() {
     const team = new TeamTab({ doc: document, api, onAuthLost: authLost, confirm: (o) => view.confirm(o), myId: () => dash.me.id });
     const desks = new DesksTab({
       doc: document, api, onAuthLost: authLost,
-      onChanged: (queues) => dash.setQueueNames({ ...dash.queueNames, ...deskNames(queues) }),
+      onChanged: (queues) => {
+        dash.setQueueNames({ ...dash.queueNames, ...deskNames(queues) });
+        dash.queue.refreshDesks(queues); // an edited card shows in the panes without a reload
+      },
     });
     canned.ensureLoaded();
 

@@ -833,3 +833,15 @@ test("transfer to a desk: the dialog offers the enabled desks; the frame carries
   assert.deepEqual(view.last("removePane"), ["a"]);
   assert.equal(view.last("announce")[0], "The chat with Pat a is waiting at the Co-op (Library co-op) desk.");
 });
+
+test("an admin's saved desks: new names and cards reach the list and the panes, not new desks", async () => {
+  const { view, dash } = setupDesks({ queued: [rolled("r")], mine: [chat("a", { status: "active", queue: "central", offered: ["central", "coop"] })] });
+  await flush();
+  const central = { ...DESKS[0], name: "Central desk", card: { text: "New card https://c.example/new" } };
+  dash.queue.refreshDesks([central, DESKS[1], DESKS[2], { id: "annex", name: "Annex", enabled: true }]);
+  assert.equal(view.last("upsertWaiting")[0].rolledOver, "Rolled over from Central desk (Central Library)");
+  const [, model] = view.last("updatePane");
+  assert.equal(model.card.desk, "Central desk (Central Library)");
+  assert.equal(model.card.parts[1].href, "https://c.example/new");
+  assert.equal(dash.queue.desks.has("annex"), false, "which desks I have comes from the service");
+});
