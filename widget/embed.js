@@ -2,7 +2,8 @@
  * Library chat: embed the patron widget on any page with one script tag.
  *
  *   <script src="https://chat.example.org/embed.js" async
- *           data-queue="general" data-lang="en"
+ *           data-queue="general"            the desk that answers (docs/desks.md; default: the service's first)
+ *           data-lang="en"
  *           data-mode="floating"            floating (launcher button + panel) | inline
  *           data-placement="bottom-right"   bottom-right | bottom-left (floating)
  *           data-target="#chat-here"        inline: the element to render into

@@ -69,15 +69,6 @@ export class PatronApi {
   }
 }
 
-/** Is this queue staffed, according to `/api/status`? Unknown queue: the service as a whole. */
-export function queueOnline(status, queue) {
-  if (!status || typeof status !== "object") return false;
-  const queues = Array.isArray(status.queues) ? status.queues : [];
-  const match = queue ? queues.find((q) => q && q.id === queue) : null;
-  if (match) return Boolean(match.online);
-  return Boolean(status.online);
-}
-
 /** Survey body from the form's answers, the way the endpoint wants it (optional fields omitted). */
 export function surveyBody({ rating, answered, comment }) {
   const body = { rating: Number(rating) };

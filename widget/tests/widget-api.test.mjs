@@ -1,7 +1,7 @@
 // REST calls: bodies, headers, and errors mapped to the protocol's codes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError, PatronApi, queueOnline, surveyBody } from "../patron/api.js";
+import { ApiError, PatronApi, surveyBody } from "../patron/api.js";
 
 function fakeFetch(respond) {
   const calls = [];
@@ -46,14 +46,15 @@ test("errors carry the protocol code; an unreachable service is `network`", asyn
   await assert.rejects(down.status(), (err) => err.code === "network" && err.status === 0);
 });
 
-test("a queue is online per /api/status; an unknown queue asks the service as a whole", () => {
-  const status = { online: true, queues: [{ id: "general", online: true }, { id: "law", online: false }] };
-  assert.equal(queueOnline(status, "general"), true);
-  assert.equal(queueOnline(status, "law"), false);
-  assert.equal(queueOnline(status, "nope"), true);
-  assert.equal(queueOnline(status, undefined), true);
-  assert.equal(queueOnline({ online: false, queues: [] }, undefined), false);
-  assert.equal(queueOnline(null, "general"), false);
+test("the status of the widget's desk: ?queue= when it names one (docs/desks.md)", async () => {
+  const f = fakeFetch(() => ({ body: { online: true, queues: [] } }));
+  const api = new PatronApi("http://x/api", f.fn);
+  await api.status("law");
+  await api.status();
+  await api.status("a&b");
+  assert.deepEqual(f.calls.map((c) => c.url), ["http://x/api/status?queue=law", "http://x/api/status",
+    "http://x/api/status?queue=a%26b"]);
+  assert.equal(f.calls[0].method, "GET");
 });
 
 test("survey body: rating as a number, optional answers only when given", () => {
