@@ -24,7 +24,7 @@ from .model import (ACTIVE, ENDED, OPERATOR, PATRON, QUEUED, STAFF_ROOM_ID, SYST
 
 ABANDONED = "abandoned"  # Chat.end_reason: the patron left while the chat waited
 from .ports import AtCapacity, ChatRepository, ClaimLost, ConnectionRepository, StaleRead, WatchRepository
-from .queues import Desks
+from .queues import Desks, audience_of
 
 
 def new_id() -> str:
@@ -97,13 +97,6 @@ class Chats:
 
     # ----------------------------------------------------------- WebSocket
 
-    def audience(self, chat: Chat) -> list:
-        """Who watches the desks the chat is offered to: one consistent Query per desk."""
-        found = []
-        for queue_id in dict.fromkeys(chat.offered):
-            found.extend(self.watches.of_queue(queue_id))
-        return found
-
     def claim(self, connection_id: str, cmd) -> list[dict]:
         """Only a librarian watching a desk the chat is offered to may claim it: the watch
         lists of those desks (one Query each; the `chat.claimed` broadcast reuses them) name
@@ -114,7 +107,7 @@ class Chats:
                 raise ServiceError("forbidden", "only operators can claim chats")
             if chat.status != QUEUED:
                 raise ServiceError("conflict", "this chat is no longer waiting; someone else took it")
-            audience = self.audience(chat)
+            audience = audience_of(self.watches, chat.offered)
             me = next((w for w in audience if w.connection_id == connection_id), None)
             if me is None:
                 raise ServiceError("forbidden", "only a librarian watching this chat's desk can claim it")

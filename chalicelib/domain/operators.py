@@ -125,9 +125,6 @@ class Operators:
         available = {op.id for op in self.online(conns).values() if op.availability == AVAILABLE}
         return {**self.desks.status(conns, available, queue_id), "ws_url": self.ws_url}
 
-    def _status_doc(self, conns: list[Connection], available: set[str]) -> dict:
-        return self.desks.status(conns, available)
-
     def announce(self, operator: Operator, state: str, online: list[Connection] | None = None,
                  origin: str | None = None) -> None:
         """Every operator hears the change, and so do the widgets watching the status: the
@@ -140,7 +137,7 @@ class Operators:
         if state == AVAILABLE:
             available.add(operator.id)
         self.events.emit(ev.OPERATOR_STATUS, operator=self._info(operator, state), online=online,
-                         origin=origin, service=self._status_doc(online, available),
+                         origin=origin, service=self.desks.status(online, available),
                          desks=set(operator.queues))
 
     # ------------------------------------------------------------- status

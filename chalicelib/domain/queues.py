@@ -11,9 +11,11 @@ on first use (put-if-absent), always open, with every librarian a member.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 import threading
+from datetime import date
 from typing import Callable, Iterable
 
 from ..errors import ServiceError, bad_request, not_found
@@ -21,8 +23,8 @@ from . import hours as h
 from . import validation as v
 from .access import Access
 from .limits import MAX_NAME
-from .model import WEEKDAYS, Chat, Connection, Operator, Queue, iso
-from .ports import AlreadyExists, NotFound, OperatorRepository, QueueRepository
+from .model import WEEKDAYS, Chat, Connection, Operator, Queue, Watch, iso
+from .ports import AlreadyExists, NotFound, OperatorRepository, QueueRepository, WatchRepository
 
 QUEUE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
@@ -136,7 +138,7 @@ class Desks:
             raise not_found("no such desk")
         if "id" in body and body["id"] != queue_id:
             raise bad_request("a desk's id cannot change")
-        queue = self._apply(Queue(**{**current.__dict__, "waits": []}), body, creating=False)
+        queue = self._apply(dataclasses.replace(current, waits=[]), body, creating=False)
         try:
             self.repo.put(queue, must_exist=True)
         except NotFound:
@@ -178,8 +180,6 @@ class Desks:
             raise bad_request("'rollover' must be null or {\"to\", \"after_seconds\"}")
         to = v.string(raw, "to", required=True, max_len=32)
         after = v.integer(raw, "after_seconds", minimum=ROLLOVER_MIN, maximum=ROLLOVER_MAX)
-        if after is None:
-            raise bad_request("'rollover.after_seconds' is required")
         desks = self.by_id()
         if to == queue_id:
             raise bad_request("a desk cannot roll over to itself")
@@ -267,6 +267,21 @@ class Desks:
         return int(round(statistics.median(desk.waits) * position))
 
 
+DESKS_ORIGIN = "desks:"  # a push to desk watchers names its lists so: "desks:<id>,<id>"
+
+
+def desks_origin(queue_ids) -> str:
+    return DESKS_ORIGIN + ",".join(queue_ids)
+
+
+def audience_of(watches: WatchRepository, queue_ids) -> list[Watch]:
+    """Who watches these desks: one consistent Query of the watches table per desk."""
+    found: list[Watch] = []
+    for queue_id in dict.fromkeys(queue_ids):
+        found.extend(watches.of_queue(queue_id))
+    return found
+
+
 def line_positions(waiting: list[Chat]) -> dict[str, int]:
     """Place in line of each waiting chat: 1 + the chats asked before it that share a desk
     it is offered to (oldest first; what a librarian watching that desk would answer first)."""
@@ -308,7 +323,6 @@ def _hours(raw) -> dict | None:
 
 
 def _valid_date(text) -> bool:
-    from datetime import date
     if not isinstance(text, str) or not DATE.match(text):
         return False
     try:

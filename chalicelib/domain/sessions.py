@@ -31,11 +31,9 @@ from .model import (CLOSED, OFFLINE, OPERATOR, PATRON, QUEUED, STAFF_ROOM_ID, WA
 from .operators import Operators
 from .ports import (ChatRepository, ConnectionRepository, ConversationLog, OperatorRepository,
                     WatchRepository)
-from .queues import Desks, line_positions
+from .queues import DESKS_ORIGIN, Desks, line_positions
 from .staff_room import StaffRoomService
 from .limits import QUEUED_PAGE
-
-DESKS_ORIGIN = "desks:"  # a 410 during a push to desk watchers (listeners/push.py)
 
 
 class Sessions:

@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 from ..domain import events as ev
 from ..domain.model import PATRON, QUEUED, Chat, Connection, Message, StaffRoom, Watch, iso
 from ..domain.ports import ConnectionRepository, Sender, WatchRepository
+from ..domain.queues import audience_of, desks_origin
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +41,6 @@ def _executor() -> ThreadPoolExecutor:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=FANOUT_THREADS, thread_name_prefix="fanout")
         return _pool
-
-
-DESKS_ORIGIN = "desks:"  # deliver() origin of a desk audience: "desks:<id>,<id>"
-
-
-def desks_origin(queue_ids) -> str:
-    return DESKS_ORIGIN + ",".join(queue_ids)
 
 
 class Push:
@@ -93,22 +87,14 @@ class Push:
             log.exception("push of %s to %s failed", frame.get("type"), conn_id)
             return None
 
-    def audience(self, queue_ids) -> list[Watch]:
-        """Who watches these desks: one consistent Query of the watches table per desk."""
-        if self.watches is None:
-            return []
-        found: list[Watch] = []
-        for queue_id in dict.fromkeys(queue_ids):
-            found.extend(self.watches.of_queue(queue_id))
-        return found
-
     def _to_desks(self, chat: Chat, frame: dict, audience: list[Watch] | None,
                   members: Iterable[str] = (), desks=None) -> None:
         """`frame` to the librarians watching the chat's desks (as the use case read them, or
         one Query per desk) and to the chat's own connections `members`, each once. A dead id
         is forgotten from the list that named it."""
         desks = list(chat.offered if desks is None else desks)
-        audience = self.audience(desks) if audience is None else audience
+        if audience is None:
+            audience = audience_of(self.watches, desks) if self.watches is not None else []
         members = list(dict.fromkeys(members))
         mine = set(members)
         watchers = [w.connection_id for w in audience if w.connection_id not in mine]

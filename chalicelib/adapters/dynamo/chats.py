@@ -137,13 +137,10 @@ class DynamoChats:
         """One UpdateItem appending `queue_id` to `offered`, only while queued and offered to
         exactly the desks read (a chat written before desks existed has no list: then only
         while it has none): True for exactly one of two overlapping jobs."""
-        if chat.offered == [chat.queue]:
-            unchanged_list = C.offered.does_not_exist() | (size(C.offered) == 1)
-            actions = [C.offered.set([chat.queue, queue_id])]
-        else:
-            unchanged_list = size(C.offered) == len(chat.offered)
-            actions = [C.offered.set(C.offered.append([queue_id]))]
-        return self._update(chat.chat_id, actions + [C.offered_at.set(now)],
+        unchanged_list = size(C.offered) == len(chat.offered)
+        if len(chat.offered) == 1:
+            unchanged_list = C.offered.does_not_exist() | unchanged_list
+        return self._update(chat.chat_id, [C.offered.set([*chat.offered, queue_id]), C.offered_at.set(now)],
                             (C.status == QUEUED) & unchanged_list) is not None
 
     def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None) -> None:
