@@ -37,8 +37,11 @@ test: system $(STAMP) test-js test-python
 test-js:
 	@if ls widget/tests/*.test.mjs >/dev/null 2>&1; then node --test widget/tests/*.test.mjs; fi
 
+# Two workers (pytest-xdist), a test file per worker at a time: the browser files share one local
+# runner per worker, and files that start their own runner keep it to themselves.
+TEST_WORKERS ?= 2
 test-python: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -68,6 +68,24 @@ def pytest_runtest_makereport(item, call):
         lines = service.output[start:]
         if lines:
             report.sections.append(("local runner output (this test)", "".join(lines[-200:])))
+    if report.failed and report.when == "call":
+        shown = _pages_text(getattr(item, "browser_contexts", []))
+        if shown:
+            report.sections.append(("what the pages showed", shown))
+
+
+def _pages_text(contexts) -> str:
+    """Each page's and frame's visible text (the widget's iframe included), for a failure."""
+    out = []
+    for i, ctx in enumerate(contexts):
+        for j, page in enumerate(ctx.pages):
+            for frame in page.frames:
+                try:
+                    text = frame.locator("body").inner_text(timeout=2_000)
+                except Exception as err:  # noqa: BLE001 - a closed or navigating frame
+                    text = f"(unreadable: {err.__class__.__name__})"
+                out.append(f"--- context {i} page {j} frame {frame.url}\n{text.strip()[:3000]}")
+    return "\n".join(out)
 
 
 @pytest.fixture(scope="session")
@@ -85,9 +103,11 @@ def browser(playwright_instance):
 
 
 @pytest.fixture
-def new_context(browser):
-    """Factory of isolated browser contexts (one per person: a patron, an operator...)."""
+def new_context(request, browser):
+    """Factory of isolated browser contexts (one per person: a patron, an operator...). When
+    the test fails, the report gets the text each page and frame showed (pytest_runtest_makereport)."""
     contexts = []
+    request.node.browser_contexts = contexts
 
     def make(**kwargs):
         kwargs.setdefault("viewport", {"width": 1280, "height": 800})
@@ -144,6 +164,19 @@ def frames_sent(page) -> list[dict]:
         ws.on("framesent", lambda payload: isinstance(payload, str) and sent.append(json.loads(payload)))
 
     page.on("websocket", on_socket)
+    return sent
+
+
+def sent_when(page, sent: list[dict], fact, timeout: float = 10.0) -> list[dict]:
+    """`sent` once `fact(sent)` holds. Playwright hands its events to Python only while a
+    Playwright call runs, so a frame the service already has (a librarian received it) may not
+    be in `sent` yet: each round trip to the page delivers what is pending."""
+    import time
+    deadline = time.monotonic() + timeout
+    while not fact(sent):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page's sent frames never satisfied the check: {sent[-10:]}")
+        page.evaluate("0")
     return sent
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import frames_sent
+from tests.browser import frames_sent, sent_when
 from tests.test_widget_browser import claim, end_as_librarian, librarian, open_demo, snap, start_chat
 
 pytestmark = pytest.mark.timeout(180)
@@ -67,6 +67,7 @@ def test_a_sixty_character_message_costs_a_few_typing_frames(svc, new_context):
             assert all(p and MESSAGE.startswith(p) for p in previews), previews
             assert max(len(p) for p in previews) >= 40, f"the librarian saw the draft grow: {previews}"
             assert previews == sorted(previews, key=len), previews
+            sent_when(page, sent, lambda s: len(typing_sent(s, chat_id)) >= len(frames))
             assert len(typing_sent(sent, chat_id)) == len(frames), "the page sent what the librarian got"
             snap(page, "widget-typing-01-sent")
 
@@ -81,6 +82,7 @@ def test_a_sixty_character_message_costs_a_few_typing_frames(svc, new_context):
             op.wait("chat.typing", chat_id=chat_id, where=lambda f: f["typing"] is False)
             rest = [f for f in op.barrier() if f["type"] == "chat.typing" and f["chat_id"] == chat_id]
             assert rest == [], rest
+            sent_when(page, sent, lambda s: any(f["typing"] is False for f in typing_sent(s, chat_id)[before:]))
             assert [f["typing"] for f in typing_sent(sent, chat_id)[before:]] == [True, True, False]
         finally:
             end_as_librarian(op, chat_id)

@@ -171,15 +171,27 @@ def pytest_runtest_protocol(item, nextitem):
 
 
 _found: list[str] = []
+_WORKER_KEY = "aws_call_violations"
 
 
 def pytest_sessionfinish(session, exitstatus):
+    """Checks this process's calls. Under pytest-xdist each worker checks its own and hands
+    the lines to the controller (`workeroutput`), which fails the run for all of them."""
     calls = RECORDER.snapshot()
-    if not calls:
-        return
-    _found[:] = violations(calls, stage_policies())
-    if _found and session.exitstatus == pytest.ExitCode.OK:
+    if calls:
+        _found[:] = sorted(set(_found) | set(violations(calls, stage_policies())))
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output[_WORKER_KEY] = list(_found)
+    elif _found and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist's controller: a worker finished; keep what its calls were refused."""
+    found = getattr(node, "workeroutput", {}).get(_WORKER_KEY, [])
+    _found[:] = sorted(set(_found) | set(found))
 
 
 def pytest_terminal_summary(terminalreporter):
