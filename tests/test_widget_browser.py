@@ -73,7 +73,11 @@ def wait_status(svc, online: bool, timeout: float = 10.0) -> None:
     try:
         if watcher.wait("welcome", timeout=timeout)["status"]["online"] is online:
             return
-        watcher.wait("service.status", timeout=timeout, online=online)
+        try:
+            watcher.wait("service.status", timeout=timeout, online=online)
+        except AssertionError as err:
+            code, body = svc.request("GET", "/api/operators", token=svc.operator_token("admin"))
+            raise AssertionError(f"{err}\nthe operators now: {code} {body}") from None
     finally:
         watcher.close()
 
