@@ -145,28 +145,8 @@ async function librarianSide(clock, record) {
       send: (text) => { if (!conversations.send(CHAT, text)) throw new Error("Conversations.send refused the text"); },
     };
   } catch (err) {
-    // The model: true on the first keystroke and again after TYPING_REFRESH_MS while typing
-    // goes on; false after TYPING_IDLE_MS without a keystroke, or once the message is sent.
-    const idle = constants.TYPING_IDLE_MS ?? 4000;
-    const refresh = constants.TYPING_REFRESH_MS ?? 8000;
-    let sent = false; let sentAt = 0; let timer = null;
-    const stopTyping = () => {
-      if (timer) clock.clearTimeout(timer);
-      timer = null;
-      if (sent) { sent = false; record("librarian", { action: "typing", chat_id: CHAT, typing: false }); }
-    };
-    return {
-      info: { driver: `modelled from controller-chats.js constants (${err.message})`, constants: { TYPING_IDLE_MS: idle, TYPING_REFRESH_MS: refresh } },
-      type: () => {
-        if (!sent || clock.now - sentAt > refresh) {
-          sent = true; sentAt = clock.now;
-          record("librarian", { action: "typing", chat_id: CHAT, typing: true });
-        }
-        if (timer) clock.clearTimeout(timer);
-        timer = clock.setTimeout(stopTyping, idle);
-      },
-      send: (text) => { record("librarian", { action: "send", chat_id: CHAT, text }); stopTyping(); },
-    };
+    // No model to fall back on: a count that is not the dashboard's own code would be a guess.
+    throw new Error(`could not drive widget/dashboard/controller-chats.js: ${err.message}`);
   }
 }
 

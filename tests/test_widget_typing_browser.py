@@ -4,10 +4,11 @@ librarian a real WebSocket client (tests.e2e.Client) connected as an operator:
 - while the chat waits (queued) the widget sends no `typing` at all: no librarian's pane would
   show it (and the service drops it);
 - once claimed, a 60-character message typed at 3 characters a second reaches the librarian as
-  a handful of `chat.typing` frames (a notice at the first keystroke, then the draft every
-  5 s while typing goes on), each carrying the draft as it was, and no "stopped" after the
+  a handful of `chat.typing` frames (a notice at the first keystroke, then the draft after
+  10 s of steady typing), each carrying the draft as it was, and no "stopped" after the
   send (the dashboard clears the notice when the message arrives);
-- a pause brings the latest draft; an emptied draft says "stopped", once.
+- a pause brings the latest draft (at least 4 s after the one before); an emptied draft says
+  "stopped", once.
 
 Frames the page sends are recorded from Playwright's `framesent` events (tests/browser.py
 frames_sent); what the librarian received up to a fact is taken with a barrier (ping/pong on
@@ -65,7 +66,7 @@ def test_a_sixty_character_message_costs_a_few_typing_frames(svc, new_context):
             previews = [f.get("preview") for f in frames]
             assert previews[0] == "H", "a notice at the first keystroke"
             assert all(p and MESSAGE.startswith(p) for p in previews), previews
-            assert max(len(p) for p in previews) >= 40, f"the librarian saw the draft grow: {previews}"
+            assert max(len(p) for p in previews) >= 25, f"the librarian saw the draft grow: {previews}"
             assert previews == sorted(previews, key=len), previews
             sent_when(page, sent, lambda s: len(typing_sent(s, chat_id)) >= len(frames))
             assert len(typing_sent(sent, chat_id)) == len(frames), "the page sent what the librarian got"

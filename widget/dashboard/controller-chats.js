@@ -8,8 +8,13 @@ import { cardView } from "./desks.js";
 import { elapsed, endedText, fileProblem, isOwn, patronName, presenceChange, presenceView, typingText, unreadCount } from "./logic.js";
 import { S } from "./strings.js";
 
-const TYPING_IDLE_MS = 4000; // stop "typing" after this long without a keystroke
-const TYPING_REFRESH_MS = 8000; // say "still typing" this often while typing goes on
+// The librarian's typing costs a frame each (an invocation, a message in, a post out): one
+// "typing" when a message is begun, refreshed only for a long one (under the patron's 30 s
+// fade, TYPING_NOTICE_TTL in widget/patron/conversation.js), "stopped" only when a draft is
+// left alone or emptied; after a send nothing: the patron's widget clears the notice when
+// the message arrives.
+export const TYPING_IDLE_MS = 10000; // stop "typing" after this long without a keystroke
+export const TYPING_REFRESH_MS = 20000; // say "still typing" this often while typing goes on
 const TYPING_SHOW_MS = 15000; // hide the patron's typing notice if no update came
 
 export class Conversations {
@@ -277,7 +282,8 @@ export class Conversations {
     const body = String(text ?? "").trim();
     if (!pane || !body || pane.chat.status !== "active") return false;
     this.d.client.send(chatId, body);
-    this.stopTyping(pane);
+    this.clearTimer(pane, "typingIdle");
+    pane.typingSent = false; // the message clears the patron's notice: no "stopped" frame
     this.d.view.clearPaneNotice(chatId);
     return true;
   }

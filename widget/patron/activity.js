@@ -6,8 +6,11 @@
 
 /** A draft goes out once the patron has paused this long (ms without a keystroke). */
 export const TYPING_PAUSE_MS = 1500;
-/** While typing goes on without a pause, the draft goes out at most this often (ms). */
-export const TYPING_MAX_INTERVAL_MS = 5000;
+/** While typing goes on without a pause, the draft goes out this often (ms). */
+export const TYPING_MAX_INTERVAL_MS = 10000;
+/** Drafts at pauses are at least this far apart (ms): a patron who stops after every word
+ *  costs a frame per few seconds, not one per word. */
+export const TYPING_MIN_GAP_MS = 4000;
 /** Without previews there is no draft to show: the notice is only kept alive this often (ms),
  *  under the dashboard's 15 s fade (TYPING_SHOW_MS in widget/dashboard/controller-chats.js). */
 export const TYPING_KEEPALIVE_MS = 10000;
@@ -19,8 +22,9 @@ export const TYPING_MAX_PREVIEW = 500;
 /**
  * The patron's typing, at a few frames a message (each frame is a Lambda invocation and a post):
  *   - `typing true` with the draft at the first keystroke (the librarian sees "typing…" at once);
- *   - then the latest draft when the patron pauses (`pause` ms without a keystroke), or at most
- *     every `maxInterval` ms while typing goes on (nothing when the draft has not changed);
+ *   - then the latest draft when the patron pauses (`pause` ms without a keystroke; at least
+ *     `minGap` ms after the last one), or every `maxInterval` ms while typing goes on without
+ *     a pause (nothing when the draft has not changed);
  *   - `typing false` only when the draft is emptied, or left alone for `idle` ms;
  *   - nothing after a send (`stop()`): the librarian's dashboard clears the notice when the
  *     message arrives;
@@ -33,8 +37,8 @@ export const TYPING_MAX_PREVIEW = 500;
  */
 export class TypingNotifier {
   constructor({ send, setTimeout: st, clearTimeout: ct, now, previews, active = false,
-    pause = TYPING_PAUSE_MS, maxInterval = TYPING_MAX_INTERVAL_MS, keepAlive = TYPING_KEEPALIVE_MS,
-    idle = TYPING_IDLE_MS, maxPreview = TYPING_MAX_PREVIEW }) {
+    pause = TYPING_PAUSE_MS, maxInterval = TYPING_MAX_INTERVAL_MS, minGap = TYPING_MIN_GAP_MS,
+    keepAlive = TYPING_KEEPALIVE_MS, idle = TYPING_IDLE_MS, maxPreview = TYPING_MAX_PREVIEW }) {
     this.sendFn = send;
     this.setTimeout = st || globalThis.setTimeout.bind(globalThis);
     this.clearTimeout = ct || globalThis.clearTimeout.bind(globalThis);
@@ -43,6 +47,7 @@ export class TypingNotifier {
     this.active = Boolean(active);
     this.pause = pause;
     this.maxInterval = maxInterval;
+    this.minGap = minGap;
     this.keepAlive = keepAlive;
     this.idle = idle;
     this.maxPreview = maxPreview;
@@ -84,7 +89,13 @@ export class TypingNotifier {
 
   paused() {
     this.pauseTimer = null;
-    if (this.active && this.announced && this.previews() && this.latest !== this.sentPreview) this.flush();
+    if (!(this.active && this.announced && this.previews() && this.latest !== this.sentPreview)) return;
+    const wait = this.lastSent + this.minGap - this.now();
+    if (wait > 0) {
+      this.pauseTimer = this.setTimeout(() => this.paused(), wait);
+      return;
+    }
+    this.flush();
   }
 
   flush() {

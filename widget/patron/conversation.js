@@ -4,7 +4,9 @@
 // answers), and the librarian's typing line, which fades if no update comes. No DOM: the view
 // draws; the controller decides when.
 
-const TYPING_NOTICE_TTL = 8000; // a librarian's typing notice fades if no update arrives
+// A librarian's typing notice fades if no update arrives: over the dashboard's 20 s refresh
+// (TYPING_REFRESH_MS in widget/dashboard/controller-chats.js); their message clears it at once.
+const TYPING_NOTICE_TTL = 30000;
 
 export class ConversationLog {
   /**

@@ -124,7 +124,7 @@ const msg = (seq, role = "patron", extra = {}) => ({
 });
 const flush = () => new Promise((r) => setImmediate(r));
 
-function setup({ history = {}, ui } = {}) {
+function setup({ history = {}, ui, now = () => Date.parse("2026-01-01T10:00:10Z") } = {}) {
   const client = new FakeClient();
   const view = fakeView();
   const timers = new Timers();
@@ -135,7 +135,7 @@ function setup({ history = {}, ui } = {}) {
   const dash = new Dashboard({
     client, view, api, alerts, operator, ui, timers,
     saveUi: (u) => saved.push(u), onAuthLost: () => { authLost += 1; },
-    now: () => Date.parse("2026-01-01T10:00:10Z"),
+    now,
   });
   return { client, view, timers, alerts, api, dash, saved, authLost: () => authLost };
 }
@@ -336,8 +336,9 @@ test("typing notice with the preview; cleared by the patron's message", async ()
   assert.deepEqual(view.last("setTyping"), ["a", null]);
 });
 
-test("the librarian's typing: true once, refreshed, false after idle or on send", async () => {
-  const { client, timers, dash } = setup();
+test("the librarian's typing: true once, refreshed after 20 s, false after 10 s idle, nothing on send", async () => {
+  const clock = { t: Date.parse("2026-01-01T10:00:10Z") };
+  const { client, timers, dash } = setup({ now: () => clock.t });
   welcome(client, { mine: [chat("a", { status: "active" })] });
   await flush();
   dash.composing("a", true);
@@ -348,8 +349,15 @@ test("the librarian's typing: true once, refreshed, false after idle or on send"
   dash.composing("a", true);
   assert.equal(dash.send("a", "  Hello  "), true);
   assert.deepEqual(client.actions("send"), [{ action: "send", chat_id: "a", text: "Hello" }]);
-  assert.deepEqual(client.actions("typing").map((f) => f.typing), [true, false, true, false]);
+  assert.deepEqual(client.actions("typing").map((f) => f.typing), [true, false, true],
+    "the message clears the patron's notice: no 'stopped' frame");
+  timers.runAll();
+  assert.deepEqual(client.actions("typing").map((f) => f.typing), [true, false, true], "nor later");
   assert.equal(dash.send("a", "   "), false, "blank messages are not sent");
+  // a long message: one refresh per 20 s of typing, none in between
+  const start = clock.t;
+  for (; clock.t <= start + 45000; clock.t += 333) dash.composing("a", true);
+  assert.deepEqual(client.actions("typing").map((f) => f.typing), [true, false, true, true, true, true]);
 });
 
 test("patron presence drives the status; the patron ending turns it red; close removes the pane", async () => {

@@ -2,8 +2,8 @@
 // queued) and presence reporting.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PresenceReporter, TYPING_IDLE_MS, TYPING_KEEPALIVE_MS, TYPING_MAX_INTERVAL_MS, TYPING_PAUSE_MS,
-  TypingNotifier, presenceFor } from "../patron/activity.js";
+import { PresenceReporter, TYPING_IDLE_MS, TYPING_KEEPALIVE_MS, TYPING_MAX_INTERVAL_MS, TYPING_MIN_GAP_MS,
+  TYPING_PAUSE_MS, TypingNotifier, presenceFor } from "../patron/activity.js";
 import { clock } from "./fake-clock.mjs";
 
 
@@ -27,9 +27,10 @@ function typeOut(c, n, text, cps = 3) {
 const SIXTY = "Hello, do you have the third edition of Dune on the shelves?";
 
 test("the cadence is exported for the cost benchmark, and is what an instance uses by default", () => {
-  assert.deepEqual([TYPING_PAUSE_MS, TYPING_MAX_INTERVAL_MS, TYPING_KEEPALIVE_MS, TYPING_IDLE_MS], [1500, 5000, 10000, 10000]);
+  assert.deepEqual([TYPING_PAUSE_MS, TYPING_MAX_INTERVAL_MS, TYPING_MIN_GAP_MS, TYPING_KEEPALIVE_MS, TYPING_IDLE_MS],
+    [1500, 10000, 4000, 10000, 10000]);
   const n = new TypingNotifier({ send: () => true });
-  assert.deepEqual([n.pause, n.maxInterval, n.keepAlive, n.idle, n.active], [1500, 5000, 10000, 10000, false]);
+  assert.deepEqual([n.pause, n.maxInterval, n.minGap, n.keepAlive, n.idle, n.active], [1500, 10000, 4000, 10000, 10000, false]);
 });
 
 test("the first keystroke sends typing with the draft at once", () => {
@@ -45,11 +46,11 @@ test("a 60-character message typed at 3 a second costs a handful of frames, and 
   n.stop(); // Enter: the message goes, the dashboard clears the notice when it arrives
   c.advance(60000);
   assert.ok(sent.length <= 6, `${sent.length} frames`);
-  assert.equal(sent.length, 4, "at once, then every 5 s of the 20 s of typing");
+  assert.equal(sent.length, 2, "at once, then after 10 s of the 20 s of steady typing");
   assert.deepEqual(sent[0], ["on", "H"]);
   assert.ok(sent.every(([kind]) => kind === "on"), "no typing false after a send");
   // each draft is what was typed by then: a useful view for the librarian while it goes on
-  assert.deepEqual(sent.map(([, preview]) => preview.length), [1, 16, 31, 46]);
+  assert.deepEqual(sent.map(([, preview]) => preview.length), [1, 31]);
   assert.ok(sent.slice(1).every(([, preview]) => SIXTY.startsWith(preview)));
 });
 
@@ -60,17 +61,37 @@ test("a pause delivers the latest draft once; nothing more while it lasts", () =
     c.advance(300);
     n.input(text);
   }
-  assert.equal(sent.length, 1, "typing on: nothing before the pause or the 5 s mark");
-  c.advance(TYPING_PAUSE_MS - 1);
+  assert.equal(sent.length, 1, "typing on: nothing before the pause or the 10 s mark");
+  c.advance(TYPING_PAUSE_MS); // paused at 2.7 s: within 4 s of the notice, so at the 4 s mark
+  assert.equal(sent.length, 1);
+  c.advance(TYPING_MIN_GAP_MS - 1200 - TYPING_PAUSE_MS - 1);
   assert.equal(sent.length, 1);
   c.advance(1);
   assert.deepEqual(sent, [["on", "W"], ["on", "Where"]], "the pause brings the latest draft");
   c.advance(3000);
   assert.equal(sent.length, 2, "no repeat while nothing changes");
   n.input("Where is");
-  assert.equal(sent.length, 2, "typing again inside 5 s of the last draft: wait for the next pause");
-  c.advance(TYPING_PAUSE_MS);
+  assert.equal(sent.length, 2, "typing again inside 10 s of the last draft: wait for the next pause");
+  c.advance(TYPING_PAUSE_MS); // 3 s + 1.5 s after the last draft: past the gap
   assert.deepEqual(sent.at(-1), ["on", "Where is"]);
+});
+
+test("a patron who pauses after every word costs a draft per 4 s, not one per word", () => {
+  const { c, sent, n } = notifier();
+  let draft = "";
+  for (const word of "where do I find the old maps of the town please".split(" ")) {
+    for (const ch of `${word} `) {
+      draft += ch;
+      n.input(draft);
+      c.advance(200);
+    }
+    c.advance(TYPING_PAUSE_MS + 100); // a pause after each word
+  }
+  c.advance(TYPING_MIN_GAP_MS); // the last pause's draft waits out the gap if it must
+  const drafts = sent.slice(1);
+  assert.ok(drafts.length >= 3, `the pauses bring drafts: ${drafts.length}`);
+  assert.ok(drafts.length <= Math.ceil(c.now / TYPING_MIN_GAP_MS), `${drafts.length} drafts in ${c.now} ms`);
+  assert.deepEqual(sent.at(-1), ["on", draft], "the last pause brings the whole draft");
 });
 
 test("the same draft after a pause is not sent again (a cursor move, an undo back to it)", () => {

@@ -396,8 +396,10 @@ test("typing: nothing while queued; once claimed a notice at once, the draft on 
   ui.onDraft("Is it");
   assert.equal(client().actions("typing").length, 1, "typing on: no frame per keystroke");
   clock.advance(1500);
+  assert.equal(client().actions("typing").length, 1, "paused, but within 4 s of the notice");
+  clock.advance(2400);
   assert.deepEqual(client().actions("typing")[1], ["c1", true, "Is it"], "a pause brings the draft");
-  clock.advance(10000);
+  clock.advance(6100);
   assert.deepEqual(client().actions("typing")[2], ["c1", false, undefined], "a draft left alone: stopped");
   ui.onDraft("Is it out?");
   ui.onSend("Is it out?");
@@ -427,7 +429,7 @@ test("the librarian's typing notice shows their name and fades without an update
   client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
   client().frame({ type: "chat.typing", chat_id: "c1", role: "operator", typing: true });
   assert.deepEqual(fv.last("setTyping"), ["Libby Librarian"]);
-  clock.advance(7999);
+  clock.advance(29999); // over the dashboard's 20 s refresh (one frame per message)
   assert.deepEqual(fv.last("setTyping"), ["Libby Librarian"]);
   clock.advance(1);
   assert.deepEqual(fv.last("setTyping"), [null]);
