@@ -104,6 +104,13 @@ def typing_script(messages: int, cps: float, pause_s: float, text_len: int, prev
     return json.loads(out.stdout)
 
 
+def quiet_ticks(sent_ms: list[float], interval: int, until_ms: float) -> list[int]:
+    """When widget/js/protocol.js pings: at each tick of `interval` unless the socket sent a
+    frame since the previous tick (`schedulePing`)."""
+    return [t for t in range(interval, int(until_ms), interval)
+            if not any(t - interval < s <= t for s in sent_ms)]
+
+
 def ping_interval_ms() -> int:
     """The protocol client's keep-alive ping (widget/js/protocol.js `pingInterval`)."""
     src = (ROOT / "widget" / "js" / "protocol.js").read_text()
@@ -527,9 +534,11 @@ async def run_chat(stack, meter: Meter, script: dict, args) -> dict:
     interval = ping_interval_ms()
     chat_ms = wait_ms + script["end_ms"]  # from the patron's connect to the last message
     events = [(e["t"] + wait_ms, e["side"], e["frame"]) for e in script["events"]]
-    events += [(t, "patron", {"action": "ping"}) for t in range(interval, int(chat_ms), interval)]
-    events += [(t, f"dashboard{j}", {"action": "ping"}) for j in range(DASHBOARDS)
-               for t in range(interval, int(chat_ms), interval)]
+    pinging = {"patron": "patron", "librarian": "dashboard0"}  # dashboards[0] is the librarian's
+    sent_at = {side: [t for t, s, _ in events if pinging.get(s, s) == side]
+               for side in ["patron", *(f"dashboard{j}" for j in range(DASHBOARDS))]}
+    for side, times in sent_at.items():
+        events += [(t, side, {"action": "ping"}) for t in quiet_ticks(times, interval, chat_ms)]
     events.sort(key=lambda e: e[0])
     n = 0
     for _, side, frame in events:
@@ -645,7 +654,7 @@ def print_report(result: dict, b: dict, script: dict, args) -> float:
     lam = "each invocation's local duration" if args.lambda_ms == "measured" else f"{args.lambda_ms} ms per invocation"
     print(f"chat: {args.messages} messages each way, {args.chars} characters typed at {args.cps:g}/s, "
           f"{args.pause:g} s reading before each; {DASHBOARDS} dashboards; queued {args.wait:g} s; "
-          f"chat {result['chat_ms'] / 60000:.1f} virtual minutes; pings every {result['ping_ms'] / 1000:g} s; "
+          f"chat {result['chat_ms'] / 60000:.1f} virtual minutes; pings after {result['ping_ms'] / 1000:g} s quiet; "
           f"Lambda billed at {lam}")
     print(f"typing code: patron {script['patron']['driver']} {script['patron'].get('settings', {})}"
           f"{' exports ' + json.dumps(script['patron']['exports']) if script['patron'].get('exports') else ''}; "

@@ -213,10 +213,14 @@ export class ProtocolClient {
     this.timers[name] = null;
   }
 
+  /** A ping only after a quiet interval: any frame sent restarts API Gateway's 10-minute idle
+   *  clock, so a socket that sent something since the last tick skips one (each ping is an
+   *  invocation and two messages). Frames then go out at most two intervals (8 min) apart. */
   schedulePing() {
     this.clearTimer("ping");
+    this.sentSincePing = false;
     this.timers.ping = this.setTimeout(() => {
-      this.sendFrame({ action: "ping" });
+      if (!this.sentSincePing) this.sendFrame({ action: "ping" });
       this.schedulePing();
     }, this.opts.pingInterval);
   }
@@ -224,6 +228,7 @@ export class ProtocolClient {
   sendFrame(frame) {
     if (!this.ws || this.ws.readyState !== 1) return false;
     this.ws.send(JSON.stringify(frame));
+    this.sentSincePing = true;
     return true;
   }
 

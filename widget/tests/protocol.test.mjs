@@ -239,6 +239,22 @@ test("pings keep the connection alive; disconnect stops reconnecting", async () 
   assert.equal(client.state, "closed");
 });
 
+test("a ping only after a quiet interval: frames sent since the last tick keep the socket busy", async () => {
+  const { clock, sockets, client } = setup();
+  client.connect();
+  sockets[0].accept();
+  sockets[0].serve(welcome());
+  await clock.advance(100000);
+  client.typing("c1", true);
+  await clock.advance(140000); // the first tick: a frame went out 140 s ago
+  assert.equal(sockets[0].frames("ping").length, 0);
+  await clock.advance(240000); // quiet since: ping, 380 s after the last frame (under 10 min)
+  assert.equal(sockets[0].frames("ping").length, 1);
+  await clock.advance(240000);
+  assert.equal(sockets[0].frames("ping").length, 2, "the ping itself does not hold back the next");
+  client.disconnect();
+});
+
 test("snapshot keeps last seqs and unsent messages for a reload", () => {
   const { sockets, client } = setup();
   client.connect();
