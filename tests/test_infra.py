@@ -195,7 +195,7 @@ def test_policies_allow_their_own_stage_resources_and_no_other(stage, template):
         names = iam.StageNames(st_stage, "eu-west-1", "210987654321")
         arn = f"arn:aws:dynamodb:eu-west-1:210987654321:table/{names.table_prefix}"
         checks = [iam.Permission("dynamodb:GetItem", f"{arn}-{kind}") for kind in model_tables()]
-        checks += [iam.Permission("dynamodb:Query", f"{arn}-chats/index/by_status"),
+        checks += [iam.Permission("dynamodb:Query", f"{arn}-chats/index/by_waiting"),
                    iam.Permission("secretsmanager:GetSecretValue", names.secret_arn("x1Y2z3")),
                    iam.Permission("s3:GetObject", f"arn:aws:s3:::{names.files_bucket}/chats/c/f/a.pdf")]
         functions = _function_names(st_stage)

@@ -444,3 +444,38 @@ def test_a_first_version_staff_room_is_taken_over_with_its_seq(aws):
     repos.log.append(stored, Message("staff", 6, "operator", NOW, text="hi", expires_at=EXPIRES))
     assert repos.staff_room.get().last_seq == 6
     assert [c.chat_id for c in repos.chats.queued(10)] == []
+
+
+def test_only_waiting_chats_are_in_the_waiting_index(aws):
+    """by_waiting is sparse: a chat is in it while queued (created, requeued, rolled over)
+    and out of it once claimed or ended, so a conversation's writes (each send bumps the
+    chat's last_seq) and an ended chat's cost no index write. Read from the index itself."""
+    import boto3
+    from chalicelib import wiring
+    from chalicelib.adapters.dynamo.models import ChatModel
+    repos = wiring.repositories()
+    table = ChatModel.Meta.table_name
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+
+    def indexed() -> list[str]:
+        items = ddb.query(TableName=table, IndexName="by_waiting",
+                          KeyConditionExpression="waiting = :w",
+                          ExpressionAttributeValues={":w": {"S": "queued"}})["Items"]
+        return [i["chat_id"]["S"] for i in items]
+
+    def attrs(chat_id: str) -> set[str]:
+        return set(ddb.get_item(TableName=table, Key={"chat_id": {"S": chat_id}})["Item"])
+
+    add_operators(repos, ann=3)
+    c1, c2, c3 = (make_chat(repos, c) for c in ("c1", "c2", "c3"))
+    assert indexed() == ["c1", "c2", "c3"]
+    repos.chats.claim(c1, op("ann"), {"o1"}, NOW)
+    repos.chats.claim(c2, op("ann"), {"o1"}, NOW)
+    assert indexed() == ["c3"] and "waiting" not in attrs("c1")
+    conv = repos.chats.get("c1")
+    repos.log.append(conv, msg(conv, "a message"))  # the active chat's writes stay out of it
+    assert indexed() == ["c3"] and "waiting" not in attrs("c1")
+    repos.chats.requeue(repos.chats.get("c2"), NOW + 1)
+    assert indexed() == ["c2", "c3"] and repos.chats.queued(10)[0].chat_id == "c2"
+    repos.chats.end(repos.chats.get("c3"), "patron", NOW + 2)
+    assert indexed() == ["c2"] and "waiting" not in attrs("c3")

@@ -2,7 +2,7 @@
 
 A chat leaves the line (claimed, or ended while waiting) or joins one more desk's line (a
 rollover, a transfer back to a desk): the waiting chats that share a desk with it may have a
-new place. One Query of the waiting chats (the by_status index, which holds each chat's
+new place. One Query of the waiting chats (the by_waiting index, which holds each waiting chat's
 patron connections) tells every place; each affected patron gets one frame.
 """
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""ChatRepository on the chats table (key: chat_id; by_status GSI: status + created_at).
+"""ChatRepository on the chats table (key: chat_id; by_waiting GSI: waiting + created_at,
+holding only the chats that wait: every write that moves a chat in or out of "queued" sets or
+removes `waiting` with `status`).
 
 Every chat write is conditional on `status` existing or having a value: that is both "the
 chat exists" (an update never creates an item) and "it is not the staff room", whose item
@@ -14,7 +16,7 @@ from ...domain.model import ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, STAFF_RO
 from ...domain.ports import AlreadyExists, AtCapacity, ClaimLost, StaleRead
 from .base import Db, any_cancelled, cancelled_by, get_or_none, unchanged, update_or_none
 from .mapper import CHATS, MESSAGES, ttl
-from .models import ChatModel as C, ClaimModel, MessageModel, OperatorModel as O, QueueModel as Q
+from .models import WAITING, ChatModel as C, ClaimModel, MessageModel, OperatorModel as O, QueueModel as Q
 from .queues import wait_slot
 from pynamodb.expressions.condition import size
 
@@ -62,8 +64,8 @@ class DynamoChats:
         return [CHATS.to_record(found[i]) for i in ids if i in found]
 
     def queued(self, limit: int) -> list[Chat]:
-        """One Query of by_status: status = "queued", oldest created_at first."""
-        return [CHATS.to_record(i) for i in C.by_status.query(QUEUED, limit=limit)]
+        """One Query of by_waiting (the queued chats only), oldest created_at first."""
+        return [CHATS.to_record(i) for i in C.by_waiting.query(WAITING, limit=limit)]
 
     def claim(self, chat: Chat, operator: Operator, conn_ids: set[str], now: float) -> None:
         """One TransactWriteItems: [put claims row (chat_id, claimed_at), update the chat only
@@ -74,7 +76,7 @@ class DynamoChats:
                 tx.save(ClaimModel(chat.chat_id, now, operator_id=operator.id,
                                    operator_name=operator.name, expires_at=ttl(chat.expires_at)))
                 tx.update(C(chat.chat_id),
-                          actions=[C.status.set(ACTIVE), C.operator_id.set(operator.id),
+                          actions=[C.status.set(ACTIVE), C.waiting.remove(), C.operator_id.set(operator.id),
                                    C.operator_name.set(operator.name), C.claimed_at.set(now),
                                    C.operator_conns.set(set(conn_ids) or None)],
                           condition=(C.status == QUEUED) & unchanged(C.conn_version, chat.conn_version))
@@ -118,7 +120,7 @@ class DynamoChats:
         removed; offered to `offered` from `now` when given) only while chat.operator_id holds
         it, and that operator's count down. StaleRead."""
         holder = chat.operator_id
-        actions = [C.status.set(QUEUED), C.operator_id.remove(), C.operator_name.remove(),
+        actions = [C.status.set(QUEUED), C.waiting.set(WAITING), C.operator_id.remove(), C.operator_name.remove(),
                    C.claimed_at.remove(), C.operator_conns.remove()]
         if offered:
             actions += [C.offered.set(list(offered)), C.offered_at.set(now), C.reminded_at.remove()]
@@ -148,7 +150,7 @@ class DynamoChats:
         read with (so a patron who came back meanwhile keeps an abandoned chat), and an active
         chat's operator's active_chats drops in the same step (the chat stays in their `chats`
         until closed). StaleRead."""
-        actions = [C.status.set(ENDED), C.ended_at.set(now), C.ended_by.set(ended_by)]
+        actions = [C.status.set(ENDED), C.waiting.remove(), C.ended_at.set(now), C.ended_by.set(ended_by)]
         if reason:
             actions.append(C.end_reason.set(reason))
         try:

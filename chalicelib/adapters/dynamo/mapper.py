@@ -20,7 +20,7 @@ from pynamodb.attributes import (Attribute, MapAttribute, NumberAttribute, TTLAt
                                  UnicodeSetAttribute)
 from pynamodb.models import Model
 
-from ...domain.model import (STAFF_ROOM_ID, Canned, Chat, Connection, Message, Operator,
+from ...domain.model import (QUEUED, STAFF_ROOM_ID, Canned, Chat, Connection, Message, Operator,
                              StaffRoom, Survey)
 from . import models as m
 
@@ -115,7 +115,8 @@ class Mapper(Generic[R]):
 
 
 # The rename table and the model-only / record-only attributes, for every record stored.
-CHATS = Mapper(Chat, m.ChatModel)
+CHATS = Mapper(Chat, m.ChatModel,
+               computed={"waiting": lambda c: m.WAITING if c.status == QUEUED else None})
 ROOM = Mapper(StaffRoom, m.StaffRoomModel, computed={"chat_id": lambda room: STAFF_ROOM_ID})
 MESSAGES = Mapper(Message, m.MessageModel)
 _AUDIENCES = {"operator": m.OPERATORS_AUDIENCE, "watcher": m.WATCHERS_AUDIENCE}

@@ -29,11 +29,16 @@ def _index(name: str) -> type:  # a GSI's Meta: every index projects all attribu
     return type("Meta", (), {"index_name": name, "projection": AllProjection()})
 
 
-class ChatsByStatus(GlobalSecondaryIndex):
-    """Waiting chats for the operators' welcome: Query status = "queued", oldest first. Sparse
-    on `status`: the staff room's item has none, so it is never listed."""
-    Meta = _index("by_status")
-    status = UnicodeAttribute(hash_key=True)
+WAITING = "queued"  # ChatModel.waiting while a chat waits for a librarian
+
+
+class ChatsWaiting(GlobalSecondaryIndex):
+    """Waiting chats for the operators' welcome and the line: Query waiting = "queued", oldest
+    first. Sparse on `waiting`, which only a queued chat carries: a chat leaves the index when
+    it is claimed, so the writes of a conversation (every send bumps `last_seq`) and of ended
+    chats cost no index write. The staff room's item never has it."""
+    Meta = _index("by_waiting")
+    waiting = UnicodeAttribute(hash_key=True)
     created_at = NumberAttribute(range_key=True)
 
 
@@ -43,6 +48,7 @@ class ChatModel(Model):
     Meta = _table("chats")
     chat_id = UnicodeAttribute(hash_key=True)
     status = UnicodeAttribute()  # queued | active | ended | closed
+    waiting = UnicodeAttribute(null=True)  # WAITING while status is queued, else absent (by_waiting)
     queue = UnicodeAttribute()
     question = UnicodeAttribute()
     patron_name = UnicodeAttribute(null=True)
@@ -70,12 +76,12 @@ class ChatModel(Model):
     # list read), `offered_at` is when the last one was added.
     offered = ListAttribute(of=UnicodeAttribute, null=True)
     offered_at = NumberAttribute(null=True)
-    by_status = ChatsByStatus()
+    by_waiting = ChatsWaiting()
 
 
 class StaffRoomModel(Model):
     """The item "staff" of the chats table (bound with ChatModel; MODELS lists tables). No
-    `status`, so by_status never sees it; `members`: conn id -> {"operator_id", "name"}."""
+    `status` (nor `waiting`, so by_waiting never sees it); `members`: conn id -> {"operator_id", "name"}."""
     Meta = _table("chats")
     chat_id = UnicodeAttribute(hash_key=True)
     created_at = NumberAttribute()

@@ -1,5 +1,5 @@
 """StaffRoomRepository: the staff room is the item "staff" (model.STAFF_ROOM_ID) of the chats
-table, written through StaffRoomModel. It has no `status` (so chats' by_status index never
+table, written through StaffRoomModel. It has no `status` nor `waiting` (so chats' by_waiting index never
 lists it), and `members` is a map connection id -> {"operator_id", "name"}: one entry per
 connection, so two tabs are two members and a rename replaces the entry instead of leaving a
 stale one. Entries are addressed one key at a time by a document path,
