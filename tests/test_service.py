@@ -396,6 +396,22 @@ def test_operator_status_away_and_back_drives_public_status_and_roster(h):
     assert h.status()["online"] is True
 
 
+def test_a_second_tab_tells_the_colleagues_nothing_and_the_last_tab_going_tells_them_once(h):
+    """In a co-op every colleague hears a sign-in: a librarian's second dashboard (or a
+    reload's new connection before the old one has gone) is no news to them."""
+    h.operator("ann")
+    h.operator("bob")
+    h.connect_operator("o1", "ann")
+    h.connect_operator("o2", "bob")
+    assert [f["operator"]["state"] for f in h.sender.of("o1", "operator.status")] == ["available"]
+    h.connect_operator("o3", "bob")  # bob's second tab
+    assert [f["operator"]["state"] for f in h.sender.of("o1", "operator.status")] == ["available"]
+    h.disconnect("o2")
+    assert [f["operator"]["state"] for f in h.sender.of("o1", "operator.status")] == ["available"]
+    h.disconnect("o3")
+    assert [f["operator"]["state"] for f in h.sender.of("o1", "operator.status")] == ["available", "offline"]
+
+
 def test_one_chat_at_a_time_today(h):
     h.operator("ann", max_chats=3)
     h.connect_operator("o1", "ann")

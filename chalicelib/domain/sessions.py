@@ -164,8 +164,10 @@ class Sessions:
         online = self.connections.operators()
         if conn.connection_id not in {c.connection_id for c in online}:  # index not caught up yet
             online.append(conn)
-        # the others hear of it; this connection learns it from its welcome (which comes first)
-        self.team.announce(operator, operator.availability, online, origin=conn.connection_id)
+        # the others hear of it (this connection learns it from its welcome, which comes first);
+        # a second tab changes nothing they know: in a co-op, every colleague would be told again
+        if not any(c.operator_id == operator.id and c.connection_id != conn.connection_id for c in online):
+            self.team.announce(operator, operator.availability, online, origin=conn.connection_id)
         return {"type": "welcome", "role": OPERATOR,
                 "operator": {**operator.public(), "watching": sorted(watching)},
                 "queued": [c.to_wire() for c in queued], "mine": [c.to_wire() for c in mine],
