@@ -256,6 +256,32 @@ class Meter:
             self.requests.clear()
             self.invocations.clear()
 
+    def count_posts(self) -> None:
+        """The sender's posts skip the client (chalicelib/adapters/apigw.py) and announce each
+        one on `before-send`; the client's own requests are counted by install(). Registered
+        before the runner makes its botocore sessions (a built-in handler reaches only the
+        sessions made after it)."""
+        import botocore.handlers
+        from chalicelib import observability
+        meter = self
+
+        def post_sent(request, **_):
+            if not meter.on:
+                return
+            rec = observability._current.get()
+            try:
+                frame = json.loads(request.body).get("type")
+            except Exception:
+                frame = None
+            with meter.lock:
+                meter.requests.append({"service": "execute-api", "op": "PostToConnection",
+                                       "action": rec.action if rec is not None else None,
+                                       "url": request.url, "bytes": len(request.body or b""),
+                                       "rru": 0.0, "wru": 0.0, "frame": frame})
+
+        botocore.handlers.BUILTIN_HANDLERS.append(
+            ("before-send.apigatewaymanagementapi.PostToConnection", post_sent))
+
     def install(self) -> None:
         from botocore.endpoint import Endpoint
         from chalicelib import observability
@@ -284,6 +310,7 @@ class Meter:
             return result
 
         Endpoint._do_get_response = counting
+
 
         class Lines(logging.Handler):
             def emit(self, record):
@@ -738,6 +765,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     from local.runner import LocalStack
     meter = Meter()
+    meter.count_posts()
     stack = LocalStack(host="127.0.0.1", port=0, demo_password=PASSWORD).start()
     try:
         meter.units = Units()

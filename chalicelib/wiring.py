@@ -152,8 +152,10 @@ def services(management_endpoint: str | None = None) -> Services:
 
 def _aws_ports(cfg: Settings, endpoint: str | None) -> Ports:
     from .adapters.apigw import ApiGatewaySender
-    from .listeners.push import NullSender
-    sender = ApiGatewaySender(client("apigatewaymanagementapi", endpoint)) if endpoint else NullSender()
+    from .listeners.push import FANOUT_THREADS, NullSender
+    sender = (ApiGatewaySender(client("apigatewaymanagementapi", endpoint), _session().get_credentials(),
+                               connections=FANOUT_THREADS)
+              if endpoint else NullSender())
     file_store = notifier = None
     if cfg.files_bucket:
         from .adapters.s3 import S3FileStore

@@ -21,6 +21,7 @@ os.environ.update({
 for _var in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
     os.environ.pop(_var, None)
 
+import botocore.handlers  # noqa: E402
 import pytest  # noqa: E402
 # runtime AWS calls vs. the IAM policy files; the browser fixtures (one Playwright per session)
 pytest_plugins = ["tests.plugins.aws_calls", "tests.browser"]
@@ -65,18 +66,26 @@ class BotocoreRequests:
                 if op == "PostToConnection"]
 
 
+_counting: list[BotocoreRequests] = []  # the test's recorder, while a test asks for one
+
+
+def _count_request(request, event_name=None, **_):
+    """`before-send.<service>.<operation>`: botocore emits it for every attempt it is about to
+    send (moto answers there), and the API Gateway sender for each of its posts."""
+    if _counting and event_name:
+        _, service, operation = event_name.split(".", 2)
+        _counting[-1].record(service, operation, request.url)
+
+
+botocore.handlers.BUILTIN_HANDLERS.append(("before-send", _count_request))  # every session from now
+
+
 @pytest.fixture
-def botocore_requests(monkeypatch) -> BotocoreRequests:
-    from botocore.endpoint import Endpoint
+def botocore_requests() -> BotocoreRequests:
     recorder = BotocoreRequests()
-    original = Endpoint._do_get_response
-
-    def counting(self, request, operation_model, context):
-        recorder.record(operation_model.service_model.endpoint_prefix, operation_model.name, request.url)
-        return original(self, request, operation_model, context)
-
-    monkeypatch.setattr(Endpoint, "_do_get_response", counting)
-    return recorder
+    _counting.append(recorder)
+    yield recorder
+    _counting.remove(recorder)
 
 
 @pytest.fixture(scope="session")

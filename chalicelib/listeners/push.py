@@ -28,7 +28,7 @@ from ..domain.queues import audience_of, desks_origin
 
 log = logging.getLogger(__name__)
 
-FANOUT_THREADS = 16  # concurrent posts per invocation (Lambda's own connection pool is 10 by default)
+FANOUT_THREADS = 32  # concurrent posts per invocation: 400 posts at 15 ms are 12.5 rounds of waiting
 INLINE_UP_TO = 2  # a chat's own two sides: not worth a thread hop
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None

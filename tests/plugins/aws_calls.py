@@ -15,6 +15,9 @@ and `before-call` the endpoint URL the request goes to. Presigned URLs and POSTs
 yet the browser's request is authorized with the Lambda role's permissions, so they count as
 calls too: a presigned URL at `before-parameter-build` (botocore marks it `is_presign_request`)
 and a presigned POST at `before-sign`, where its form fields (the object key) are known.
+The sender's posts skip the client's pipeline (chalicelib/adapters/apigw.py) and announce
+themselves on `before-send` only, so a `before-send` of PostToConnection that no client call
+of this thread led up to is recorded as that post.
 
 When the session ends, each recorded call is translated into IAM permissions
 (tests/plugins/iam.py) and checked against every `.chalice/policy-<stage>.json`. A call that a
@@ -109,11 +112,32 @@ def _before_parameter_build(params, model, context, **_):
     context[_PARAMS_KEY] = (service, model.name, dict(params))
 
 
+_thread = threading.local()  # a client call in progress: its before-send is already recorded
+
+
 def _before_call(model, params, context, **_):
     recorded = (context or {}).pop(_PARAMS_KEY, None)
+    _thread.client_call = True
     if recorded is not None:
         service, operation, api_params = recorded
         _record(service, operation, api_params, params.get("url", ""), context.get("client_region"))
+
+
+_POST_EVENT = "before-send.apigatewaymanagementapi.PostToConnection"
+
+
+def _before_send(request, event_name=None, **_):
+    if getattr(_thread, "client_call", False):
+        _thread.client_call = False
+        return
+    if event_name != _POST_EVENT or not _from_runtime():
+        return
+    from urllib.parse import unquote, urlsplit
+    url = urlsplit(request.url)
+    connection_id = unquote(url.path.rsplit("/@connections/", 1)[-1])
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    _record("apigatewaymanagementapi", "PostToConnection", {"ConnectionId": connection_id},
+            request.url, region)
 
 
 def _before_sign(request, region_name=None, **_):
@@ -132,6 +156,7 @@ botocore.handlers.BUILTIN_HANDLERS.extend([
     ("before-parameter-build", _before_parameter_build),
     ("before-call", _before_call),
     ("before-sign", _before_sign),
+    ("before-send", _before_send),
 ])
 
 
