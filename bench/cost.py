@@ -22,7 +22,8 @@ Counted (after the dashboards are seated; the runner's scheduler is held off, si
 EventBridge's one invocation a minute is a fixed cost, not a chat's):
 - Lambda invocations: the app's own one line per invocation (chalicelib/observability.py):
   every REST call, $connect, $default frame and $disconnect; billed duration: `--lambda-ms`
-  per invocation at 128 MB (default 50 ms: a warm invocation of 1-3 DynamoDB requests and a
+  per invocation at the deployed memory (.chalice/config.json's prod stage; default 50 ms: a
+  warm invocation of 1-3 DynamoDB requests and a
   few posts; cold starts left out), or `measured` (each one's local duration, rounded up to
   the ms as Lambda does; this machine's moto is no guide to DynamoDB's latency).
 - API Gateway WebSocket messages: frames the clients send, and every @connections post (one
@@ -75,7 +76,16 @@ PRICE = {  # dollars per unit
     "rru": 0.125 / 1e6,
     "sns_publish": 0.50 / 1e6,
 }
-LAMBDA_GB = 128 / 1024
+def lambda_memory_mb(stage: str = "prod") -> int:
+    """The memory the deploy gives the Lambdas (.chalice/config.json): GB-seconds are billed
+    at it, whatever this machine ran on."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    stage_cfg = config.get("stages", {}).get(stage, {})
+    return int(stage_cfg.get("lambda_memory_size") or config.get("lambda_memory_size") or 128)
+
+
+LAMBDA_MB = lambda_memory_mb()
+LAMBDA_GB = LAMBDA_MB / 1024
 DASHBOARDS = 5
 PASSWORD = "Bench-Cost-Password-1"
 GOAL = 0.60  # dollars per 1,000 chats (the cost issue)
@@ -565,7 +575,7 @@ async def run_chat(stack, meter: Meter, script: dict, args) -> dict:
     sent_at = {side: [t for t, s, _ in events if pinging.get(s, s) == side]
                for side in ["patron", *(f"dashboard{j}" for j in range(DASHBOARDS))]}
     for side, times in sent_at.items():
-        events += [(t, side, {"action": "ping"}) for t in quiet_ticks(times, interval, chat_ms)]
+        events += [(t, side, {"action": "keepalive"}) for t in quiet_ticks(times, interval, chat_ms)]
     events.sort(key=lambda e: e[0])
     n = 0
     for _, side, frame in events:
@@ -625,7 +635,7 @@ def bill(result: dict, meter: Meter, lambda_ms: str) -> dict:
         out_units = sum(max(1, math.ceil(p["bytes"] / WS_UNIT)) for p in posts)
         rows = {
             "Lambda requests": (len(invs), len(invs) * PRICE["lambda_request"]),
-            "Lambda GB-seconds (128 MB)": (gb_s, gb_s * PRICE["lambda_gb_s"]),
+            f"Lambda GB-seconds ({LAMBDA_MB} MB)": (gb_s, gb_s * PRICE["lambda_gb_s"]),
             "WebSocket messages in": (msgs_in, msgs_in * PRICE["ws_message"]),
             "WebSocket messages out": (out_units, out_units * PRICE["ws_message"]),
             "WebSocket connection minutes": (minutes, minutes * PRICE["ws_minute"]),
@@ -681,7 +691,7 @@ def print_report(result: dict, b: dict, script: dict, args) -> float:
     lam = "each invocation's local duration" if args.lambda_ms == "measured" else f"{args.lambda_ms} ms per invocation"
     print(f"chat: {args.messages} messages each way, {args.chars} characters typed at {args.cps:g}/s, "
           f"{args.pause:g} s reading before each; {DASHBOARDS} dashboards; queued {args.wait:g} s; "
-          f"chat {result['chat_ms'] / 60000:.1f} virtual minutes; pings after {result['ping_ms'] / 1000:g} s quiet; "
+          f"chat {result['chat_ms'] / 60000:.1f} virtual minutes; keep-alives after {result['ping_ms'] / 1000:g} s quiet; "
           f"Lambda billed at {lam}")
     print(f"typing code: patron {script['patron']['driver']} {script['patron'].get('settings', {})}"
           f"{' exports ' + json.dumps(script['patron']['exports']) if script['patron'].get('exports') else ''}; "

@@ -143,6 +143,20 @@ def test_typing_budget_one_read_no_write(flow, botocore_requests):
     assert typing[-1]["preview"] == "the ma"
 
 
+def test_keepalive_is_answered_by_nothing_and_reads_nothing(flow, botocore_requests):
+    """The clients' idle-timer frame: no request, no post (a pong would be a billed message
+    nobody reads); `ping` still answers, for barriers."""
+    chat_id, _, _ = claimed_chat(flow)
+    before = len(posted_frames("patconn1="))
+    botocore_requests.clear()
+    flow.frame("patconn1=", action="keepalive")
+    flow.frame("opconn1=", action="keepalive")
+    assert botocore_requests.sent == []
+    assert len(posted_frames("patconn1=")) == before
+    flow.frame("patconn1=", action="ping")
+    assert posted_frames("patconn1=")[-1] == {"type": "pong"}
+
+
 def test_claim_budget_one_transaction_one_read_plus_broadcast_query(flow, botocore_requests):
     op_token = flow.aws.token("ann")
     flow.connect("opconn1=", op_token)

@@ -106,6 +106,11 @@ class Sessions:
     def ping(self, connection_id: str, cmd) -> list[dict]:
         return [{"type": "pong"}]
 
+    def keepalive(self, connection_id: str, cmd) -> list[dict]:
+        """Nothing to answer: the frame itself restarts API Gateway's idle clock. A `pong`
+        would be a post (a message billed) that no client reads: `ping` is for barriers."""
+        return []
+
     # --------------------------------------------------------------- hello
 
     def hello(self, connection_id: str, cmd) -> list[dict]:

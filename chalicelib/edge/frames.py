@@ -87,6 +87,12 @@ class Ping:
         return cls()
 
 
+class Keepalive:
+    @classmethod
+    def parse(cls, d: dict) -> "Keepalive":
+        return cls()
+
+
 @dataclass(frozen=True)
 class Send:
     chat_id: str | None  # a patron may omit it (one more read to find their chat)
@@ -209,7 +215,7 @@ class SetStatus:
 
 
 COMMANDS = {
-    "hello": Hello, "ping": Ping, "send": Send, "typing": Typing, "presence": Presence,
+    "hello": Hello, "ping": Ping, "keepalive": Keepalive, "send": Send, "typing": Typing, "presence": Presence,
     "claim": Claim, "end": End, "close": Close, "transfer": Transfer, "status": SetStatus,
     "watch": Watch,
 }

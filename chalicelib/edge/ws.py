@@ -20,6 +20,7 @@ log = logging.getLogger("libchat")
 ACTIONS = {
     "hello": lambda s, conn, cmd: s.sessions.hello(conn, cmd),
     "ping": lambda s, conn, cmd: s.sessions.ping(conn, cmd),
+    "keepalive": lambda s, conn, cmd: s.sessions.keepalive(conn, cmd),
     "send": lambda s, conn, cmd: s.conversation.send(conn, cmd),
     "typing": lambda s, conn, cmd: s.conversation.typing(conn, cmd),
     "presence": lambda s, conn, cmd: s.conversation.presence(conn, cmd),

@@ -1,6 +1,6 @@
 // The one protocol client shared by the patron widget and the operator dashboard
 // (docs/protocol.md). It owns the WebSocket: connect, `hello` with the last seq seen per chat,
-// reconnect with exponential backoff and jitter, keep-alive pings, an outbox whose messages go
+// reconnect with exponential backoff and jitter, keep-alives, an outbox whose messages go
 // out once per connection until the server has stored them, and per-chat ordering by seq with
 // duplicates dropped. It knows nothing about the DOM; views listen to its events.
 //
@@ -213,14 +213,15 @@ export class ProtocolClient {
     this.timers[name] = null;
   }
 
-  /** A ping only after a quiet interval: any frame sent restarts API Gateway's 10-minute idle
-   *  clock, so a socket that sent something since the last tick skips one (each ping is an
-   *  invocation and two messages). Frames then go out at most two intervals (8 min) apart. */
+  /** A `keepalive` only after a quiet interval: any frame sent restarts API Gateway's 10-minute
+   *  idle clock, so a socket that sent something since the last tick skips one (each is an
+   *  invocation and a message; unlike `ping`, it is not answered). Frames then go out at most
+   *  two intervals (8 min) apart. */
   schedulePing() {
     this.clearTimer("ping");
     this.sentSincePing = false;
     this.timers.ping = this.setTimeout(() => {
-      if (!this.sentSincePing) this.sendFrame({ action: "ping" });
+      if (!this.sentSincePing) this.sendFrame({ action: "keepalive" }); // answered by nothing
       this.schedulePing();
     }, this.opts.pingInterval);
   }

@@ -232,7 +232,7 @@ test("pings keep the connection alive; disconnect stops reconnecting", async () 
   sockets[0].accept();
   sockets[0].serve(welcome());
   await clock.advance(240000);
-  assert.equal(sockets[0].frames("ping").length, 1);
+  assert.equal(sockets[0].frames("keepalive").length, 1);
   client.disconnect();
   await clock.advance(60000);
   assert.equal(sockets.length, 1);
@@ -247,11 +247,11 @@ test("a ping only after a quiet interval: frames sent since the last tick keep t
   await clock.advance(100000);
   client.typing("c1", true);
   await clock.advance(140000); // the first tick: a frame went out 140 s ago
-  assert.equal(sockets[0].frames("ping").length, 0);
+  assert.equal(sockets[0].frames("keepalive").length, 0);
   await clock.advance(240000); // quiet since: ping, 380 s after the last frame (under 10 min)
-  assert.equal(sockets[0].frames("ping").length, 1);
+  assert.equal(sockets[0].frames("keepalive").length, 1);
   await clock.advance(240000);
-  assert.equal(sockets[0].frames("ping").length, 2, "the ping itself does not hold back the next");
+  assert.equal(sockets[0].frames("keepalive").length, 2, "the ping itself does not hold back the next");
   client.disconnect();
 });
 
