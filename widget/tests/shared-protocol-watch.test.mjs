@@ -1,6 +1,6 @@
 // The shared protocol client as a status watcher (docs/protocol.md: `ws_url + "?watch=status"`,
 // no token, first frame `{"action": "hello"}`), and the widget's StatusWatch on top of it:
-// the welcome's status and each `service.status` push reach the widget; pings keep the idle
+// the welcome's status and each `service.status` push reach the widget; keep-alives keep the idle
 // gateway at bay; a dropped watch reconnects with backoff; closing it stops for good.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -39,7 +39,7 @@ test("watchUrl: ?watch=status on the service's WebSocket URL; nothing for a URL 
   assert.equal(watchUrl(undefined), null);
 });
 
-test("a client without a token: no token in the URL, a bare hello, pings, backoff after a drop", () => {
+test("a client without a token: no token in the URL, a bare hello, keep-alives, backoff after a drop", () => {
   const c = clock();
   const { all, FakeWebSocket } = sockets();
   const client = new ProtocolClient({ url: "ws://h/ws?watch=status", token: null, resume: false, WebSocket: FakeWebSocket,
@@ -51,7 +51,7 @@ test("a client without a token: no token in the URL, a bare hello, pings, backof
   all[0].serve({ type: "welcome", role: "watcher", status: { online: false, queues: [] } });
   assert.equal(client.state, "open");
   c.advance(240000);
-  assert.deepEqual(all[0].sent.at(-1), { action: "ping" }, "the idle gateway is kept at bay");
+  assert.deepEqual(all[0].sent.at(-1), { action: "keepalive" }, "the idle gateway is kept at bay");
   all[0].drop();
   assert.equal(client.state, "reconnecting");
   c.advance(499);
