@@ -24,7 +24,10 @@ import threading
 import time
 from urllib.parse import quote
 
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.exceptions import ClientError
+from botocore.hooks import first_non_none_response
 
 POST_EVENT = "before-send.apigatewaymanagementapi.PostToConnection"
 ATTEMPTS = 3
@@ -68,13 +71,10 @@ class ApiGatewaySender:
                 if status not in RETRY_STATUS or attempt == ATTEMPTS - 1:
                     raise _client_error(status, headers, body)
             time.sleep(random.uniform(0, 0.05 * 2 ** attempt))
-        raise AssertionError("unreachable")
+        return False  # not reached: the last attempt returns or raises
 
     def _exchange(self, connection_id: str, data: bytes) -> tuple[int, dict, bytes]:
         """One signed POST: answered by a `before-send` handler (a test double) or sent."""
-        from botocore.auth import SigV4Auth
-        from botocore.awsrequest import AWSRequest
-        from botocore.hooks import first_non_none_response
         url = f"{self._endpoint}/@connections/{quote(connection_id, safe='')}"
         request = AWSRequest(method="POST", url=url, data=data)
         SigV4Auth(self._credentials.get_frozen_credentials(), "execute-api", self._region).add_auth(request)
