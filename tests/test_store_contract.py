@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain.limits import STAFF_ROOM_SECONDS
 from chalicelib.domain.model import (ACTIVE, STAFF_ROOM_ID, Canned, Chat, Connection, Member,
-                                     Message, Operator, Survey)
+                                     Message, Operator, Survey, Watch)
 from chalicelib.domain.ports import (AlreadyExists, AtCapacity, BelowActive, ClaimLost,
                                      DuplicateMessage, NotFound, StaleRead)
 from tests.fakes import MemoryRepositories
@@ -375,6 +375,18 @@ def test_set_max_chats_never_below_active(repos):
     with pytest.raises(NotFound):
         repos.operators.set_max_chats("ghost", 2)
     assert repos.operators.get("ghost") is None
+
+
+def test_a_desks_watch_list_names_each_librarian(repos):
+    """The claim names the librarian from the watch it finds, so the list must carry the
+    name (a projection that dropped it made every claim announce the username)."""
+    repos.watches.add([Watch("coop", "c1", "ann", "Ann Archivist"), Watch("coop", "c2", "bo", "Bo"),
+                       Watch("central", "c1", "ann", "Ann Archivist")], EXPIRES)
+    assert sorted(repos.watches.of_queue("coop"), key=lambda w: w.connection_id) == [
+        Watch("coop", "c1", "ann", "Ann Archivist"), Watch("coop", "c2", "bo", "Bo")]
+    repos.watches.remove("c1", ["coop", "central"])
+    assert repos.watches.of_queue("coop") == [Watch("coop", "c2", "bo", "Bo")]
+    assert repos.watches.of_queue("central") == []
 
 
 def test_get_many_operators(repos):

@@ -74,9 +74,10 @@ class DynamoWatches:
 
     def of_queue(self, queue_id: str) -> list[Watch]:
         """One consistent Query of the desk's partition (a watch written by a hello a moment
-        ago is there: no index lag), projected on what delivery and the claim check use: a
-        co-op desk has hundreds of watchers, and parsing whole items was most of the read's
-        CPU (400 watchers: 342 ms against 150 ms on moto here)."""
-        return [Watch(queue_id, i.connection_id, i.operator_id)
+        ago is there: no index lag), projected on what delivery and the claim use (the claim
+        names the librarian from the watch): a co-op desk has hundreds of watchers, and
+        parsing whole items was most of the read's CPU (400 watchers: 342 ms against 150 ms
+        on moto here)."""
+        return [Watch(queue_id, i.connection_id, i.operator_id, i.operator_name)
                 for i in W.query(queue_id, consistent_read=True,
-                                 attributes_to_get=["connection_id", "operator_id"])]
+                                 attributes_to_get=["connection_id", "operator_id", "operator_name"])]
