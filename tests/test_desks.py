@@ -109,12 +109,12 @@ def test_always_open_and_disabled_desks():
 
 
 def test_a_closed_desk_refuses_new_chats_and_status_says_when_it_opens(w):
-    w.desk(id="law", name="Law", timezone="America/New_York",
+    w.desk(id="tax", name="Tax help", timezone="America/New_York",
            hours={"sat": [["10:00", "14:00"]]})
     with pytest.raises(ServiceError) as err:
-        w.ask("law")
+        w.ask("tax")
     assert err.value.code == "invalid_state" and "closed" in err.value.message
-    status = w.s.operators.status("law")
+    status = w.s.operators.status("tax")
     assert status["queue"]["open"] is False and status["queue"]["online"] is False
     assert status["queue"]["next_open"] == "2026-12-05T15:00:00.000Z"  # Saturday 10:00 EST
     assert w.db.chats == {}
@@ -303,3 +303,11 @@ def test_rollover_offer_is_one_conditional_update_on_dynamodb(aws):
     assert stored.offered == ["central", "coop"] and stored.offered_at == 100.0
     assert repos.chats.offer(stored, "state", 200.0) is True
     assert repos.chats.get("c1").offered == ["central", "coop", "state"]
+
+
+def test_the_first_desk_an_admin_adds_to_a_fresh_stage_keeps_the_default_desks(w):
+    """The default desks are written when the directory is first read empty; a desk added
+    before any read must not be taken for the whole directory."""
+    w.desk(id="coop", name="Co-op")
+    assert [q.id for q in w.s.desks.all()][:2] == ["general", "law"]
+    assert w.s.desks.default_id() == "general"

@@ -123,6 +123,7 @@ class Desks:
         if not QUEUE_ID.match(queue_id):
             raise bad_request("'id' must be 1-32 lowercase letters, digits or '-', starting with a letter or digit")
         queue = self._apply(Queue(id=queue_id, name=""), body, creating=True)
+        self.all()  # a fresh stage writes its default desks first, or they never would be
         try:
             self.repo.put(queue, must_exist=False)
         except AlreadyExists:
