@@ -9,8 +9,8 @@ and `$disconnect`. Nothing here builds an AWS client: the wiring does, on first 
 from chalice import Chalice, Rate
 
 from chalicelib.edge import ws
-from chalicelib.edge.rest import (ANY_CONTENT_TYPE, bearer, created, json_body, query, rest,
-                                  scheduled)
+from chalicelib.edge.rest import (ANY_CONTENT_TYPE, accepted, bearer, created, json_body, query,
+                                  rest, scheduled, sns_messages)
 from chalicelib.wiring import services, settings
 
 app = Chalice(app_name="library-chat")
@@ -166,6 +166,117 @@ def queues_update(queue_id):
 @rest
 def operators_update(operator_id):
     return services().operators.update(_operator(), operator_id, json_body(_request()))
+
+
+# ------------------------------------------------ after the chat (docs/tickets.md)
+
+
+@route("/tickets", methods=["POST"])
+@rest
+def ticket_create():
+    return created(services().tickets.create(json_body(_request())))
+
+
+@route("/tickets", methods=["GET"])
+@rest
+def tickets_list():
+    return services().tickets.list(_operator(), query(_request(), "queue"), query(_request(), "status"))
+
+
+@route("/tickets/{ticket_id}", methods=["GET"])
+@rest
+def ticket_get(ticket_id):
+    return services().tickets.get(_operator(), ticket_id)
+
+
+@route("/tickets/{ticket_id}/claim", methods=["POST"])
+@rest
+def ticket_claim(ticket_id):
+    return services().tickets.claim(_operator(), ticket_id)
+
+
+@route("/tickets/{ticket_id}/replies", methods=["POST"])
+@rest
+def ticket_reply(ticket_id):
+    return created(services().tickets.reply(_operator(), ticket_id, json_body(_request())))
+
+
+@route("/tickets/{ticket_id}/notes", methods=["POST"])
+@rest
+def ticket_note(ticket_id):
+    return created(services().tickets.note(_operator(), ticket_id, json_body(_request())))
+
+
+@route("/tickets/{ticket_id}/close", methods=["POST"])
+@rest
+def ticket_close(ticket_id):
+    return services().tickets.close(_operator(), ticket_id, json_body(_request()))
+
+
+@route("/tickets/{ticket_id}/reopen", methods=["POST"])
+@rest
+def ticket_reopen(ticket_id):
+    return services().tickets.reopen(_operator(), ticket_id)
+
+
+@route("/tickets/{ticket_id}/transcript", methods=["POST"])
+@rest
+def ticket_transcript(ticket_id):
+    return accepted(services().tickets.transcript(_operator(), ticket_id, json_body(_request())))
+
+
+@route("/public/tickets/{ticket_id}", methods=["GET"])
+@rest
+def ticket_public(ticket_id):
+    return services().tickets.public_view(ticket_id, bearer(_request()))
+
+
+@route("/public/tickets/{ticket_id}/replies", methods=["POST"])
+@rest
+def ticket_public_reply(ticket_id):
+    return created(services().tickets.patron_reply(ticket_id, bearer(_request()), json_body(_request())))
+
+
+@route("/chats/{chat_id}/ticket", methods=["POST"])
+@rest
+def chat_ticket(chat_id):
+    return created(services().tickets.from_chat(_caller(), chat_id, json_body(_request())))
+
+
+@route("/chats/{chat_id}/transcript", methods=["POST"])
+@rest
+def chat_transcript(chat_id):
+    return accepted(services().records.email_transcript(_caller(), chat_id, json_body(_request())))
+
+
+@route("/chats/{chat_id}/record", methods=["PUT"])
+@rest
+def chat_record(chat_id):
+    return services().records.save_chat_record(_operator(), chat_id, json_body(_request()))
+
+
+@route("/tags", methods=["GET"])
+@rest
+def tags_get():
+    return services().records.reference(_operator())
+
+
+@route("/tags", methods=["PUT"])
+@rest
+def tags_put():
+    return services().records.set_reference(_operator(), json_body(_request()))
+
+
+@route("/history", methods=["GET"])
+@rest
+def history():
+    return services().records.search(_operator(), dict(_request().query_params or {}))
+
+
+def mail_events(event, context=None):
+    """SES bounce and complaint notifications (through the stage's SNS topic): each is
+    written on the ticket its message was about."""
+    return services().tickets.mail_events(sns_messages(event))
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

@@ -16,6 +16,8 @@ STATUS_BY_CODE = {
     "too_large": 413,
     "rate_limited": 429,
     "internal": 500,
+    "mail_failed": 502,  # the mail service refused a message (docs/tickets.md)
+    "unavailable": 503,  # a capability this stage has not set up (e-mail)
 }
 
 

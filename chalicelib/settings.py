@@ -57,6 +57,12 @@ class Settings:
     typing_preview: bool = True  # librarians see a patron's draft; the widget says so
     abandon_after_seconds: int = 120  # a waiting patron gone this long: the chat ends
     queue_cache_seconds: int = 30  # how long a container keeps the desk directory
+    mail_from: str = ""  # empty: no e-mail (tickets still work; their mail log says why)
+    mail_from_name: str = ""
+    mail_configuration_set: str = ""  # SES configuration set whose events reach MAIL_EVENTS
+    public_url: str = ""  # where the patron pages are served (links in e-mails)
+    library_name: str = "the library"
+    ticket_offer_seconds: int = 120  # a waiting chat this old is offered to become a ticket
 
     @property
     def retention_seconds(self) -> int:
@@ -102,6 +108,12 @@ class Settings:
             abandon_after_seconds=_seconds(env.get("ABANDON_AFTER_SECONDS"), 120,
                                            "ABANDON_AFTER_SECONDS"),
             queue_cache_seconds=_seconds(env.get("QUEUE_CACHE_SECONDS"), 30, "QUEUE_CACHE_SECONDS"),
+            mail_from=env.get("MAIL_FROM", "").strip(),
+            mail_from_name=env.get("MAIL_FROM_NAME", "").strip(),
+            mail_configuration_set=env.get("MAIL_CONFIGURATION_SET", "").strip(),
+            public_url=(env.get("PUBLIC_URL") or env.get("DASHBOARD_URL", "").rsplit("/dashboard", 1)[0]).strip(),
+            library_name=env.get("LIBRARY_NAME", "").strip() or "the library",
+            ticket_offer_seconds=_seconds(env.get("TICKET_OFFER_SECONDS"), 120, "TICKET_OFFER_SECONDS"),
         )
 
 

@@ -26,7 +26,8 @@ _state: dict = {}
 @dataclass(frozen=True)
 class Ports:
     """What the outside world is for one composition: the repositories (an object with
-    `chats, log, staff_room, connections, operators, surveys, canned`), the WebSocket sender,
+    `chats, log, staff_room, connections, operators, surveys, canned, queues, watches,
+    tickets, history, lists`), the WebSocket sender,
     the operators' authenticator, the files bucket and the notifier (None: off)."""
     repos: Any
     sender: Any
@@ -34,6 +35,7 @@ class Ports:
     file_store: Any = None
     notifier: Any = None
     accounts: Any = None  # the user pool's admin side (None: accounts made by script only)
+    mailer: Any = None  # SES (None: no e-mail; tickets record that it was not sent)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Services:
     canned: Any
     files: Any
     desks: Any
+    tickets: Any
+    records: Any
     push: Any
     events: Any
     settings: Settings
@@ -67,7 +71,9 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
     from .listeners.line import Line
     from .domain.sessions import Sessions
     from .domain.staff_room import StaffRoomService
+    from .domain.records import Records
     from .domain.surveys import Surveys
+    from .domain.tickets import Tickets
     from .listeners.metrics import Metrics
     from .listeners.push import Push
 
@@ -83,9 +89,16 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
                                   retention_seconds=cfg.retention_seconds, clock=clock)
     desks = Desks(r.queues, r.operators, access, defaults=cfg.queues, clock=clock,
                   cache_seconds=cfg.queue_cache_seconds)
+    records = Records(r.chats, r.log, r.history, r.lists, access, desks=desks, mailer=ports.mailer,
+                      library=cfg.library_name, clock=clock)
     chats = Chats(r.chats, r.connections, access, events, desks=desks, watches=r.watches,
                   ws_url=cfg.ws_url, retention_seconds=cfg.retention_seconds, clock=clock,
-                  ids=ids or new_id)
+                  ids=ids or new_id, history_of=records.chat_history,
+                  ticket_offer_seconds=cfg.ticket_offer_seconds)
+    tickets = Tickets(r.tickets, r.chats, r.log, access, desks=desks, mailer=ports.mailer,
+                      records=records, end_chat=chats.end_for, token_secret=cfg.patron_token_secret,
+                      public_url=cfg.public_url, library=cfg.library_name,
+                      retention_seconds=cfg.retention_seconds, clock=clock)
     team = Operators(r.operators, r.connections, access, ports.auth, events, desks=desks,
                      clock=clock, notice=staff_room.notice, ws_url=cfg.ws_url,
                      accounts=ports.accounts, sender=ports.sender, requeue=chats.requeue_all)
@@ -97,7 +110,7 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
         conversation=Conversation(r.chats, r.log, r.staff_room, r.connections, access, events,
                                   retention_seconds=cfg.retention_seconds, clock=clock,
                                   files=files, typing_preview=cfg.typing_preview),
-        chats=chats, desks=desks,
+        chats=chats, desks=desks, tickets=tickets, records=records,
         surveys=Surveys(r.surveys, r.chats, access, clock=clock),
         canned=CannedService(r.canned, clock),
         files=ChatFiles(files, r.chats, access, clock=clock),
@@ -167,8 +180,13 @@ def _aws_ports(cfg: Settings, endpoint: str | None) -> Ports:
     if cfg.cognito_user_pool_id:
         from .adapters.cognito import CognitoAccounts
         accounts = CognitoAccounts(client, cfg.cognito_user_pool_id)
+    mailer = None
+    if cfg.mail_from:
+        from .adapters.ses import SesMailer
+        mailer = SesMailer(lambda: client("sesv2"), cfg.mail_from, cfg.mail_from_name,
+                           cfg.mail_configuration_set or None)
     return Ports(repos=repositories(), sender=sender, auth=authenticator(),
-                 file_store=file_store, notifier=notifier, accounts=accounts)
+                 file_store=file_store, notifier=notifier, accounts=accounts, mailer=mailer)
 
 
 def repositories():

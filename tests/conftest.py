@@ -148,6 +148,9 @@ def botocore_models_parsed_once():
     base.get_session = original
 
 
+MAIL_FROM = "chat@library.example"  # the verified SES identity the aws fixture makes
+
+
 @pytest.fixture
 def aws(monkeypatch, moto_jwks_url):
     """moto for everything, with the app's settings pointing at it and its resources made."""
@@ -168,7 +171,9 @@ def aws(monkeypatch, moto_jwks_url):
             "COGNITO_JWKS_URL": moto_jwks_url, "WS_URL": "wss://example.test/dev",
             # REST calls (a new chat) push too, so on AWS the endpoint comes from config.
             "WS_MANAGEMENT_ENDPOINT": "https://abc123defg.execute-api.us-east-1.amazonaws.com/dev",
+            "MAIL_FROM": MAIL_FROM, "PUBLIC_URL": "https://chat.library.example",
         }
+        boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=MAIL_FROM)
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         wiring.reset()

@@ -21,6 +21,7 @@ from chalicelib.domain.model import (ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED,
 from chalicelib.domain.ports import (AlreadyExists, AtCapacity, BelowActive, ClaimLost,
                                      DuplicateMessage, NewPasswordRequired, NotFound, StaleRead)
 from chalicelib.errors import ServiceError
+from tests.fakes_tickets import MemoryHistory, MemoryLists, MemoryTickets, RecordingMailer  # noqa: F401
 
 
 class MemoryDb:
@@ -38,6 +39,12 @@ class MemoryDb:
         self.waits: dict[str, dict[int, float]] = {}  # queue id -> slot -> wait (QueueModel.wait_N)
         self.watches: dict[tuple[str, str], Watch] = {}  # (queue id, connection id)
         self.reminded: set[str] = set()  # chats whose reminder went out (ChatModel.reminded_at)
+        self.ticket_offered: set[str] = set()  # ChatModel.ticket_offered_at
+        self.closed_at: dict[str, float] = {}  # ChatModel.closed_at
+        self.tickets: dict = {}
+        self.history: dict = {}  # (desk#day, sort key) -> HistoryEntry
+        self.mail_refs: dict[str, str] = {}
+        self.lists: tuple[list, list] = ([], [])
         self.calls: list[str] = []
         self.lock = threading.RLock()
 
@@ -163,14 +170,38 @@ class MemoryChats(_Repo):
             stored.end_reason = reason
 
     @_atomic
-    def close(self, chat: Chat, now: float) -> None:
+    def close(self, chat: Chat, now: float, history=()) -> None:
         stored = self.db.chats.get(chat.chat_id)
         holder = self.db.operators.get(chat.operator_id) if chat.operator_id else None
         if stored is None or stored.status != ENDED or stored.operator_id != chat.operator_id \
                 or holder is None:
             raise StaleRead()
         stored.status = CLOSED
+        self.db.closed_at[chat.chat_id] = now
         holder.chats.discard(chat.chat_id)
+        for h in history:
+            self.db.history[(f"{h.desk}#{h.day}", h.sort_key)] = copy.deepcopy(h)
+
+    @_atomic
+    def closed_at(self, chat_id: str) -> float | None:
+        return self.db.closed_at.get(chat_id)
+
+    @_atomic
+    def set_record(self, chat: Chat, record: dict, history=()) -> None:
+        stored = self.db.chats.get(chat.chat_id)
+        if stored is None or stored.status != chat.status:
+            raise StaleRead()
+        stored.record = copy.deepcopy(record)
+        for h in history:
+            self.db.history[(f"{h.desk}#{h.day}", h.sort_key)] = copy.deepcopy(h)
+
+    @_atomic
+    def mark_ticket_offered(self, chat_id: str, now: float) -> bool:
+        chat = self.db.chats.get(chat_id)
+        if chat is None or chat.status != QUEUED or chat_id in self.db.ticket_offered:
+            return False
+        self.db.ticket_offered.add(chat_id)
+        return True
 
     @_atomic
     def attach_patron(self, chat_id: str, conn_id: str) -> Chat | None:
@@ -457,6 +488,9 @@ class MemoryRepositories:
         self.canned = MemoryCanned(self.db)
         self.queues = MemoryQueues(self.db)
         self.watches = MemoryWatches(self.db)
+        self.tickets = MemoryTickets(self.db)
+        self.history = MemoryHistory(self.db)
+        self.lists = MemoryLists(self.db)
 
 
 class RecordingSender:

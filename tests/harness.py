@@ -14,7 +14,7 @@ from chalicelib import wiring
 from chalicelib.domain.model import Operator
 from chalicelib.edge import ws
 from chalicelib.settings import Queue, Settings
-from tests.fakes import FakeAuthenticator, MemoryRepositories, RecordingSender
+from tests.fakes import FakeAuthenticator, MemoryRepositories, RecordingMailer, RecordingSender
 
 NOW = 1_790_000_000.0
 
@@ -45,11 +45,12 @@ class Harness:
         self.repos = MemoryRepositories()
         self.db = self.repos.db
         self.sender = RecordingSender()
+        self.mailer = RecordingMailer()
         self.clock = Clock()
         self.services = wiring.build(
             test_settings(**settings),
             wiring.Ports(repos=self.repos, sender=self.sender, auth=FakeAuthenticator({"ann": "pw"}),
-                         file_store=file_store), clock=self.clock)
+                         file_store=file_store, mailer=self.mailer), clock=self.clock)
         self.events = self.services.events
         self.events.emitted = []
 

@@ -165,7 +165,7 @@ def run_scenario(flow) -> None:
     import app as app_module
     status, waiting = flow.post("/chats", {"question": "Anyone there?"})
     assert status == 201, waiting
-    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 1, "abandoned": 0, "rolled_over": 0}
+    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 1, "abandoned": 0, "rolled_over": 0, "ticket_offers": 0}
 
     # operator online (connection, queued chats), a new chat (transaction, broadcast, push)
     assert flow.connect("op1=", ann)["statusCode"] == 200
@@ -239,14 +239,46 @@ def run_scenario(flow) -> None:
     assert _rest(flow, "put", "/operators/cy", admin, {"disabled": False})[0] == 200
     flow.disconnect("cy1=")
 
-    # end, survey, close, the admins' survey results; the patron leaves
+    # end, survey, the close form (the admins' tag list first), close (its History entries),
+    # the admins' survey results; a transcript by e-mail (SES); History; the patron leaves
     flow.frame("op2=", action="end", chat_id=chat_id)
     status, body = flow.post(f"/chats/{chat_id}/survey", {"rating": 5, "answered": True}, patron)
     assert status == 201, body
     assert flow.get("/surveys?days=1", admin)[0] == 200
+    assert _rest(flow, "put", "/tags", admin, {"tags": ["maps"], "question_types": ["directional"]})[0] == 200
+    assert _rest(flow, "get", "/tags", ann)[0] == 200
+    assert _rest(flow, "put", f"/chats/{chat_id}/record", ann, {"read": 2, "tags": ["maps"]})[0] == 200
     flow.frame("op2=", action="close", chat_id=chat_id)
+    assert _rest(flow, "put", f"/chats/{chat_id}/record", ann, {"read": 3, "tags": ["maps"]})[0] == 200
+    assert flow.post(f"/chats/{chat_id}/transcript", {"email": "pat@example.org"}, patron)[0] == 202
+    assert len(flow.get("/history", ann)[1]["items"]) == 1
     flow.disconnect("pat1=")
     flow.disconnect("op2=")
+
+    # a ticket asked after hours: the acknowledgement (SES), claimed, answered (SES), noted,
+    # closed into History, reopened, the patron's page and reply by the signed link
+    status, asked = flow.post("/tickets", {"question": "Do you hold 1890s maps?", "email": "pat@example.org"})
+    assert status == 201, asked
+    ticket_id = asked["ticket_id"]
+    assert _rest(flow, "get", "/tickets?queue=general", ann)[0] == 200
+    assert _rest(flow, "post", f"/tickets/{ticket_id}/claim", ann)[0] == 200
+    assert _rest(flow, "post", f"/tickets/{ticket_id}/replies", ann, {"text": "Yes, in the map room."})[0] == 201
+    assert _rest(flow, "post", f"/tickets/{ticket_id}/notes", ann, {"text": "Asked before."})[0] == 201
+    assert _rest(flow, "post", f"/tickets/{ticket_id}/close", ann, {"record": {"read": 2}})[0] == 200
+    assert _rest(flow, "post", f"/tickets/{ticket_id}/reopen", ann)[0] == 200
+    assert _rest(flow, "post", f"/tickets/{ticket_id}/transcript", ann, {})[0] == 202
+    link = services_link(ticket_id)
+    assert flow.get(f"/public/tickets/{ticket_id}", link)[0] == 200
+    assert flow.post(f"/public/tickets/{ticket_id}/replies", {"text": "Thank you!"}, link)[0] == 201
+    status, made = flow.post(f"/chats/{waiting['chat_id']}/ticket", {"email": "wait@example.org"}, waiting["token"])
+    assert status == 201, made
+
+
+def services_link(ticket_id: str) -> str:
+    """The link token the e-mails carry (what the patron's page sends as its bearer)."""
+    from chalicelib import wiring
+    ticket = wiring.repositories().tickets.get(ticket_id)
+    return wiring.services().tickets.link(ticket).rsplit("&k=", 1)[1]
 
 
 def test_policies_match_the_calls_the_handlers_make(deployed_flow, aws_calls):

@@ -115,8 +115,8 @@ def test_new_chat_through_the_handlers_publishes_to_the_configured_topic(aws, ws
     status, created = flow.post("/chats", {"question": "Secret question"})
     assert status == 201
     from tests.test_iam_policy import SCHEDULED_EVENT
-    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 1, "abandoned": 0, "rolled_over": 0}
-    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 0, "abandoned": 0, "rolled_over": 0}
+    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 1, "abandoned": 0, "rolled_over": 0, "ticket_offers": 0}
+    assert app_module.remind_unclaimed(SCHEDULED_EVENT, None) == {"reminders": 0, "abandoned": 0, "rolled_over": 0, "ticket_offers": 0}
     bodies = [json.loads(m["Body"]) for m in
               sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
     assert [b["MessageAttributes"]["event"]["Value"] for b in bodies] == ["chat_queued", "chat_waiting"]

@@ -66,10 +66,10 @@ def test_a_chat_abandoned_while_waiting_is_ended_by_the_system_with_its_reason(h
     chat_id, _ = waiting_patron(h)
     h.disconnect("p1")
     h.clock.now += GRACE - 1
-    assert tend(h) == {"reminders": 0, "abandoned": 0, "rolled_over": 0}  # within the grace period
+    assert tend(h) == {"reminders": 0, "abandoned": 0, "rolled_over": 0, "ticket_offers": 0}  # within the grace period
     assert h.db.chats[chat_id].status == "queued"
     h.clock.now += 1
-    assert tend(h) == {"reminders": 0, "abandoned": 1, "rolled_over": 0}
+    assert tend(h) == {"reminders": 0, "abandoned": 1, "rolled_over": 0, "ticket_offers": 0}
     chat = h.db.chats[chat_id]
     assert (chat.status, chat.ended_by, chat.end_reason) == ("ended", "system", "abandoned")
     for conn in ("o1", "o2"):  # it leaves every waiting list, saying why

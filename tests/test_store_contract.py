@@ -491,3 +491,69 @@ def test_only_waiting_chats_are_in_the_waiting_index(aws):
     assert indexed() == ["c2", "c3"] and repos.chats.queued(10)[0].chat_id == "c2"
     repos.chats.end(repos.chats.get("c3"), "patron", NOW + 2)
     assert indexed() == ["c2"] and "waiting" not in attrs("c3")
+
+
+# ------------------------------------------------------------- tickets and History
+
+
+def _ticket(tid="t-1", queue="general"):
+    from chalicelib.domain.ticket_model import Ticket
+    t = Ticket(tid, queue, "Maps?", "p@example.org", NOW, EXPIRES, updated_at=NOW)
+    t.add("question", "Maps?", NOW, {"role": "patron"})
+    return t
+
+
+def test_tickets_are_written_whole_on_the_version_read(repos):
+    from chalicelib.domain.ticket_model import CLAIMED, CLOSED_TICKET, HistoryEntry
+    repos.tickets.create(_ticket())
+    with pytest.raises(AlreadyExists):
+        repos.tickets.create(_ticket())
+    a, b = repos.tickets.get("t-1"), repos.tickets.get("t-1")
+    a.status, a.operator_id = CLAIMED, "ann"
+    repos.tickets.save(a)
+    b.status, b.operator_id = CLAIMED, "bo"
+    with pytest.raises(StaleRead):  # the second claimer read the old version
+        repos.tickets.save(b)
+    stored = repos.tickets.get("t-1")
+    assert (stored.operator_id, stored.version, stored.entries[0]["text"]) == ("ann", 1, "Maps?")
+    assert [t.ticket_id for t in repos.tickets.open_in("general")] == ["t-1"]
+    stored.status, stored.closed_at = CLOSED_TICKET, NOW + 60
+    entry = HistoryEntry("ticket", "t-1", "general", NOW + 60, "Maps?", EXPIRES, desks=["general"],
+                         operator_id="ann", tags=["maps"], read=2)
+    repos.tickets.save(stored, put_history=[entry])
+    assert repos.tickets.open_in("general") == []  # closed tickets leave the desk's list
+    page, more = repos.history.page("general", entry.day, limit=10, start=None)
+    assert (page, more) == ([entry], None)
+    again = repos.tickets.get("t-1")
+    again.status, again.closed_at = "open", None
+    repos.tickets.save(again, drop_history=[entry])
+    assert repos.history.page("general", entry.day, limit=10, start=None) == ([], None)
+    repos.tickets.link_mail("ses-1", "t-1", EXPIRES)
+    assert (repos.tickets.by_mail("ses-1"), repos.tickets.by_mail("ses-2")) == ("t-1", None)
+    assert repos.tickets.get("mail#ses-1") is None
+
+
+def test_history_pages_newest_first_and_goes_on_from_its_key(repos):
+    from chalicelib.domain.ticket_model import HistoryEntry
+    entries = [HistoryEntry("chat", f"c{i}", "general", NOW + i, f"Q{i}", EXPIRES, desks=["general"])
+               for i in range(5)]
+    repos.chats.create(Chat(chat_id="x", queue="general", question="x", created_at=NOW, expires_at=EXPIRES),
+                       Message("x", 1, "patron", NOW, text="x", expires_at=EXPIRES))
+    for e in entries:  # through the ticket write's transaction, as the service files them
+        t = _ticket(f"t-{e.ref_id}")
+        repos.tickets.create(t)
+        repos.tickets.save(t, put_history=[e])
+    day = entries[0].day
+    first, start = repos.history.page("general", day, limit=2, start=None)
+    assert [e.ref_id for e in first] == ["c4", "c3"] and start
+    second, start = repos.history.page("general", day, limit=2, start=start)
+    third, start = repos.history.page("general", day, limit=2, start=start)
+    assert [e.ref_id for e in second + third] == ["c2", "c1", "c0"]
+    assert repos.history.page("law", day, limit=2, start=None) == ([], None)
+
+
+def test_reference_lists_are_replaced_whole(repos):
+    assert repos.lists.reference() == ([], [])
+    repos.lists.set_reference(["maps", "genealogy"], ["directional"])
+    assert repos.lists.reference() == (["maps", "genealogy"], ["directional"])
+    assert repos.canned.list("system") == []  # the lists' item is not a canned message

@@ -59,7 +59,8 @@ class Chats:
     def __init__(self, chats: ChatRepository, connections: ConnectionRepository, access: Access,
                  events: ev.Dispatcher, *, desks: Desks, watches: WatchRepository, ws_url: str,
                  retention_seconds: int, clock: Callable[[], float],
-                 ids: Callable[[], str] = new_id) -> None:
+                 ids: Callable[[], str] = new_id, history_of: Callable | None = None,
+                 ticket_offer_seconds: int = 0) -> None:
         self.chats = chats
         self.connections = connections
         self.access = access
@@ -70,6 +71,8 @@ class Chats:
         self.retention_seconds = retention_seconds
         self.clock = clock
         self.ids = ids
+        self.history_of = history_of or (lambda chat, closed_at: [])
+        self.ticket_offer_seconds = ticket_offer_seconds
 
     def live(self, chat_id: str) -> Chat:
         return live_chat(self.chats, chat_id, self.clock())
@@ -144,13 +147,31 @@ class Chats:
             return []
         raise ServiceError("conflict", "the chat is busy; try again")
 
+    def end_for(self, chat: Chat, role: str, reason: str) -> None:
+        """End an open chat outside a frame, for its patron or librarian (a ticket was made of
+        it): the same conditional transaction as `end`, and the same `chat.ended` pushes."""
+        for _ in range(WRITE_ATTEMPTS):
+            if not chat.is_open:
+                return
+            previous, now = chat.status, self.clock()
+            try:
+                self.chats.end(chat, role, now, reason=reason)
+            except StaleRead:
+                chat = self.live(chat.chat_id)
+                continue
+            chat.status, chat.ended_at, chat.ended_by, chat.end_reason = ENDED, now, role, reason
+            self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=role, previous_status=previous, reason=reason)
+            return
+        raise ServiceError("conflict", "the chat is busy; try again")
+
     def close(self, connection_id: str, cmd) -> list[dict]:
         chat = self.live(cmd.chat_id)
         self.access.require_chat_operator(chat, connection_id, "close")
         if chat.status != ENDED:
             raise ServiceError("invalid_state", "end the chat before closing it")
+        now = self.clock()
         try:
-            self.chats.close(chat, self.clock())
+            self.chats.close(chat, now, self.history_of(chat, now))
         except StaleRead:
             raise ServiceError("invalid_state", "this chat changed while closing it") from None
         chat.status = "closed"
@@ -219,12 +240,14 @@ class Chats:
         "abandoned", so no librarian claims a chat nobody will read; a chat that waited its
         desk's rollover time is also offered to the next desk (one conditional update, so of
         two overlapping jobs exactly one offers it); every other chat still waiting after
-        `wait_seconds` is announced once (one conditional update each).
+        `wait_seconds` is announced once (one conditional update each), and its patron, once
+        it has waited `ticket_offer_seconds`, is offered to leave the question as a ticket
+        (one conditional update, so once).
 
         Ending is the ordinary conditional transaction: a patron who reconnected after the
         Query changed the delivery lists, so their chat stays."""
         now = self.clock()
-        reminders = abandoned = rolled = 0
+        reminders = abandoned = rolled = offers = 0
         for chat in self.chats.queued(QUEUED_PAGE):  # oldest first
             if chat.expires_at <= now:
                 continue
@@ -239,7 +262,13 @@ class Chats:
             if chat.created_at <= now - wait_seconds and self.chats.mark_reminded(chat.chat_id, now):
                 self.events.emit(ev.CHAT_WAITING, chat=chat, waited_seconds=int(now - chat.created_at))
                 reminders += 1
-        return {"reminders": reminders, "abandoned": abandoned, "rolled_over": rolled}
+            if self.ticket_offer_seconds and chat.patron_conns and \
+                    chat.created_at <= now - self.ticket_offer_seconds and \
+                    self.chats.mark_ticket_offered(chat.chat_id, now):
+                self.events.emit(ev.TICKET_OFFERED, chat=chat, waited_seconds=int(now - chat.created_at))
+                offers += 1
+        return {"reminders": reminders, "abandoned": abandoned, "rolled_over": rolled,
+                "ticket_offers": offers}
 
     def requeue_all(self, operator: Operator) -> int:
         """A disabled librarian's active chats go back to the waiting list, offered to the

@@ -96,6 +96,7 @@ class Chat:
     conn_version: int = 0
     offered: list[str] = field(default_factory=list)  # desks it is asked of, home first
     offered_at: float | None = None  # when the last desk of `offered` was added
+    record: dict | None = None  # the close form (docs/tickets.md); its note is internal
 
     def __post_init__(self) -> None:
         if not self.offered:  # asked before desks rolled over (or just made): its home desk

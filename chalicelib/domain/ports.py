@@ -15,6 +15,7 @@ from typing import Iterable, Protocol
 
 from .model import (Canned, Chat, Connection, Member, Message, Operator, Queue, StaffRoom,
                     StoredFile, Survey, Watch)
+from .ticket_model import HistoryEntry, Mail, Ticket  # noqa: F401 (named in the ports)
 
 
 class NotFound(Exception):
@@ -212,3 +213,45 @@ class Accounts(Protocol):
         """`temporary_password` None: the pool e-mails an invitation. AlreadyExists."""
     def set_enabled(self, username: str, enabled: bool) -> None:
         """Disabling also signs the user out everywhere (refresh tokens revoked)."""
+
+
+class MailFailed(Exception):
+    """The mail service refused the message (a bad address, an unverified sender, a
+    throttle after retries): `detail` is its reason, shown to librarians on the ticket."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class Mailer(Protocol):
+    def send(self, mail: "Mail") -> str:
+        """Send one message; its id at the mail service, or MailFailed."""
+
+
+class TicketRepository(Protocol):
+    def create(self, ticket: "Ticket") -> None:
+        """AlreadyExists."""
+    def get(self, ticket_id: str) -> "Ticket | None": ...
+    def save(self, ticket: "Ticket", *, put_history: "Iterable[HistoryEntry]" = (),
+             drop_history: "Iterable[HistoryEntry]" = ()) -> None:
+        """Write the whole ticket with version + 1, only if its stored version is still
+        `ticket.version` (StaleRead), together with the history entries to put and to delete
+        (one transaction)."""
+    def open_in(self, queue_id: str) -> "list[Ticket]":
+        """The desk's tickets that are not closed, newest first."""
+    def link_mail(self, message_id: str, ticket_id: str, expires_at: int) -> None: ...
+    def by_mail(self, message_id: str) -> str | None: ...
+
+
+class HistoryRepository(Protocol):
+    def page(self, desk: str, day: str, *, limit: int,
+             start: str | None) -> "tuple[list[HistoryEntry], str | None]":
+        """One desk's entries of one UTC day, newest first, after sort key `start`: (entries,
+        the sort key to go on from, or None when the day is done)."""
+
+
+class ListsRepository(Protocol):
+    def reference(self) -> tuple[list[str], list[str]]:
+        """(tags, question types) the admins keep for the close form."""
+    def set_reference(self, tags: list[str], question_types: list[str]) -> None: ...

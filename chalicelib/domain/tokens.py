@@ -52,3 +52,37 @@ def verify_patron_token(secret: bytes, token: str, now: float) -> str:
     if not isinstance(chat_id, str) or not isinstance(exp, int) or exp <= now:
         raise ServiceError("unauthorized", "patron token expired")
     return chat_id
+
+
+LINK_PREFIX = "k1"
+
+
+def _link_key(secret: bytes) -> bytes:
+    """Ticket links are signed with a key derived from the service's, so a patron token can
+    never pass for a link nor a link for a patron token."""
+    return hmac.new(secret, b"ticket-link", hashlib.sha256).digest()
+
+
+def sign_ticket_link(secret: bytes, ticket_id: str, expires_at: int) -> str:
+    payload = _b64(json.dumps({"t": ticket_id, "exp": expires_at}, separators=(",", ":")).encode())
+    sig = _b64(hmac.new(_link_key(secret), f"{LINK_PREFIX}.{payload}".encode(), hashlib.sha256).digest())
+    return f"{LINK_PREFIX}.{payload}.{sig}"
+
+
+def verify_ticket_link(secret: bytes, token: str | None, ticket_id: str, now: float) -> None:
+    """The link opens this ticket and has not expired, or `unauthorized` (one message for
+    every way it can fail: a forged link learns nothing)."""
+    refused = ServiceError("unauthorized", "this link has expired or is not valid")
+    parts = (token or "").split(".")
+    if len(parts) != 3 or parts[0] != LINK_PREFIX:
+        raise refused
+    expected = _b64(hmac.new(_link_key(secret), f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest())
+    if not hmac.compare_digest(expected, parts[2]):
+        raise refused
+    try:
+        claims = json.loads(_unb64(parts[1]))
+        tid, exp = claims["t"], claims["exp"]
+    except (ValueError, KeyError, TypeError):
+        raise refused from None
+    if tid != ticket_id or not isinstance(exp, int) or exp <= now:
+        raise refused

@@ -81,3 +81,24 @@ def query(request, name: str) -> str | None:
 
 def created(body: dict) -> Response:
     return Response(body=body, status_code=201, headers=JSON)
+
+
+def accepted(body: dict) -> Response:
+    """202: the service took the request and handed it on (an e-mail to the mail service)."""
+    return Response(body=body, status_code=202, headers=JSON)
+
+
+def sns_messages(event: dict) -> list[dict]:
+    """The JSON messages of an SNS-triggered invocation; a record that is not JSON is skipped
+    (logged), never retried forever."""
+    import json
+    out = []
+    for record in event.get("Records") or []:
+        try:
+            message = json.loads(record["Sns"]["Message"])
+        except (KeyError, TypeError, ValueError):
+            log.warning("skipped an SNS record that is not a JSON message")
+            continue
+        if isinstance(message, dict):
+            out.append(message)
+    return out

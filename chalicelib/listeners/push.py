@@ -64,6 +64,7 @@ class Push:
         dispatcher.subscribe(ev.CHAT_TRANSFERRED, self.chat_transferred)
         dispatcher.subscribe(ev.CHAT_OFFERED, self.chat_offered)
         dispatcher.subscribe(ev.WATCHING_CHANGED, self.watching_changed)
+        dispatcher.subscribe(ev.TICKET_OFFERED, self.ticket_offered)
 
     def deliver(self, connection_ids: Iterable[str], frame: dict, origin: str | None = None) -> int:
         """Post `frame` to each connection once; returns how many took it. `origin`: the list
@@ -170,6 +171,11 @@ class Push:
             self._to_desks(chat, frame, None, chat.patron_conns)
         else:
             self.deliver([*chat.patron_conns, *chat.operator_conns], frame, chat.chat_id)
+
+    def ticket_offered(self, chat: Chat, waited_seconds: int) -> None:
+        """Only the waiting patron hears it: the widget offers to leave the question."""
+        self.deliver(chat.patron_conns, {"type": "chat.ticket_offer", "chat_id": chat.chat_id,
+                                         "waited_seconds": waited_seconds}, chat.chat_id)
 
     def chat_closed(self, chat: Chat) -> None:
         self.deliver(chat.operator_conns, {"type": "chat.closed", "chat_id": chat.chat_id},

@@ -168,6 +168,15 @@ def required(call, stage: str) -> list[Permission]:
                            f"arn:aws:cognito-idp:{region}:{ACCOUNT}:userpool/{p['UserPoolId']}")]
     if svc == "sns" and op == "Publish":
         return [Permission("sns:Publish", topic_arn(p["TopicArn"]))]
+    if svc == "sesv2" and op == "SendEmail":
+        # SES authorizes a send on the sending identity (the From address, or its domain when
+        # that is what was verified) and on the configuration set, when one is named.
+        sender = p["FromEmailAddress"].rpartition("<")[2].rstrip(">")
+        out = [Permission("ses:SendEmail", f"arn:aws:ses:{region}:{ACCOUNT}:identity/{sender}")]
+        if p.get("ConfigurationSetName"):
+            out.append(Permission("ses:SendEmail", f"arn:aws:ses:{region}:{ACCOUNT}:"
+                                                   f"configuration-set/{p['ConfigurationSetName']}"))
+        return out
     raise UnmappedCall(f"{svc}:{op} has no IAM rule in tests/plugins/iam.py; add one (and the "
                        f"policy entry in .chalice/policy-<stage>.json)")
 

@@ -1,7 +1,7 @@
 """DynamoDB adapter: one repository per aggregate behind the ports of domain/ports.py.
 
 One table per entity (chats, messages, message ids, claims, connections, operators, surveys,
-canned, queues, watches), all on-demand; the staff room is an item of the chats table with a model of its own.
+canned, queues, watches, tickets, history), all on-demand; the staff room is an item of the chats table with a model of its own.
 Races are settled here with condition expressions and transactions, never by read-then-write,
 and the repositories raise only the ports' exceptions for a failed condition. Each repository
 method is one DynamoDB request unless its docstring says otherwise.
@@ -25,6 +25,7 @@ from .operators import DynamoOperators
 from .queues import DynamoQueues, DynamoWatches
 from .staff_room import DynamoStaffRoom
 from .surveys import DynamoSurveys
+from .tickets import DynamoHistory, DynamoLists, DynamoTickets
 
 __all__ = ["MODELS", "DynamoRepositories", "bind", "create_tables", "repositories"]
 
@@ -40,6 +41,9 @@ class DynamoRepositories:
     canned: DynamoCanned
     queues: DynamoQueues
     watches: DynamoWatches
+    tickets: DynamoTickets
+    history: DynamoHistory
+    lists: DynamoLists
 
 
 def bind(table_prefix: str, region: str, host: str | None = None) -> None:
@@ -68,4 +72,5 @@ def repositories(region: str, host: str | None = None) -> DynamoRepositories:
     return DynamoRepositories(chats=DynamoChats(db), log=DynamoLog(db), staff_room=DynamoStaffRoom(),
                               connections=DynamoConnections(), operators=DynamoOperators(),
                               surveys=DynamoSurveys(), canned=DynamoCanned(),
-                              queues=DynamoQueues(), watches=DynamoWatches())
+                              queues=DynamoQueues(), watches=DynamoWatches(),
+                              tickets=DynamoTickets(db), history=DynamoHistory(), lists=DynamoLists())

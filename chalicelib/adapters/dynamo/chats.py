@@ -14,10 +14,12 @@ from pynamodb.exceptions import TransactWriteError
 
 from ...domain.model import ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, STAFF_ROOM_ID, Chat, Message, Operator
 from ...domain.ports import AlreadyExists, AtCapacity, ClaimLost, StaleRead
+from ...domain.ticket_model import HistoryEntry
 from .base import Db, any_cancelled, cancelled_by, get_or_none, unchanged, update_or_none
 from .mapper import CHATS, MESSAGES, ttl
 from .models import WAITING, ChatModel as C, ClaimModel, MessageModel, OperatorModel as O, QueueModel as Q
 from .queues import wait_slot
+from .tickets import HISTORY
 from pynamodb.expressions.condition import size
 
 
@@ -165,15 +167,42 @@ class DynamoChats:
                 raise StaleRead() from None
             raise
 
-    def close(self, chat: Chat, now: float) -> None:
+    def close(self, chat: Chat, now: float, history: Iterable[HistoryEntry] = ()) -> None:
         """One TransactWriteItems: an ended chat of chat.operator_id becomes "closed" and leaves
-        that operator's `chats`. StaleRead."""
+        that operator's `chats`, and its History entries (one per desk it was offered to) are
+        put in the same step. StaleRead."""
         try:
             with self.db.tx() as tx:
                 tx.update(C(chat.chat_id), actions=[C.status.set(CLOSED), C.closed_at.set(now)],
                           condition=(C.status == ENDED) & (C.operator_id == chat.operator_id))
                 tx.update(O(chat.operator_id), actions=[O.chats.delete({chat.chat_id})],
                           condition=O.operator_id.exists())
+                for entry in history:
+                    tx.save(HISTORY.to_model(entry))
+        except TransactWriteError as err:
+            if any_cancelled(err):
+                raise StaleRead() from None
+            raise
+
+    def closed_at(self, chat_id: str) -> float | None:
+        """When a closed chat was closed (one GetItem of that attribute)."""
+        item = get_or_none(C, chat_id)
+        return float(item.closed_at) if item is not None and item.closed_at else None
+
+    def set_record(self, chat: Chat, record: dict, history: Iterable[HistoryEntry] = ()) -> None:
+        """The close form on the chat item, only while it is still the status read (one
+        UpdateItem; with History entries, one TransactWriteItems rewriting them too). StaleRead."""
+        entries = list(history)
+        condition = C.status == chat.status
+        if not entries:
+            if update_or_none(C(chat.chat_id), [C.record.set(record)], condition) is None:
+                raise StaleRead()
+            return
+        try:
+            with self.db.tx() as tx:
+                tx.update(C(chat.chat_id), actions=[C.record.set(record)], condition=condition)
+                for entry in entries:
+                    tx.save(HISTORY.to_model(entry))
         except TransactWriteError as err:
             if any_cancelled(err):
                 raise StaleRead() from None
@@ -217,3 +246,9 @@ class DynamoChats:
         for exactly one caller, so concurrent scheduler runs cannot both remind."""
         return self._update(chat_id, [C.reminded_at.set(now)],
                             C.reminded_at.does_not_exist() & (C.status == QUEUED)) is not None
+
+    def mark_ticket_offered(self, chat_id: str, now: float) -> bool:
+        """One UpdateItem setting ticket_offered_at only if absent and the chat still queued:
+        the patron is offered a ticket once, however many scheduler runs overlap."""
+        return self._update(chat_id, [C.ticket_offered_at.set(now)],
+                            C.ticket_offered_at.does_not_exist() & (C.status == QUEUED)) is not None

@@ -61,6 +61,7 @@ class ChatModel(Model):
     ended_by = UnicodeAttribute(null=True)
     closed_at = NumberAttribute(null=True)
     reminded_at = NumberAttribute(null=True)  # the one "still waiting" notification went out
+    ticket_offered_at = NumberAttribute(null=True)  # the patron was offered a ticket (once)
     last_seq = NumberAttribute(default=0)
     patron_presence = UnicodeAttribute(default="offline")
     patron_left_at = NumberAttribute(null=True)
@@ -76,6 +77,7 @@ class ChatModel(Model):
     # list read), `offered_at` is when the last one was added.
     offered = ListAttribute(of=UnicodeAttribute, null=True)
     offered_at = NumberAttribute(null=True)
+    record = JSONAttribute(null=True)  # the close form: question type, READ, tags, internal note
     by_waiting = ChatsWaiting()
 
 
@@ -258,9 +260,81 @@ class WatchModel(Model):
     expires_at = TTLAttribute()
 
 
+class TicketsByDesk(GlobalSecondaryIndex):
+    """A desk's tickets that are not closed, newest first: sparse on `open_in`, which only an
+    open or claimed ticket carries (a closed one is found through History)."""
+    Meta = _index("by_desk")
+    open_in = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute(range_key=True)
+
+
+class TicketModel(Model):
+    """Key: ticket_id. The thread and the mail log are lists on the item (a ticket is a few
+    dozen entries; the service refuses growth past MAX_TICKET_BYTES); every write is a whole
+    put conditional on `version`."""
+    Meta = _table("tickets")
+    ticket_id = UnicodeAttribute(hash_key=True)
+    queue = UnicodeAttribute()
+    open_in = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    question = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    operator_id = UnicodeAttribute(null=True)
+    operator_name = UnicodeAttribute(null=True)
+    chat_id = UnicodeAttribute(null=True)
+    created_at = NumberAttribute()
+    updated_at = NumberAttribute(default=0)
+    closed_at = NumberAttribute(null=True)
+    entries = JSONAttribute(default=list)
+    mail = JSONAttribute(default=list)
+    record = JSONAttribute(null=True)
+    version = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+    by_desk = TicketsByDesk()
+
+
+class MailRefModel(Model):
+    """Item "mail#<SES message id>" of the tickets table: which ticket a bounce is about."""
+    Meta = _table("tickets")
+    ticket_id = UnicodeAttribute(hash_key=True)
+    ref = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class HistoryModel(Model):
+    """Key: "<desk>#<UTC day>" + "<closed_at>#<kind>#<id>": History reads one Query per desk
+    and day, newest first, never a Scan."""
+    Meta = _table("history")
+    desk_day = UnicodeAttribute(hash_key=True)
+    sort_key = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+    ref_id = UnicodeAttribute()
+    desk = UnicodeAttribute()
+    desks = ListAttribute(of=UnicodeAttribute, null=True)
+    closed_at = NumberAttribute()
+    question = UnicodeAttribute()
+    operator_id = UnicodeAttribute(null=True)
+    operator_name = UnicodeAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, null=True)
+    read = NumberAttribute(null=True)
+    question_type = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+class ReferenceListsModel(Model):
+    """Item (owner "lists", canned_id "reference") of the canned table: the tags and question
+    types admins keep for the close form, next to the other lists they keep."""
+    Meta = _table("canned")
+    owner = UnicodeAttribute(hash_key=True)
+    canned_id = UnicodeAttribute(range_key=True)
+    tags = JSONAttribute(default=list)
+    question_types = JSONAttribute(default=list)
+
+
 MODELS = {"chats": ChatModel, "messages": MessageModel, "message-ids": MessageIdModel,
           "claims": ClaimModel, "connections": ConnectionModel, "operators": OperatorModel,
           "surveys": SurveyModel, "canned": CannedModel, "queues": QueueModel,
-          "watches": WatchModel}
+          "watches": WatchModel, "tickets": TicketModel, "history": HistoryModel}
 # Models that live in a table of MODELS under a reserved key: bound with it, never created.
-SHARED = {"chats": (StaffRoomModel,)}
+SHARED = {"chats": (StaffRoomModel,), "tickets": (MailRefModel,), "canned": (ReferenceListsModel,)}
