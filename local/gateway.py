@@ -140,11 +140,14 @@ class LocalGateway:
                  host: str = "127.0.0.1", port: int = 0, static_dir: str | os.PathLike | None = None,
                  stage: str = "local", api_id: str = "localgw0001", idle_timeout: float = 600.0,
                  max_frame_bytes: int = 32 * 1024, workers: int = 16,
-                 on_event: Callable[[dict], None] | None = None) -> None:
+                 on_event: Callable[[dict], None] | None = None,
+                 pages: dict[str, Callable[[str], tuple[int, bytes]]] | None = None) -> None:
         self.host, self.port = host, port
         self.stage, self.api_id = stage, api_id
         self.idle_timeout, self.max_frame_bytes = idle_timeout, max_frame_bytes
         self._ws_handlers = dict(ws_handlers)
+        # Local-only HTML pages by path prefix (the runner's mailbox): (status, HTML) of a path.
+        self._pages = dict(pages or {})
         self._on_event = on_event
         self._workers = workers
         self._static_root = Path(static_dir).resolve() if static_dir is not None else None
@@ -271,6 +274,11 @@ class LocalGateway:
             return await self._handle_management(request, match.group(1))
         if request.path == "/api" or request.path.startswith("/api/"):
             return await self._handle_rest(request)
+        for prefix, page in self._pages.items():
+            if request.path == prefix.rstrip("/") or request.path.startswith(prefix):
+                status, body = await asyncio.get_running_loop().run_in_executor(None, page, request.path)
+                return web.Response(status=status, body=body, content_type="text/html", charset="utf-8",
+                                    headers={"Cache-Control": "no-store"})
         return await self._handle_static(request)
 
     async def _invoke(self, route: str, event: dict) -> Any:

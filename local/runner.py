@@ -23,13 +23,17 @@ import secrets
 import threading
 import time
 import uuid
+
 from dataclasses import dataclass
 from pathlib import Path
+
+from local import mailbox
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
 DEFAULT_DEMO_PASSWORD = "Library-Demo-2026"
 TABLE_PREFIX = "libchat-local"
+MAIL_FROM = "chat@library.example"  # verified in the embedded SES; what patrons' mail comes from
 
 DEMO_OPERATORS = (
     # username, display name, role, max_chats
@@ -140,6 +144,7 @@ def provision(aws_url: str, demo_password: str) -> Provisioned:
     bucket = f"{TABLE_PREFIX}-files"
     client("s3").create_bucket(Bucket=bucket)
     topic_arn = client("sns").create_topic(Name=f"{TABLE_PREFIX}-operators")["TopicArn"]
+    client("sesv2").create_email_identity(EmailIdentity=MAIL_FROM)  # the verified sender
     idp = client("cognito-idp")
     pool_id = idp.create_user_pool(
         PoolName=f"{TABLE_PREFIX}-operators",
@@ -219,6 +224,7 @@ class LocalStack:
             "COGNITO_JWKS_URL": f"{self.aws.url}/{res.user_pool_id}/.well-known/jwks.json",
             "FILES_BUCKET": res.bucket,
             "OPERATORS_TOPIC_ARN": res.topic_arn,
+            "MAIL_FROM": MAIL_FROM, "MAIL_FROM_NAME": "Library chat",
         }
         os.environ.update(env)
 
@@ -231,7 +237,7 @@ class LocalStack:
             ws_handlers={"$connect": app_module.ws_connect, "$default": app_module.ws_message,
                          "$disconnect": app_module.ws_disconnect},
             host=self.host, port=self.port, static_dir=str(ROOT / "widget"),
-            idle_timeout=self.idle_timeout)
+            idle_timeout=self.idle_timeout, pages={"/mailbox/": mailbox.render})
         gateway.start()
         # The pages' origin is known once the gateway listens (PORT may be 0): now the bucket
         # can allow it, under both names a browser may use for this machine.
@@ -242,6 +248,7 @@ class LocalStack:
         os.environ["WS_URL"] = gateway.ws_url
         os.environ["WS_MANAGEMENT_ENDPOINT"] = gateway.management_endpoint
         os.environ["DASHBOARD_URL"] = f"{gateway.base_url}/dashboard/"
+        os.environ["PUBLIC_URL"] = gateway.base_url  # the links in e-mails
         wiring.reset()
         self.gateway = gateway
         self.port = gateway.port
@@ -275,6 +282,7 @@ class LocalStack:
             "Library chat is running on an embedded AWS (moto); nothing leaves this machine.",
             f"  Demo library page & widget : {gw.base_url}/",
             f"  Librarians' dashboard      : {gw.base_url}/dashboard/",
+            f"  Local mailbox (sent e-mail): {gw.base_url}/mailbox/",
             f"  REST API                   : {gw.base_url}/api   (try {gw.base_url}/api/health)",
             f"  WebSocket                  : {gw.ws_url}",
             f"  Embedded AWS endpoint      : {self.aws.url}",

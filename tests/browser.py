@@ -9,10 +9,13 @@ LocalService) for the whole session, shared by the end-to-end and browser tests 
 """
 from __future__ import annotations
 
+import http.server
 import re
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -241,3 +244,29 @@ def drop_patron_connections(svc, chat_id: str) -> int:
         except urllib.error.HTTPError as err:  # 410: already gone
             assert err.code == 410
     return dropped
+
+
+@contextmanager
+def library_site(html: str):
+    """Another origin (same machine, other port) serving one page: the library's own site."""
+    body = html.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -330,7 +330,7 @@ def test_claim_chat_send_messages_typing_end_and_close(new_context, svc, patrons
     expect(close).to_be_visible()
     expect(p.get_by_role("button", name="End Chat")).to_have_count(0)
     expect(p.locator(".lcd-ended")).to_contain_text("You ended this chat")
-    expect(p.get_by_role("textbox")).to_be_hidden()
+    expect(p.locator(".lcd-composer textarea")).to_be_hidden()
     shot(page, "dashboard-05-ended")
 
     # Close Chat removes the chat from the dashboard

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import FRAME, LAUNCHER, drop_patron_connections, patron_frame, set_visibility, SCREENSHOTS, axe_serious, failed_image_loads, shot
+from tests.browser import FRAME, LAUNCHER, drop_patron_connections, patron_frame, set_visibility, SCREENSHOTS, axe_serious, failed_image_loads, library_site, shot
 from tests.e2e import Client
 
 LIBRARIAN = "Libby Librarian"
@@ -142,7 +142,7 @@ def test_offline_state_then_the_form_once_a_librarian_is_online(svc, new_context
     expect(chat.get_by_role("link", name="Email ask@library.example")).to_have_attribute("href", "mailto:ask@library.example")
     expect(chat.get_by_role("link", name="Call +1 555 0100")).to_have_attribute("href", "tel:+15550100")
     expect(chat.get_by_role("link", name="More ways to get help")).to_have_attribute("href", f"{svc.base_url}/#visit")
-    expect(chat.get_by_label("Your question")).to_have_count(0)
+    expect(chat.get_by_role("button", name="Start chat")).to_have_count(0)  # the offline screen, not the form
     snap(page, "widget-01-offline")
 
     with librarian(svc):
@@ -152,7 +152,7 @@ def test_offline_state_then_the_form_once_a_librarian_is_online(svc, new_context
         expect(page.get_by_role("button", name=LAUNCHER)).to_have_attribute("aria-expanded", "false")
         expect(page.locator(FRAME)).to_be_hidden()
         page.get_by_role("button", name=LAUNCHER).click()
-        expect(chat.get_by_label("Your question")).to_be_visible()
+        expect(chat.get_by_role("button", name="Start chat")).to_be_visible()
         expect(chat.get_by_text("Librarians are online")).to_be_visible()
     assert errors == []
 
@@ -618,32 +618,6 @@ def test_phone_sized_screen(svc, new_context):
         chat.get_by_role("button", name="Minimize chat").click()
         expect(page.get_by_role("button", name=LAUNCHER)).to_be_visible()
         assert errors == []
-
-
-@contextmanager
-def library_site(html: str):
-    """Another origin (same machine, other port) serving one page: the library's own site."""
-    body = html.encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_cross_origin_host_page_in_spanish(svc, new_context):

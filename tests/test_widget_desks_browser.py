@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import FRAME, LAUNCHER, axe_serious, patron_frame
+from tests.browser import FRAME, LAUNCHER, axe_serious, library_site, patron_frame
 from tests.e2e import Client, LocalService
-from tests.test_widget_browser import library_site, snap
+from tests.test_widget_browser import snap
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -127,7 +127,7 @@ def test_a_closed_desk_says_when_it_opens_in_the_patrons_time_and_the_librarys(d
         expect(chat.locator(".lc-opens-library")).to_have_text(library)
         expect(chat.locator(".lc-status")).to_have_text("Chat is closed right now")
         expect(chat.get_by_role("link", name="Email law@library.example")).to_be_visible()
-        expect(chat.get_by_label("Your question")).to_have_count(0)
+        expect(chat.get_by_role("button", name="Start chat")).to_have_count(0)  # the offline screen, not the form
         frame = patron_frame(page)
         assert frame.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == PATRON_ZONE
         assert re.search(r"[?&]queue=law(&|$)", frame.url), frame.url
@@ -160,7 +160,7 @@ def test_left_open_across_the_opening_the_widget_looks_again_and_brings_the_form
             f"Opens today at {clock_text(opens.astimezone(ZoneInfo(PATRON_ZONE)))} (your time).")
         expect(chat.locator(".lc-opens-library")).to_have_text(f"That's {clock_text(opens)} in UTC.")
         # no click: the widget's timer at next_open asks again, and the desk is open and staffed
-        expect(chat.get_by_label("Your question")).to_be_visible(timeout=(opens - now).total_seconds() * 1000 + 30_000)
+        expect(chat.get_by_role("button", name="Start chat")).to_be_visible(timeout=(opens - now).total_seconds() * 1000 + 30_000)
         expect(chat.locator(".lc-status")).to_have_text("Librarians are online")
         assert len(page.statuses) == 2, f"one look on opening the panel, one at the opening, no polling: {page.statuses}"
         assert datetime.now(timezone.utc) >= opens
