@@ -32,6 +32,20 @@ class Db:
         return TransactWrite(connection=self._conn)
 
 
+@contextmanager
+def stale_tx(db: "Db") -> Iterator[TransactWrite]:
+    """One TransactWriteItems whose every condition is "still as read": any cancelled item
+    is StaleRead (the caller reads again), anything else propagates."""
+    from ...domain.ports import StaleRead
+    try:
+        with db.tx() as tx:
+            yield tx
+    except TransactWriteError as err:
+        if any_cancelled(err):
+            raise StaleRead() from None
+        raise
+
+
 def condition_failed(err: Exception) -> bool:
     """A PutItem/UpdateItem/DeleteItem refused by its condition expression."""
     return getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException"

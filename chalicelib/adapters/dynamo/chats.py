@@ -15,7 +15,7 @@ from pynamodb.exceptions import TransactWriteError
 from ...domain.model import ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, STAFF_ROOM_ID, Chat, Message, Operator
 from ...domain.ports import AlreadyExists, AtCapacity, ClaimLost, StaleRead
 from ...domain.ticket_model import HistoryEntry
-from .base import Db, any_cancelled, cancelled_by, get_or_none, unchanged, update_or_none
+from .base import Db, any_cancelled, cancelled_by, get_or_none, stale_tx, unchanged, update_or_none
 from .mapper import CHATS, MESSAGES, ttl
 from .models import WAITING, ChatModel as C, ClaimModel, MessageModel, OperatorModel as O, QueueModel as Q
 from .queues import wait_slot
@@ -126,16 +126,11 @@ class DynamoChats:
                    C.claimed_at.remove(), C.operator_conns.remove()]
         if offered:
             actions += [C.offered.set(list(offered)), C.offered_at.set(now), C.reminded_at.remove()]
-        try:
-            with self.db.tx() as tx:
-                tx.update(C(chat.chat_id),
-                          actions=actions,
-                          condition=(C.status == ACTIVE) & (C.operator_id == holder))
-                tx.update(O(holder), actions=_gives_up(chat.chat_id), condition=O.operator_id.exists())
-        except TransactWriteError as err:
-            if any_cancelled(err):
-                raise StaleRead() from None
-            raise
+        with stale_tx(self.db) as tx:
+            tx.update(C(chat.chat_id),
+                      actions=actions,
+                      condition=(C.status == ACTIVE) & (C.operator_id == holder))
+            tx.update(O(holder), actions=_gives_up(chat.chat_id), condition=O.operator_id.exists())
 
     def offer(self, chat: Chat, queue_id: str, now: float) -> bool:
         """One UpdateItem appending `queue_id` to `offered`, only while queued and offered to
@@ -155,34 +150,24 @@ class DynamoChats:
         actions = [C.status.set(ENDED), C.waiting.remove(), C.ended_at.set(now), C.ended_by.set(ended_by)]
         if reason:
             actions.append(C.end_reason.set(reason))
-        try:
-            with self.db.tx() as tx:
-                tx.update(C(chat.chat_id), actions=actions,
-                          condition=(C.status == chat.status) & unchanged(C.conn_version, chat.conn_version))
-                if chat.status == ACTIVE and chat.operator_id:
-                    tx.update(O(chat.operator_id), actions=[O.active_chats.add(-1)],
-                              condition=O.active_chats > 0)
-        except TransactWriteError as err:
-            if any_cancelled(err):
-                raise StaleRead() from None
-            raise
+        with stale_tx(self.db) as tx:
+            tx.update(C(chat.chat_id), actions=actions,
+                      condition=(C.status == chat.status) & unchanged(C.conn_version, chat.conn_version))
+            if chat.status == ACTIVE and chat.operator_id:
+                tx.update(O(chat.operator_id), actions=[O.active_chats.add(-1)],
+                          condition=O.active_chats > 0)
 
     def close(self, chat: Chat, now: float, history: Iterable[HistoryEntry] = ()) -> None:
         """One TransactWriteItems: an ended chat of chat.operator_id becomes "closed" and leaves
         that operator's `chats`, and its History entries (one per desk it was offered to) are
         put in the same step. StaleRead."""
-        try:
-            with self.db.tx() as tx:
-                tx.update(C(chat.chat_id), actions=[C.status.set(CLOSED), C.closed_at.set(now)],
-                          condition=(C.status == ENDED) & (C.operator_id == chat.operator_id))
-                tx.update(O(chat.operator_id), actions=[O.chats.delete({chat.chat_id})],
-                          condition=O.operator_id.exists())
-                for entry in history:
-                    tx.save(HISTORY.to_model(entry))
-        except TransactWriteError as err:
-            if any_cancelled(err):
-                raise StaleRead() from None
-            raise
+        with stale_tx(self.db) as tx:
+            tx.update(C(chat.chat_id), actions=[C.status.set(CLOSED), C.closed_at.set(now)],
+                      condition=(C.status == ENDED) & (C.operator_id == chat.operator_id))
+            tx.update(O(chat.operator_id), actions=[O.chats.delete({chat.chat_id})],
+                      condition=O.operator_id.exists())
+            for entry in history:
+                tx.save(HISTORY.to_model(entry))
 
     def closed_at(self, chat_id: str) -> float | None:
         """When a closed chat was closed (one GetItem of that attribute)."""
@@ -198,15 +183,10 @@ class DynamoChats:
             if update_or_none(C(chat.chat_id), [C.record.set(record)], condition) is None:
                 raise StaleRead()
             return
-        try:
-            with self.db.tx() as tx:
-                tx.update(C(chat.chat_id), actions=[C.record.set(record)], condition=condition)
-                for entry in entries:
-                    tx.save(HISTORY.to_model(entry))
-        except TransactWriteError as err:
-            if any_cancelled(err):
-                raise StaleRead() from None
-            raise
+        with stale_tx(self.db) as tx:
+            tx.update(C(chat.chat_id), actions=[C.record.set(record)], condition=condition)
+            for entry in entries:
+                tx.save(HISTORY.to_model(entry))
 
     def _update(self, chat_id: str, actions: list, condition=None) -> Chat | None:
         cond = C.status.exists() if condition is None else C.status.exists() & condition

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from pynamodb.exceptions import TransactWriteError
 
 from ...domain.ports import AlreadyExists, StaleRead
 from ...domain.ticket_model import CLOSED_TICKET, HistoryEntry, Ticket
-from .base import Db, any_cancelled, get_or_none, refused_as
+from .base import Db, get_or_none, refused_as, stale_tx
 from .mapper import Mapper, ttl
 from .models import HistoryModel as H, MailRefModel, ReferenceListsModel as L, TicketModel as T
 
@@ -53,19 +52,14 @@ class DynamoTickets:
             with refused_as(StaleRead):
                 item.save(condition=condition)
         else:
-            try:
-                with self.db.tx() as tx:
-                    tx.save(item, condition=condition)
-                    kept = {(f"{h.desk}#{h.day}", h.sort_key) for h in puts}
-                    for h in drops:
-                        if (f"{h.desk}#{h.day}", h.sort_key) not in kept:
-                            tx.delete(H(f"{h.desk}#{h.day}", h.sort_key))
-                    for h in puts:
-                        tx.save(HISTORY.to_model(h))
-            except TransactWriteError as err:
-                if any_cancelled(err):
-                    raise StaleRead() from None
-                raise
+            with stale_tx(self.db) as tx:
+                tx.save(item, condition=condition)
+                kept = {(f"{h.desk}#{h.day}", h.sort_key) for h in puts}
+                for h in drops:
+                    if (f"{h.desk}#{h.day}", h.sort_key) not in kept:
+                        tx.delete(H(f"{h.desk}#{h.day}", h.sort_key))
+                for h in puts:
+                    tx.save(HISTORY.to_model(h))
         ticket.version = read + 1
 
     def open_in(self, queue_id: str) -> list[Ticket]:
