@@ -67,6 +67,39 @@ export class PatronApi {
   submitSurvey(chatId, token, answers) {
     return this.call("POST", `/chats/${encodeURIComponent(chatId)}/survey`, { body: answers, token });
   }
+
+  // ------------------------------------------------ tickets (docs/tickets.md)
+
+  /** A question answered by e-mail (outside hours, nobody online): 201 {ticket_id, status}. */
+  createTicket({ question, name, email, queue }) {
+    const body = { question, email };
+    if (name) body.name = name;
+    if (queue) body.queue = queue;
+    return this.call("POST", "/tickets", { body });
+  }
+
+  /** The waiting chat becomes a ticket (its conversation carried, the chat ended): 201 {ticket_id}. */
+  chatTicket(chatId, token, { email, name }) {
+    const body = { email };
+    if (name) body.name = name;
+    return this.call("POST", `/chats/${encodeURIComponent(chatId)}/ticket`, { body, token });
+  }
+
+  /** The chat's transcript to one address (not stored): 202 {sent: true}. */
+  emailTranscript(chatId, token, email) {
+    return this.call("POST", `/chats/${encodeURIComponent(chatId)}/transcript`, { body: { email }, token });
+  }
+
+  /** The patron's view of a ticket, with the link token of its e-mails. */
+  publicTicket(ticketId, linkToken) {
+    return this.call("GET", `/public/tickets/${encodeURIComponent(ticketId)}`, { token: linkToken });
+  }
+
+  /** The patron's reply from the ticket page: 201 the patron view (a closed ticket reopens). */
+  publicReply(ticketId, linkToken, text) {
+    return this.call("POST", `/public/tickets/${encodeURIComponent(ticketId)}/replies`,
+      { body: { text }, token: linkToken });
+  }
 }
 
 /** Survey body from the form's answers, the way the endpoint wants it (optional fields omitted). */

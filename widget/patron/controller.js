@@ -17,6 +17,7 @@ import { transcriptFile } from "./transcript.js";
 import { ChatConnection } from "./connection.js";
 import { Intake } from "./intake.js";
 import { ChatEnding } from "./ending.js";
+import { ChatTickets } from "./tickets.js";
 import { Panel } from "./panel.js";
 import { Attachments } from "./attachments.js";
 import { ConversationLog } from "./conversation.js";
@@ -51,15 +52,19 @@ export class PatronController {
       timers: { setTimeout: this.setTimeout, clearTimeout: this.clearTimeout } });
     this.connection = new ChatConnection({ createClient, api, view, page: this.page, now: this.now,
       timers: { setTimeout: this.setTimeout, clearTimeout: this.clearTimeout }, onGone: () => this.gone(),
-      onState: () => this.updateHeader() });
+      onState: (state) => {
+        this.updateHeader();
+        this.tickets.connectionChanged(state);
+      } });
     this.typing = this.connection.typing;
     this.presence = this.connection.presence;
     this.intake = new Intake({ config, t, view, api, createClient, inChat: () => Boolean(this.session),
-      errorText: (code) => this.errorText(code), onCreated: (created) => this.chatCreated(created),
+      errorText: (code) => this.errorText(code), onCreated: (created, patron) => this.chatCreated(created, patron),
       now: this.now, timers: { setTimeout: this.setTimeout, clearTimeout: this.clearTimeout },
       timeZone: config.timeZone });
     this.line = new WaitingLine(t, (text) => view.setLine(text)); // the place in line while the chat waits
     this.ending = new ChatEnding(this);
+    this.tickets = new ChatTickets(this); // the ticket offer, the transcript e-mail, Print
     this.attachments = new Attachments({ api, view, t, errorText: (code) => this.errorText(code),
       live: () => (this.canSend() ? this.session.chat : null),
       source: () => (this.session || this.lastChat || {}).chat || null,
@@ -91,6 +96,7 @@ export class PatronController {
       onUpload: () => this.attachments.upload(),
       onCancelUpload: () => this.attachments.cancel(),
       onThumbnail: (file, options) => this.attachments.thumbnailUrl(file, options),
+      ...this.tickets.intents(),
     };
   }
 
@@ -149,9 +155,9 @@ export class PatronController {
 
   // ----------------------------------------------------------- before a chat
 
-  chatCreated(created) {
+  chatCreated(created, patron) {
     this.intake.stopWatching(); // the chat's own connection takes over
-    this.session = newSession(created, chatWsUrl(this.config, created.ws_url));
+    this.session = newSession(created, chatWsUrl(this.config, created.ws_url), patron);
     this.finished = null;
     this.persist();
     this.bridge.post("active", { active: true });
@@ -219,7 +225,7 @@ export class PatronController {
       this.notice(claimedId(mine), "joined", { name: mine.operator.name }, { afterTime: chat.claimed_at }, chat.claimed_at);
     }
     if (isEnded(mine)) {
-      this.ended(mine.ended_by, { catchUp: true });
+      this.ended(mine.ended_by, { catchUp: true, reason: chat.reason });
       return;
     }
     this.line.note(mine, chat, { fresh: true });
@@ -249,6 +255,7 @@ export class PatronController {
     mine.status = "active";
     if (operator) mine.operator = { id: operator.id, name: operator.name };
     this.notice(claimedId(mine), "joined", { name: mine.operator && mine.operator.name }, anchor, at);
+    this.tickets.claimed();
     this.chatState();
   }
 
@@ -292,7 +299,10 @@ export class PatronController {
         this.line.note(mine, frame);
         break;
       case "chat.ended":
-        this.ended(frame.ended_by || null, { catchUp: false });
+        this.ended(frame.ended_by || null, { catchUp: false, reason: frame.reason });
+        break;
+      case "chat.ticket_offer": // still waiting: "leave your question and we'll e-mail you"
+        this.tickets.offerFrame();
         break;
       case "error":
         if (GONE_CODES.has(frame.code) && frame.request_id === undefined && this.client.state !== "open") {
@@ -354,8 +364,8 @@ export class PatronController {
   }
 
   /** The chat ended (live, or found ended on reconnect): keep the transcript, offer the survey. */
-  ended(endedBy, { catchUp }) {
-    return this.ending.ended(endedBy, { catchUp });
+  ended(endedBy, options) {
+    return this.ending.ended(endedBy, options);
   }
 
   showAfter({ focus }) {

@@ -1,10 +1,14 @@
 // Every string the patron sees, in one module. English is the reference and is complete;
 // Spanish proves the mechanism (data-lang="es"). A missing key falls back to English, then to
 // the key itself, so a half-translated language never shows a blank. `{name}` placeholders are
-// replaced with plain values; the view sets the result as text, never as HTML.
+// replaced with plain values; the view sets the result as text, never as HTML. Tickets'
+// strings (i18n-tickets.js) join each language's table.
+
+import { TICKET_STRINGS } from "./i18n-tickets.js";
 
 export const STRINGS = {
   en: {
+    ...TICKET_STRINGS.en,
     "app.title": "Ask a Librarian",
     "status.checking": "Checking availability…",
     "status.online": "Librarians are online",
@@ -150,6 +154,7 @@ export const STRINGS = {
   },
 
   es: {
+    ...TICKET_STRINGS.es,
     "app.title": "Pregunte a un bibliotecario",
     "status.checking": "Comprobando disponibilidad…",
     "status.online": "Hay bibliotecarios conectados",

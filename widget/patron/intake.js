@@ -6,12 +6,14 @@
 // and the desk. A status check that an older one overtakes, or that a chat makes moot, changes
 // nothing. While the form or the offline screen shows, the service's status pushes
 // (status-watch.js, `service.status` with every desk's QueueStatus) switch between them on
-// their own, and what the patron typed is kept for when the form comes back. No DOM: the view
-// draws the screens.
+// their own, and what the patron typed is kept for when the form comes back. The offline and
+// closed screens also take a question to answer by e-mail (POST /api/tickets). No DOM: the
+// view draws the screens.
 
 import { chatWsUrl } from "./config.js";
 import { StatusWatch } from "./status-watch.js";
 import { deskMode, deskOf, opening, reopenDelay } from "./desk.js";
+import { ticketErrorText } from "./tickets.js";
 
 export class Intake {
   /**
@@ -22,7 +24,8 @@ export class Intake {
    * @param {object} o.api   PatronApi: status(queue), createChat
    * @param {Function} o.inChat     () => a chat is on (a late status answer must not replace it)
    * @param {Function} o.errorText  (code) => text
-   * @param {Function} o.onCreated  (created) => void: POST /api/chats answered {chat_id, token, ws_url}
+   * @param {Function} o.onCreated  (created, {name, email}) => void: POST /api/chats answered
+   *   {chat_id, token, ws_url}; the patron's name and e-mail as the form gave them
    * @param {Function} [o.createClient]  (options) => ProtocolClient, for the status watch
    * @param {Function} [o.now]     () => ms since the epoch
    * @param {object} [o.timers]    {setTimeout, clearTimeout}: the look again at the next opening
@@ -38,6 +41,7 @@ export class Intake {
     this.queueId = config.queue; // only sent once the service says it knows the desk
     this.deskId = config.queue; // the desk whose status counts (undefined: the service's first)
     this.formDraft = null;
+    this.ticketSent = null; // the address the offline screen's question was sent from (docs/tickets.md)
     this.busy = false;
     this.unavailable = false; // the offline screen says the service could not be reached
     this.mode = null; // what the screen shows: online (form), offline or closed
@@ -51,8 +55,12 @@ export class Intake {
     const run = ++this.run;
     const view = this.view;
     this.cancelReopen();
-    if (view.currentScreen() === "form") this.formDraft = view.formValues(); // kept if the form has to go away
-    else view.showLoading();
+    if (view.currentScreen() === "form") {
+      this.formDraft = view.formValues(); // kept if the form has to go away
+    } else {
+      this.keepTicketDraft();
+      view.showLoading();
+    }
     view.setStatus(this.t("status.checking"), "neutral");
     let status;
     try {
@@ -97,9 +105,11 @@ export class Intake {
     this.deskId = this.queueId || (deskOf(status, undefined) || {}).id;
     const mode = deskMode(status, this.deskId);
     this.cancelReopen();
+    this.keepTicketDraft();
     if (mode === "online") {
       view.setStatus(this.t("status.online"), "online");
       this.unavailable = false;
+      this.ticketSent = null;
       this.mode = mode;
       if (view.currentScreen() !== "form") view.showForm(this.formDraft || {});
       if (focus) view.focusForm();
@@ -170,7 +180,41 @@ export class Intake {
       message: c.offlineMessage, unavailable, kept: Boolean(draft && draft.question && draft.question.trim()) };
     if (closed) screen.closed = closed;
     this.view.showOffline(screen);
+    // Open but nobody there, or closed: the question can still be left, answered by e-mail.
+    if (!unavailable) this.view.showTicketForm({ values: draft || {}, sent: this.ticketSent });
     if (focus) this.view.focusOffline();
+  }
+
+  /** What the offline screen's ticket form holds comes back in whichever form shows next. */
+  keepTicketDraft() {
+    if (this.view.currentScreen() !== "offline") return;
+    const values = this.view.ticketValues();
+    if (values && (values.question.trim() || values.name || values.email)) this.formDraft = values;
+  }
+
+  /**
+   * The offline screen's "leave a question" form (already checked by the view): POST
+   * /api/tickets for this widget's desk, then "Thanks, we'll e-mail you at …". A refusal
+   * stays in the form with everything typed.
+   */
+  async submitTicket(values) {
+    if (this.busy) return;
+    const view = this.view;
+    view.setTicketBusy(true);
+    view.setTicketError("");
+    this.busy = true;
+    try {
+      await this.api.createTicket({ ...values, queue: this.queueId });
+    } catch (err) {
+      view.setTicketBusy(false);
+      view.setTicketError(ticketErrorText(this.t, err));
+      return;
+    } finally {
+      this.busy = false;
+    }
+    this.formDraft = null;
+    this.ticketSent = values.email;
+    view.showTicketSent(values.email);
   }
 
   /** The form's {question, name, email} (already checked by the view): start the chat. */
@@ -198,6 +242,6 @@ export class Intake {
     }
     this.formDraft = null;
     this.stopWatching();
-    this.onCreated(created);
+    this.onCreated(created, { name: values.name, email: values.email });
   }
 }

@@ -21,16 +21,29 @@ export function errorKey(code) {
   return KNOWN_ERRORS.has(code) ? `error.${code}` : "error.generic";
 }
 
-/** A new chat, from POST /api/chats ({chat_id, token}) and the WebSocket URL to use. */
-export function newSession(created, wsUrl) {
+/**
+ * A new chat, from POST /api/chats ({chat_id, token}) and the WebSocket URL to use. `patron`
+ * ({name, email} of the question form) is kept for the ticket offer and the transcript e-mail.
+ */
+export function newSession(created, wsUrl, patron = {}) {
   return {
     chat: { chat_id: created.chat_id, token: created.token, ws_url: wsUrl, status: "queued", operator: null,
-      ended_by: null },
+      ended_by: null, ...patronFields(patron) },
     lastSeq: { [created.chat_id]: 0 },
     outbox: [],
     transcript: new Transcript(),
     survey: null,
   };
+}
+
+/** The patron's own name and e-mail, as strings the store keeps (absent when not given). */
+export function patronFields(patron) {
+  const out = {};
+  for (const [key, max] of [["name", 100], ["email", 254]]) {
+    const value = patron && patron[key];
+    if (typeof value === "string" && value.trim() && value.length <= max) out[key] = value.trim();
+  }
+  return out;
 }
 
 /** A chat saved by the store (store.js normalises it), live again. */

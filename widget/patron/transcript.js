@@ -196,6 +196,7 @@ export function noticeText(item, t) {
   if (item.type === "joined") return t("notice.joined", { name: vars.name || t("who.librarian") });
   if (item.type === "requeued") return t("notice.requeued");
   if (item.type === "ended") {
+    if (vars.by === "ticket") return t("notice.endedTicket"); // it became an e-mail question (tickets.js)
     if (vars.by === "patron") return t("notice.endedByPatron");
     if (vars.by === "operator") {
       return vars.name ? t("notice.endedByOperator", { name: vars.name }) : t("notice.endedByLibrarian");

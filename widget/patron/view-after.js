@@ -1,7 +1,8 @@
 // What follows a chat, under its transcript: the survey card (a 1-5 rating, "did we answer
 // your question?", a comment) and the closing card (thanks / you left the queue, with "Start a
-// new chat"), both with "Download transcript". Builders only: the View places them and keeps
-// the references it needs to update them.
+// new chat"), both with the transcript tools the View builds (view-tickets.js: Download, Print,
+// "E-mail me the transcript"; by default the Download button alone). Builders only: the View
+// places them and keeps the references it needs to update them.
 
 import { h } from "../js/dom.js";
 import { icon } from "../js/icons.js";
@@ -15,7 +16,7 @@ function transcriptButton(t, handlers) {
  * The survey card. A missing rating is answered on the spot; otherwise `handlers.onSurvey`
  * gets {rating, answered, comment}. Returns {section, heading, submit, skip, error}.
  */
-export function surveyCard(t, handlers, headingId) {
+export function surveyCard(t, handlers, headingId, tools = transcriptButton(t, handlers)) {
   const heading = h("h2", { class: "lc-heading", id: headingId, tabindex: "-1", text: t("survey.heading") });
   const ratingError = h("p", { class: "lc-field-error", id: "lc-rating-error" });
   const ratings = [1, 2, 3, 4, 5].map((n) => {
@@ -62,7 +63,7 @@ export function surveyCard(t, handlers, headingId) {
   error,
   h("div", { class: "lc-actions" }, submit, skip));
   const section = h("section", { class: "lc-card lc-after", "aria-labelledby": headingId },
-    heading, h("p", { class: "lc-lead", text: t("survey.intro") }), form, transcriptButton(t, handlers));
+    heading, h("p", { class: "lc-lead", text: t("survey.intro") }), form, tools);
   return { section, heading, submit, skip, error };
 }
 
@@ -73,7 +74,7 @@ const CLOSING = {
 };
 
 /** After the survey (or without one): `kind` is thanks, skipped or left. Returns {section, heading}. */
-export function closingCard(t, handlers, kind, headingId) {
+export function closingCard(t, handlers, kind, headingId, tools = transcriptButton(t, handlers)) {
   const keys = CLOSING[kind];
   const heading = h("h2", { class: "lc-heading", id: headingId, tabindex: "-1", text: t(keys[0]) });
   const section = h("section", { class: "lc-card lc-after", "aria-labelledby": headingId },
@@ -82,7 +83,7 @@ export function closingCard(t, handlers, kind, headingId) {
     h("p", { text: t(keys[1]) }),
     h("div", { class: "lc-actions" },
       h("button", { type: "button", class: "lc-btn lc-btn--primary", onclick: () => handlers.onNewChat() },
-        t("action.newChat")),
-      transcriptButton(t, handlers)));
+        t("action.newChat"))),
+    tools);
   return { section, heading };
 }

@@ -15,6 +15,7 @@ import { Composer } from "./view-composer.js";
 import { closingCard, surveyCard } from "./view-after.js";
 import { QuestionForm } from "./view-form.js";
 import { alternativeLinks, closedIntro } from "./view-offline.js";
+import { ticketViewMethods } from "./view-tickets.js";
 
 const NEAR_BOTTOM = 80;
 let uid = 0;
@@ -369,7 +370,7 @@ export class View {
   /** The chat ended: the composer goes, the transcript stays, the survey follows it. */
   showSurvey({ busy = false } = {}) {
     this.clearFooter();
-    const card = surveyCard(this.t, this.handlers, id("survey"));
+    const card = surveyCard(this.t, this.handlers, id("survey"), this.transcriptTools());
     this.afterHeading = card.heading;
     this.survey = card;
     this.after.replaceChildren(card.section);
@@ -390,7 +391,7 @@ export class View {
   /** After the survey (or without one): thanks, and a way to start over. */
   showClosing(kind) {
     this.clearFooter();
-    const card = closingCard(this.t, this.handlers, kind, id("after"));
+    const card = closingCard(this.t, this.handlers, kind, id("after"), this.transcriptTools());
     this.afterHeading = card.heading;
     this.after.replaceChildren(card.section);
   }
@@ -437,3 +438,6 @@ export class View {
     };
   }
 }
+
+// The ticket form, the waiting chat's offer and the transcript tools (view-tickets.js).
+Object.assign(View.prototype, ticketViewMethods);
