@@ -1,6 +1,7 @@
 // The dashboard's REST calls (docs/protocol.md, docs/desks.md): sign-in (and the first one's new
 // password), history for gap fill and fresh panes, queue names, canned messages, the Team and
-// Desks tabs, attachments and a token check. The fetch wrapper
+// Desks tabs, tickets, transcripts, chat records, tags and history (docs/tickets.md),
+// attachments and a token check. The fetch wrapper
 // and the file rules are the widget's too (../js/http.js, ../js/files.js); `fetch` is injected
 // so Node tests can stand in for it.
 
@@ -106,6 +107,46 @@ export class Api {
 
   surveys(days = 7) {
     return this.request("GET", `/surveys?days=${days}`);
+  }
+
+  // tickets, transcripts, the close form and history (docs/tickets.md)
+  tickets(queue, status = "open,claimed") {
+    const statuses = String(status).split(",").map(encodeURIComponent).join(","); // "open,claimed" as written
+    return this.request("GET", `/tickets?queue=${encodeURIComponent(queue)}&status=${statuses}`);
+  }
+
+  ticket(id) {
+    return this.request("GET", `/tickets/${encodeURIComponent(id)}`);
+  }
+
+  /** POST /api/tickets/{id}/<action>: claim, replies, notes, close, reopen, transcript. */
+  ticketAction(id, action, body) {
+    return this.request("POST", `/tickets/${encodeURIComponent(id)}/${action}`, body);
+  }
+
+  chatTranscript(chatId, email) {
+    return this.request("POST", `/chats/${encodeURIComponent(chatId)}/transcript`, { email });
+  }
+
+  chatRecord(chatId, record) {
+    return this.request("PUT", `/chats/${encodeURIComponent(chatId)}/record`, record);
+  }
+
+  chatTicket(chatId, body) {
+    return this.request("POST", `/chats/${encodeURIComponent(chatId)}/ticket`, body);
+  }
+
+  tags() {
+    return this.request("GET", "/tags");
+  }
+
+  setTags(body) {
+    return this.request("PUT", "/tags", body);
+  }
+
+  /** GET /api/history?...: `query` is the query string (history.js historyQuery). */
+  searchHistory(query) {
+    return this.request("GET", `/history?${query}`);
   }
 
   // attachments: presigned POST, then the form straight to S3. The type declared is the

@@ -244,7 +244,8 @@ export class Dashboard {
   }
 
   isFixed(tabId) {
-    return tabId === "chats" || tabId === STAFF || ((tabId === "team" || tabId === "desks") && this.me.role === "admin");
+    if (tabId === "chats" || tabId === STAFF || tabId === "tickets" || tabId === "history") return true;
+    return (tabId === "team" || tabId === "desks") && this.me.role === "admin";
   }
 
   /** A request sent with a request_id, so its refusal can be told apart: returns the id. */

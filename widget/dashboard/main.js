@@ -8,6 +8,7 @@ import { Api } from "./api.js";
 import { CannedMessages } from "./canned.js";
 import { Dashboard } from "./controller.js";
 import { deskNames } from "./desks-admin.js";
+import { startTickets } from "./main-tickets.js";
 import { isDisabledError, newPasswordProblem, TeamTab } from "./team.js";
 import { DesksTab } from "./view-desks-tab.js";
 import { refreshDelay, resolveConfig, signInErrorText, usableSession } from "./logic.js";
@@ -179,6 +180,9 @@ async function boot() {
       },
     });
     canned.ensureLoaded();
+    // docs/tickets.md: the close form, transcripts, the Tickets and History tabs, the tag lists
+    const after = startTickets({ doc: document, win: window, api, dash, view, authLost });
+    client.on("frame", (f) => after.onFrame(f));
 
     // Intents from the view.
     Object.assign(view.handlers, {
@@ -186,7 +190,9 @@ async function boot() {
         dash.select(id, opts);
         if (dash.active === "team") team.refresh();
         if (dash.active === "desks") desks.refresh();
+        after.shown(dash.active);
       },
+      ...after.handlers,
       openCanned: (textarea) => canned.open(textarea),
       cannedShortcuts: (prefix) => canned.shortcuts(prefix),
       sendStaff: (text) => {
@@ -208,9 +214,13 @@ async function boot() {
         return ok;
       },
       composing: (id, hasText) => dash.composing(id, hasText),
-      end: (id) => dash.end(id),
-      close: (id) => {
-        dash.close(id);
+      end: (id) => dash.end(id), // the pane's close form follows, inline, once it ended
+      close: async (id) => {
+        // docs/tickets.md: unsaved changes in the pane's close form are saved first
+        view.setPaneBusy(id, true);
+        const ok = await after.beforeClose(id);
+        view.setPaneBusy(id, false);
+        if (ok) dash.close(id);
       },
       signOut: async () => {
         const active = dash.activeCount();
@@ -246,6 +256,7 @@ async function boot() {
       shownOnce = true;
       if (dash.active === "team") team.refresh();
       if (dash.active === "desks") desks.refresh();
+      after.shown(dash.active);
     });
     alerts.onNotificationClick = () => dash.select("chats", { focus: "tab" });
     view.setSound(alerts.muted);

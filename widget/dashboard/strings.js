@@ -6,6 +6,7 @@
 
 import { MAX_TEXT } from "../js/limits.js";
 import { ACCOUNTS, DESKS } from "./strings-admin.js";
+import { HISTORY, RECORD, TAGS, TICKETS, TRANSCRIPT } from "./strings-tickets.js";
 
 export const APP_NAME = "Library chat";
 export const WARN_AT_ACTIVE = 3; // the manual: "avoid going beyond 3 chats at one time"
@@ -304,4 +305,11 @@ export const S = {
   accounts: ACCOUNTS,
 
   desks: DESKS,
+
+  // tickets, the close form, transcripts, the History tab and the tag lists: strings-tickets.js
+  tickets: TICKETS,
+  record: RECORD,
+  transcript: TRANSCRIPT,
+  history: HISTORY,
+  tags: TAGS,
 };

@@ -1,8 +1,9 @@
 // One claimed chat in the dashboard's DOM: its tab in the tab strip, its row under "My chats",
 // and its pane (who and what, the patron's status in colour and words, "rolled over from"
-// another library's desk, End / Close / Transfer, notices, the home desk's local-information
-// card (view-card.js), the message log, the typing notice, the composer). `update(model)` renders the
-// controller's model of the chat; all text goes in with textContent.
+// another library's desk, Print / E-mail transcript, End / Close / Transfer, notices, the home
+// desk's local-information card (view-card.js), the message log, the typing notice, the
+// composer, and once the chat ended its inline close form, view-record-inline.js).
+// `update(model)` renders the controller's model of the chat; all text goes in with textContent.
 
 import { el } from "../js/dom.js";
 import { elapsed, formatClock, formatWait, snippet } from "./logic.js";
@@ -10,6 +11,7 @@ import { S } from "./strings.js";
 import { actionButton, Composer, setBusy } from "./view-composer.js";
 import { InfoCard } from "./view-card.js";
 import { MessageLog } from "./view-log.js";
+import { RecordPanel } from "./view-record-inline.js";
 
 /** A badge with a number and, for screen readers, what it counts. */
 export function setBadge(doc, badge, n, what) {
@@ -34,7 +36,9 @@ export class ChatPane {
     const d = view.doc;
     this.doc = d;
     this.chatId = chatId;
+    this.n = n;
     const call = (...args) => view.call(...args);
+    this.call = call;
 
     // tab
     const tab = el(d, "button", "lcd-tab lcd-tab--chat");
@@ -99,7 +103,10 @@ export class ChatPane {
     this.transferBtn = el(d, "button", "lcd-btn lcd-transfer", S.pane.transfer);
     this.transferBtn.type = "button";
     this.transferBtn.addEventListener("click", () => call("transfer", chatId));
-    actions.append(this.transferBtn, this.endBtn, this.closeBtn);
+    // docs/tickets.md: the transcript, printed (tickets.css) or e-mailed
+    this.printBtn = actionButton(d, "lcd-btn lcd-btn--quiet lcd-print-chat", S.transcript.print, () => call("printChat", chatId));
+    this.mailBtn = actionButton(d, "lcd-btn lcd-btn--quiet lcd-mail-chat", S.transcript.email, () => call("emailChat", chatId));
+    actions.append(this.printBtn, this.mailBtn, this.transferBtn, this.endBtn, this.closeBtn);
     head.append(who, actions);
 
     this.notice = el(d, "div", "lcd-pane-notice-slot");
@@ -191,6 +198,7 @@ export class ChatPane {
       this.typingPreview.textContent = "";
       const active = this.doc.activeElement;
       if (this.panel.contains(active) && active !== this.closeBtn) this.closeBtn.focus();
+      this.call("chatEnded", this.chatId); // its close form follows, inline (it never takes focus)
     }
     this.setUnread(m.unread);
   }
@@ -201,6 +209,15 @@ export class ChatPane {
     this.tab.tabIndex = on ? 0 : -1;
     this.panel.hidden = !on;
     if (on) this.log.revealed();
+  }
+
+  /** The inline close form (docs/tickets.md), made on first use under the ended notice. */
+  recordPanel() {
+    if (!this.record) {
+      this.record = new RecordPanel(this.doc, `lcd-record-p${this.n}`);
+      this.ended.after(this.record.root);
+    }
+    return this.record;
   }
 
   remove() {

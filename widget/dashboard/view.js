@@ -70,6 +70,8 @@ export class DashboardView {
       ["staff", { tab: this.e.staffTab, panel: this.e.staffPanel }],
       ["team", { tab: this.e.teamTab, panel: this.e.teamPanel }],
       ["desks", { tab: this.e.desksTab, panel: this.e.desksPanel }],
+      ["tickets", { tab: $("lcd-tab-tickets"), panel: $("lcd-panel-tickets") }], // docs/tickets.md
+      ["history", { tab: $("lcd-tab-history"), panel: $("lcd-panel-history") }],
     ]);
     // the first sign-in's new password, when a temporary one was used (view-new-password.js)
     this.newPassword = new NewPasswordStep(doc, this.e.signinForm, (name, ...args) => this.call(name, ...args));
