@@ -201,6 +201,7 @@ class MemoryChats(_Repo):
         if chat is None or chat.status != QUEUED or chat_id in self.db.ticket_offered:
             return False
         self.db.ticket_offered.add(chat_id)
+        chat.ticket_offered_at = now
         return True
 
     @_atomic

@@ -147,6 +147,11 @@ def test_an_unclaimed_chat_is_offered_as_a_ticket_which_carries_the_conversation
     assert app_module.remind_unclaimed(event, None)["ticket_offers"] == 0  # once
     offers = [f for f in posted_frames("pat1=") if f["type"] == "chat.ticket_offer"]
     assert len(offers) == 1 and offers[0]["chat_id"] == chat_id
+    # a reloaded widget learns of the offer from its welcome (the frame is not sent again)
+    assert flow.connect("pat2=", token)["statusCode"] == 200
+    flow.frame("pat2=", action="hello", chat_id=chat_id)
+    (welcome,) = [f for f in posted_frames("pat2=") if f["type"] == "welcome"]
+    assert welcome["chat"]["ticket_offered"] is True
     status, made = flow.post(f"/chats/{chat_id}/ticket", {"email": "pat@example.org"}, token)
     assert status == 201, made
     ended = [f for f in posted_frames("pat1=") if f["type"] == "chat.ended"]

@@ -97,6 +97,7 @@ class Chat:
     offered: list[str] = field(default_factory=list)  # desks it is asked of, home first
     offered_at: float | None = None  # when the last desk of `offered` was added
     record: dict | None = None  # the close form (docs/tickets.md); its note is internal
+    ticket_offered_at: float | None = None  # chat.ticket_offer sent (once; docs/tickets.md)
 
     def __post_init__(self) -> None:
         if not self.offered:  # asked before desks rolled over (or just made): its home desk
@@ -140,6 +141,8 @@ class Chat:
             out["ended_by"] = self.ended_by
         if self.end_reason:
             out["reason"] = self.end_reason
+        if self.ticket_offered_at and self.status == QUEUED:
+            out["ticket_offered"] = True  # a reloaded widget offers it again
         if self.patron_presence == "offline" and self.patron_left_at:
             out["patron_left_at"] = iso(self.patron_left_at)
         return out

@@ -231,6 +231,7 @@ export class PatronController {
     this.line.note(mine, chat, { fresh: true });
     this.chatState();
     this.presence.update(this.panel.presence, { force: true, serverState: chat.patron_presence });
+    this.tickets.welcome(chat);
     this.persist();
   }
 

@@ -3,7 +3,7 @@
 // The token lives only here (in the service's origin), never on the host page.
 //
 // Record (version 1):
-//   {v: 1, chat: {chat_id, token, ws_url, status, operator?, ended_by?, typing_preview?, name?, email?},
+//   {v: 1, chat: {chat_id, token, ws_url, status, operator?, ended_by?, typing_preview?, offer_declined?, name?, email?},
 //    lastSeq: {chat_id: seq}, outbox: [{chat_id, client_msg_id, text}],
 //    transcript: [item...] (see transcript.js), survey: null | "pending" | "done", savedAt}
 // Anything that does not look like that is dropped: a corrupt record must not wedge the widget.
@@ -63,6 +63,7 @@ export function normalise(record) {
       operator: chat.operator && typeof chat.operator.name === "string" ? { id: chat.operator.id, name: chat.operator.name } : null,
       ended_by: typeof chat.ended_by === "string" ? chat.ended_by : null,
       ...(typeof chat.typing_preview === "boolean" ? { typing_preview: chat.typing_preview } : {}),
+      ...(chat.offer_declined === true ? { offer_declined: true } : {}), // "Keep waiting" on the ticket offer
       ...patronFields(chat),
     },
     lastSeq,

@@ -67,6 +67,15 @@ export class ChatTickets {
     this.offer("waiting");
   }
 
+  /** The welcome of a (re)connection: the service offered before (`ticket_offered`), say so again
+   * unless the patron chose to keep waiting. */
+  welcome(chat) {
+    const session = this.c.session;
+    if (chat && chat.ticket_offered === true && session && !session.chat.offer_declined && !this.offered) {
+      this.offer("waiting");
+    }
+  }
+
   /** A librarian took the chat: "nobody has picked this up" is no longer true. */
   claimed() {
     if (this.offered === "waiting" && !this.pending) this.hide();
@@ -79,6 +88,11 @@ export class ChatTickets {
 
   keepWaiting() {
     if (this.pending) return;
+    const session = this.c.session;
+    if (session && this.offered === "waiting") {
+      session.chat.offer_declined = true; // a reload does not ask again
+      this.c.persist();
+    }
     this.hide();
     this.c.view.focusComposer();
   }

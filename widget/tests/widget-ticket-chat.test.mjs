@@ -272,6 +272,19 @@ test("Keep waiting hides the offer and gives the composer the focus; the chat go
   assert.deepEqual(s.api.of("chatTicket"), []);
 });
 
+test("a reload learns of the offer from its welcome (ticket_offered); after Keep waiting it is not made again", async () => {
+  const s = await inChat();
+  assert.equal(s.fv.of("showTicketOffer").length, 0, "a welcome without ticket_offered offers nothing");
+  s.client().welcome({ chat_id: "c1", status: "queued", ticket_offered: true });
+  assert.deepEqual(s.fv.of("showTicketOffer"), [[{ reason: "waiting", email: "pat@example.org" }]]);
+  s.client().welcome({ chat_id: "c1", status: "queued", ticket_offered: true });
+  assert.equal(s.fv.of("showTicketOffer").length, 1, "already on screen");
+  s.fv.ui().onKeepWaiting();
+  assert.equal(s.store.load().chat.offer_declined, true, "kept for the next page");
+  s.client().welcome({ chat_id: "c1", status: "queued", ticket_offered: true });
+  assert.equal(s.fv.of("showTicketOffer").length, 1, "declined: not asked again");
+});
+
 test("a librarian picks the chat up: no offer then, and an offer on screen goes", async () => {
   const s = await inChat();
   s.client().frame({ type: "chat.ticket_offer", chat_id: "c1" });
