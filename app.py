@@ -11,6 +11,7 @@ from chalice import Chalice, Rate
 from chalicelib.edge import ws
 from chalicelib.edge.rest import (ANY_CONTENT_TYPE, accepted, bearer, created, json_body, query,
                                   rest, scheduled, sns_messages)
+from chalicelib.settings import mail_events_topic
 from chalicelib.wiring import services, settings
 
 app = Chalice(app_name="library-chat")
@@ -273,10 +274,12 @@ def history():
     return services().records.search(_operator(), dict(_request().query_params or {}))
 
 
-def mail_events(event, context=None):
-    """SES bounce and complaint notifications (through the stage's SNS topic): each is
-    written on the ticket its message was about."""
-    return services().tickets.mail_events(sns_messages(event))
+@app.on_sns_message(topic=mail_events_topic())
+@scheduled
+def mail_events(event):
+    """SES bounce and complaint notifications (the stage's configuration set publishes them
+    to its SNS topic): each is written on the ticket its message was about."""
+    return services().tickets.mail_events(sns_messages(event.to_dict()))
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

@@ -9,6 +9,13 @@ import os
 from dataclasses import dataclass, field
 
 
+def mail_events_topic(environ=os.environ) -> str:
+    """The SNS topic SES publishes the stage's bounces and complaints to (infra/template.yaml
+    MailEventsTopic). Read when app.py registers its handler: Chalice loads the app with the
+    stage's environment (STAGE) both at deploy time and in the Lambda, so one name serves both."""
+    return f"libchat-{environ.get('STAGE', 'dev').strip() or 'dev'}-mail-events"
+
+
 @dataclass(frozen=True)
 class Queue:
     id: str
@@ -59,7 +66,7 @@ class Settings:
     queue_cache_seconds: int = 30  # how long a container keeps the desk directory
     mail_from: str = ""  # empty: no e-mail (tickets still work; their mail log says why)
     mail_from_name: str = ""
-    mail_configuration_set: str = ""  # SES configuration set whose events reach MAIL_EVENTS
+    mail_configuration_set: str = ""  # SES configuration set whose events reach mail_events_topic()
     public_url: str = ""  # where the patron pages are served (links in e-mails)
     library_name: str = "the library"
     ticket_offer_seconds: int = 120  # a waiting chat this old is offered to become a ticket

@@ -3,8 +3,8 @@
 
 Nothing is typed in by hand and nothing is guessed: each setting below comes from one named
 stack output or from Chalice's own deploy record; a missing output is an error, not a default.
-The settings a library tunes itself (QUEUES, PATRON_TOKEN_HOURS, STORE_PATRON_IP, ...) are
-left as they are. The patron-token key is never written: the Lambda gets the secret's ARN
+The settings a library tunes itself (QUEUES, PATRON_TOKEN_HOURS, STORE_PATRON_IP, MAIL_FROM,
+LIBRARY_NAME, ...) are left as they are. The patron-token key is never written: the Lambda gets the secret's ARN
 and reads the key from Secrets Manager (chalicelib/wiring.py).
 
 Usage (scripts/deploy.sh runs both):
@@ -36,6 +36,8 @@ OUTPUT_ENV = {
     "FilesBucketName": "FILES_BUCKET",
     "OperatorsTopicArn": "OPERATORS_TOPIC_ARN",
     "DashboardUrl": "DASHBOARD_URL",
+    "MailConfigurationSet": "MAIL_CONFIGURATION_SET",
+    "PublicUrl": "PUBLIC_URL",
 }
 # Chalice's deploy record -> Lambda environment variable
 ENDPOINT_ENV = ("WS_URL", "WS_MANAGEMENT_ENDPOINT")

@@ -13,7 +13,9 @@ ORIGINS = ["https://www.library.example", "https://catalog.library.example"]
 MOTO_LACKS = {"AWS::S3::BucketPolicy", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
               "AWS::SecretsManager::Secret", "AWS::CloudFront::OriginAccessControl",
               "AWS::CloudFront::ResponseHeadersPolicy", "AWS::CloudFront::Distribution",
-              "AWS::CloudFront::Function", "AWS::SNS::Subscription", "AWS::CloudWatch::Alarm"}
+              "AWS::CloudFront::Function", "AWS::SNS::Subscription", "AWS::CloudWatch::Alarm",
+              "AWS::SES::ConfigurationSet", "AWS::SES::ConfigurationSetEventDestination",
+              "AWS::SNS::TopicPolicy"}
 
 
 def load_template(path: Path = TEMPLATE) -> dict:

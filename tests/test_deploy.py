@@ -86,7 +86,8 @@ def test_chalice_package_builds_the_stage(packaged, stage):
     template = sam(packaged, stage)
     fns = functions(template)
     assert sorted(fn["Properties"]["Handler"] for fn in fns.values()) == [
-        "app.app", "app.remind_unclaimed", "app.ws_connect", "app.ws_disconnect", "app.ws_message"]
+        "app.app", "app.mail_events", "app.remind_unclaimed", "app.ws_connect", "app.ws_disconnect",
+        "app.ws_message"]
     for fn in fns.values():
         props = fn["Properties"]
         env = props["Environment"]["Variables"]
@@ -123,10 +124,35 @@ def test_sam_template_transforms_to_clean_cloudformation(packaged, stage, monkey
 
 
 @pytest.mark.parametrize("stage", STAGES)
+def test_bounces_reach_the_mail_events_lambda_through_the_stacks_topic(packaged, stage):
+    """Three parts must name one topic: the infra stack's MailEventsTopic, the configuration set's
+    SNS destination (SES publishes there) and Chalice's subscription of app.mail_events."""
+    from tests.stacks import load_template, resolve
+    template = load_template()
+    res = template["Resources"]
+    topic = resolve(res["MailEventsTopic"]["Properties"]["TopicName"], {"Stage": stage})
+    destination = res["MailEventDestination"]["Properties"]
+    assert destination["EventDestination"]["SnsDestination"]["TopicARN"] == {"Ref": "MailEventsTopic"}
+    assert set(destination["EventDestination"]["MatchingEventTypes"]) == {"bounce", "complaint"}
+    assert destination["ConfigurationSetName"] == {"Ref": "MailConfigurationSet"}
+    (fn,) = [f for f in functions(sam(packaged, stage)).values() if f["Properties"]["Handler"] == "app.mail_events"]
+    (event,) = fn["Properties"]["Events"].values()
+    assert event["Type"] == "SNS"
+    assert event["Properties"]["Topic"] == {
+        "Fn::Sub": f"arn:${{AWS::Partition}}:sns:${{AWS::Region}}:${{AWS::AccountId}}:{topic}"}
+    # the sender names the set, and the stage's policy lets it (tests/test_iam_policy.py sends)
+    sets = resolve(res["MailConfigurationSet"]["Properties"]["Name"], {"Stage": stage})
+    assert template["Outputs"]["MailConfigurationSet"]["Value"] == {"Ref": "MailConfigurationSet"}
+    policy = json.loads((ROOT / ".chalice" / f"policy-{stage}.json").read_text())
+    (mail,) = [st for st in policy["Statement"] if st.get("Sid") == "Mail"]
+    assert f"arn:aws:ses:*:*:configuration-set/{sets}" in mail["Resource"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
 def test_every_lambda_role_carries_exactly_the_stage_policy(packaged, stage):
     policy = json.loads((ROOT / ".chalice" / f"policy-{stage}.json").read_text())
     roles = [r for r in sam(packaged, stage)["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
-    assert len(roles) == 5  # REST, the three WebSocket routes, the scheduled reminder
+    assert len(roles) == 6  # REST, the three WebSocket routes, the scheduled reminder, mail events
     for role in roles:
         props = role["Properties"]
         assert [p["PolicyDocument"] for p in props["Policies"]] == [policy]
@@ -273,6 +299,8 @@ def _outputs(stage: str = "prod") -> dict:
             "FilesBucketName": names.files_bucket, "OperatorsTopicArn": names.operators_topic_arn,
             "SiteBucketName": "site", "SiteDistributionId": "E123", "SiteUrl": "https://d1.cloudfront.net",
             "DashboardUrl": "https://d1.cloudfront.net/dashboard/",
+            "MailConfigurationSet": f"libchat-{stage}", "PublicUrl": "https://d1.cloudfront.net",
+            "MailEventsTopicArn": f"arn:aws:sns:{REGION}:1:libchat-{stage}-mail-events",
             "DeployBucketName": "deploy", "AlarmTopicArn": "arn:aws:sns:x:1:a"}
 
 

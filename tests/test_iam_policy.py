@@ -129,6 +129,9 @@ def deployed_flow(aws, ws_event, monkeypatch):
     monkeypatch.setenv("OPERATORS_TOPIC_ARN", topic)
     monkeypatch.setenv("NOTIFY_WAIT_SECONDS", "0")
     monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", API_ENDPOINT)
+    # infra/template.yaml's MailConfigurationSet is named like the tables: every send names it
+    boto3.client("sesv2", region_name="us-east-1").create_configuration_set(ConfigurationSetName=prefix)
+    monkeypatch.setenv("MAIL_CONFIGURATION_SET", prefix)
     wiring.reset()  # the first invocation reads the key, as a Lambda's cold start does
     flow = Flow(aws, ws_event)
     flow.bucket, flow.secret = bucket, key.encode()
@@ -272,6 +275,19 @@ def run_scenario(flow) -> None:
     assert flow.post(f"/public/tickets/{ticket_id}/replies", {"text": "Thank you!"}, link)[0] == 201
     status, made = flow.post(f"/chats/{waiting['chat_id']}/ticket", {"email": "wait@example.org"}, waiting["token"])
     assert status == 201, made
+    # SES reports the reply bounced: the mail_events Lambda (through the stage's SNS topic)
+    import app as app_module
+    ticket = wiring_tickets().get(ticket_id)
+    bounce = {"eventType": "Bounce", "mail": {"messageId": ticket.mail[-1]["message_id"]},
+              "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "pat@example.org"}]}}
+    app_module.mail_events({"Records": [{"EventSource": "aws:sns", "Sns": {
+        "Type": "Notification", "Subject": None, "Message": json.dumps(bounce), "MessageAttributes": {}}}]}, None)
+    assert wiring_tickets().get(ticket_id).mail[-1]["status"] == "bounced"
+
+
+def wiring_tickets():
+    from chalicelib import wiring
+    return wiring.repositories().tickets
 
 
 def services_link(ticket_id: str) -> str:

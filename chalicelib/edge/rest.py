@@ -47,7 +47,8 @@ def rest(handler):
 
 
 def scheduled(handler):
-    """A scheduled invocation (EventBridge on AWS, a timer thread locally): one log line."""
+    """An invocation by an event (a schedule: EventBridge on AWS, a timer thread locally; an SNS
+    message): one log line."""
     @functools.wraps(handler)
     def wrapped(*args, **kwargs):
         with observability.request(handler.__name__):

@@ -62,7 +62,8 @@ class Permission:
 
 
 # The settings that name AWS resources (chalicelib/settings.py, wiring.py).
-CONFIG_NAMES = ("TABLE_PREFIX", "FILES_BUCKET", "OPERATORS_TOPIC_ARN", "PATRON_TOKEN_SECRET_ARN")
+CONFIG_NAMES = ("TABLE_PREFIX", "FILES_BUCKET", "OPERATORS_TOPIC_ARN", "PATRON_TOKEN_SECRET_ARN",
+                "MAIL_CONFIGURATION_SET")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,10 @@ class StageNames:
     @property
     def operators_topic_arn(self) -> str:
         return f"arn:aws:sns:{self.region}:{self.account}:libchat-{self.stage}-operators"
+
+    @property
+    def mail_configuration_set(self) -> str:
+        return f"libchat-{self.stage}"
 
     @property
     def secret_name(self) -> str:
@@ -116,7 +121,10 @@ def _on_stage(call, stage: str):
             return arn
         return names.secret_arn(arn.rsplit("-", 1)[-1])
 
-    return table_name, bucket, topic, secret
+    def config_set(name: str) -> str:
+        return names.mail_configuration_set if name == cfg.get("MAIL_CONFIGURATION_SET") else name
+
+    return table_name, bucket, topic, secret, config_set
 
 
 def required(call, stage: str) -> list[Permission]:
@@ -125,7 +133,7 @@ def required(call, stage: str) -> list[Permission]:
     if (svc, op) in UNAUTHENTICATED:
         return []
     region = call.region
-    table_name, bucket_name, topic_arn, secret_arn = _on_stage(call, stage)
+    table_name, bucket_name, topic_arn, secret_arn, config_set = _on_stage(call, stage)
 
     def table(name: str, index: str | None = None) -> str:
         arn = f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{table_name(name)}"
@@ -175,7 +183,7 @@ def required(call, stage: str) -> list[Permission]:
         out = [Permission("ses:SendEmail", f"arn:aws:ses:{region}:{ACCOUNT}:identity/{sender}")]
         if p.get("ConfigurationSetName"):
             out.append(Permission("ses:SendEmail", f"arn:aws:ses:{region}:{ACCOUNT}:"
-                                                   f"configuration-set/{p['ConfigurationSetName']}"))
+                                                   f"configuration-set/{config_set(p['ConfigurationSetName'])}"))
         return out
     raise UnmappedCall(f"{svc}:{op} has no IAM rule in tests/plugins/iam.py; add one (and the "
                        f"policy entry in .chalice/policy-<stage>.json)")
