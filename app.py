@@ -250,9 +250,15 @@ def chat_transcript(chat_id):
     return accepted(services().records.email_transcript(_caller(), chat_id, json_body(_request())))
 
 
-@route("/chats/{chat_id}/record", methods=["PUT"])
+@route("/chats/{chat_id}/record", methods=["GET"])
 @rest
 def chat_record(chat_id):
+    return services().records.chat_record(_operator(), chat_id)
+
+
+@route("/chats/{chat_id}/record", methods=["PUT"])
+@rest
+def save_chat_record(chat_id):
     return services().records.save_chat_record(_operator(), chat_id, json_body(_request()))
 
 

@@ -270,10 +270,22 @@ def test_the_close_form_is_stored_its_note_never_reaches_the_patron_and_history_
     assert flow.get("/history?tag=local%20history", ann)[1]["items"] == []
     assert [i["id"] for i in flow.get("/history?operator=ann", ann)[1]["items"]] == [chat_id]
     assert "SECRET-NOTE-7" not in repr(found)
-    # an edit after close rewrites the History entry
-    assert rest(flow, "put", f"/chats/{chat_id}/record", ann, {**record, "tags": ["local history"]})[0] == 200
+    # History's Edit record starts from GET .../record, the note included: the chat's GetItem
+    # after the operator's (every token use reads the account)
+    botocore_requests.clear()
+    status, got = rest(flow, "get", f"/chats/{chat_id}/record", ann)
+    assert status == 200 and got["record"]["note"] == "SECRET-NOTE-7 regular patron"
+    assert botocore_requests.ops() == ["GetItem", "GetItem"]
+    assert rest(flow, "get", f"/chats/{chat_id}/record", patron)[0] in (401, 403)
+    # an edit after close rewrites the History entry; a body without "note" keeps the note
+    edit = {k: v for k, v in record.items() if k != "note"}
+    assert rest(flow, "put", f"/chats/{chat_id}/record", ann, {**edit, "tags": ["local history"]})[0] == 200
+    assert rest(flow, "get", f"/chats/{chat_id}/record", ann)[1]["record"]["note"] == "SECRET-NOTE-7 regular patron"
     assert [i["id"] for i in flow.get("/history?tag=local%20history", ann)[1]["items"]] == [chat_id]
     assert flow.get("/history?from=2020-01-01&to=2021-01-01", ann)[0] == 400  # more than 92 days
+    # "" clears it
+    assert rest(flow, "put", f"/chats/{chat_id}/record", ann, {**edit, "note": ""})[0] == 200
+    assert "note" not in rest(flow, "get", f"/chats/{chat_id}/record", ann)[1]["record"]
 
 
 def test_history_pages_through_many_closed_tickets_without_scan(flow, botocore_requests):

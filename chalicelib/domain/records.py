@@ -111,6 +111,19 @@ class Records:
             record["note"] = note.strip()
         return record
 
+    def chat_record(self, operator: Operator, chat_id: str) -> dict:
+        """`GET /chats/{id}/record`: what History's "Edit record" starts from, the internal note
+        included (History's entries leave it out): one GetItem. Its librarian, an admin, or a
+        librarian of a desk it was offered to."""
+        chat = self.chats.get(chat_id)
+        if chat is None or chat.expires_at <= self.clock():
+            raise not_found("no such chat")
+        desks = set(chat.offered or [chat.queue])
+        if not (operator.is_admin or chat.operator_id == operator.id or not operator.queues
+                or desks & set(operator.queues)):
+            raise forbidden("this chat is not of one of your desks")
+        return {"record": chat.record}
+
     def save_chat_record(self, operator: Operator, chat_id: str, body: dict) -> dict:
         """`PUT /chats/{id}/record`: its librarian (or an admin), once it has ended; a closed
         chat's History entries are rewritten with it in one transaction."""
@@ -124,6 +137,8 @@ class Records:
             if chat.status not in (ENDED, CLOSED):
                 raise ServiceError("invalid_state", "end the chat before recording it")
             stored = {**record, "by": operator.id, "at": iso(self.clock())}
+            if "note" not in body and (chat.record or {}).get("note"):
+                stored["note"] = chat.record["note"]  # omitted is kept; "" clears it
             history = []
             if chat.status == CLOSED:
                 closed_at = self.chats.closed_at(chat_id) or chat.ended_at or self.clock()

@@ -128,6 +128,10 @@ export class Api {
     return this.request("POST", `/chats/${encodeURIComponent(chatId)}/transcript`, { email });
   }
 
+  getChatRecord(chatId) {
+    return this.request("GET", `/chats/${encodeURIComponent(chatId)}/record`);
+  }
+
   chatRecord(chatId, record) {
     return this.request("PUT", `/chats/${encodeURIComponent(chatId)}/record`, record);
   }

@@ -89,7 +89,7 @@ export function itemRecord(item) {
 export class HistorySearch {
   /**
    * @param {object} o
-   * @param {object} o.api    Api: searchHistory(query), history(chatId, after)
+   * @param {object} o.api    Api: searchHistory(query), history(chatId, after), getChatRecord(chatId)
    * @param {object} o.view   HistoryView (or a fake): formErrors, setResults, status, notice, showChat, busy
    * @param {Function} [o.deskName]   (id) => label
    * @param {Function} [o.openTicket] (id) => void   to the Tickets tab
@@ -204,7 +204,20 @@ export class HistorySearch {
   async edit() {
     const item = this.chat;
     if (!item) return null;
-    const saved = await this.editRecord(item.id, itemRecord(item), { lead: item.question || "" });
+    // History's rows leave the internal note out: the stored record has it (GET .../record).
+    // Not readable now: the form starts from the row, and a save without a note keeps it.
+    let record = itemRecord(item);
+    try {
+      const got = await this.api.getChatRecord(item.id);
+      record = got && got.record ? itemRecord(got.record) : { ...record, note: "" };
+    } catch (err) {
+      if (err && err.status === 401) {
+        this.onAuthLost();
+        return null;
+      }
+    }
+    if (this.chat !== item) return null;
+    const saved = await this.editRecord(item.id, record, { lead: item.question || "" });
     if (!saved) return null;
     Object.assign(item, {
       question_type: saved.question_type || "", read: Number.isInteger(saved.read) ? saved.read : null,

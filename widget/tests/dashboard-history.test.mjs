@@ -61,8 +61,12 @@ function setup(o = {}) {
   const r = recorder();
   const queries = [];
   const api = {
-    searchHistory: async (q) => { queries.push(q); if (o.fail) throw o.fail; return q.includes("cursor=") ? PAGE2 : PAGE1; },
+    searchHistory: async (q) => { queries.push(q); if (o.fail) throw o.fail; return structuredClone(q.includes("cursor=") ? PAGE2 : PAGE1); }, // each search its own rows
     history: async (id) => [{ seq: 1, sender: { role: "patron", name: "Pat" }, text: `question of ${id}`, sent_at: "2026-12-03T09:00:00Z" }],
+    getChatRecord: async (id) => {
+      if (o.recordFails) throw o.recordFails;
+      return { record: o.stored === undefined ? { question_type: "Directional", read: 1, tags: [], note: `note of ${id}` } : o.stored };
+    },
   };
   const tickets = [];
   const edits = [];
@@ -137,7 +141,8 @@ test("editing a chat's record: the form with what is known; the row follows what
   await h.search(F);
   await h.open("c-1");
   await h.edit();
-  assert.deepEqual(edits[0], ["c-1", { question_type: "Directional", read: 1, tags: [] }]);
+  assert.deepEqual(edits[0], ["c-1", { question_type: "Directional", read: 1, tags: [], note: "note of c-1" }],
+    "the stored record, its internal note too (History's rows leave it out)");
   const row = r.of("setResults").at(-1)[0][0];
   assert.equal(row.read, "4");
   assert.equal(row.tags, "genealogy");
@@ -148,4 +153,23 @@ test("editing a chat's record: the form with what is known; the row follows what
   await skipped.h.search(F);
   await skipped.h.open("c-1");
   assert.equal(await skipped.h.edit(), null);
+});
+
+test("Edit record when the stored record cannot be read: the row's values, the note left out (so kept); 401 signs out", async () => {
+  const down = setup({ recordFails: Object.assign(new Error("down"), { status: 503 }) });
+  await down.h.search(F);
+  await down.h.open("c-1");
+  await down.h.edit();
+  assert.deepEqual(down.edits[0], ["c-1", { question_type: "Directional", read: 1, tags: [] }]);
+  const never = setup({ stored: null });
+  await never.h.search(F);
+  await never.h.open("c-1");
+  await never.h.edit();
+  assert.equal(never.edits[0][1].note, "", "never recorded: nothing to keep");
+  const out = setup({ recordFails: Object.assign(new Error("x"), { status: 401 }) });
+  await out.h.search(F);
+  await out.h.open("c-1");
+  assert.equal(await out.h.edit(), null);
+  assert.equal(out.lost(), 1);
+  assert.deepEqual(out.edits, []);
 });
