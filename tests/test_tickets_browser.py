@@ -18,7 +18,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import FRAME, LAUNCHER, library_site, shot, sign_in
+from tests.browser import FRAME, LAUNCHER, axe_serious, library_site, patron_frame, shot, sign_in
 from tests.e2e import Client, LocalService
 
 pytestmark = pytest.mark.timeout(300)
@@ -87,11 +87,14 @@ def test_after_hours_a_question_becomes_a_ticket_answered_by_e_mail_and_followed
     chat = page.frame_locator(FRAME)
     form = chat.get_by_role("region", name="Leave a question and we'll e-mail you")
     expect(form).to_be_visible()
+    frame = patron_frame(page)
+    assert axe_serious(frame) == [], "widget: the ticket form"
     form.get_by_label("Your question").fill(question)
     form.get_by_label("Your name").fill("Pat")
     form.get_by_label("Email").fill(email)
     form.get_by_role("button", name="Send question").click()
     expect(chat.get_by_role("heading", name=f"Thanks, we'll e-mail you at {email}")).to_be_visible()
+    assert axe_serious(frame) == [], "widget: the ticket sent"
     shot(page, "tickets-01-widget-after-hours")
 
     # the librarian answers it from the Tickets tab
@@ -112,6 +115,7 @@ def test_after_hours_a_question_becomes_a_ticket_answered_by_e_mail_and_followed
     card.get_by_role("textbox", name="Internal note (never shown to the patron)").fill("NOTE-XYZ asked twice")
     card.get_by_role("button", name="Add internal note").click()
     expect(card.locator(".lcd-entry--note")).to_contain_text("NOTE-XYZ")
+    assert axe_serious(lib) == [], "dashboard: a ticket open in the Tickets tab"
     shot(lib, "tickets-02-dashboard-ticket")
 
     # the patron reads the answer in the mailbox and follows its link
@@ -128,6 +132,7 @@ def test_after_hours_a_question_becomes_a_ticket_answered_by_e_mail_and_followed
     mail.get_by_label("Your reply").fill("Thank you! Can I photograph them?")
     mail.get_by_role("button", name="Send reply").click()
     expect(mail.get_by_role("status").filter(has_text="Reply sent")).to_be_visible()
+    assert axe_serious(mail) == [], "the patron's ticket page"
     shot(mail, "tickets-04-ticket-page")
 
     # the librarian sees the patron's reply on the ticket
@@ -165,6 +170,7 @@ def test_the_patron_gets_the_transcript_by_e_mail_at_the_end(tsvc, new_context):
     field.fill(email)
     field.locator("xpath=ancestor::form[1]").get_by_role("button", name="Send", exact=True).click()
     expect(chat.get_by_role("status").filter(has_text=f"Transcript sent to {email}")).to_be_visible()
+    assert axe_serious(patron_frame(page)) == [], "widget: the transcript sent"
     shot(page, "tickets-05-transcript-sent")
     op.send(action="close", chat_id=chat_id)
     op.wait("chat.closed", chat_id=chat_id)
@@ -200,6 +206,7 @@ def test_a_librarian_records_a_chat_at_close_and_finds_it_in_history(tsvc, new_c
     form.get_by_role("radio", name=re.compile(r"^4")).check()
     form.get_by_role("checkbox", name="maps").check()
     form.get_by_label("Internal note (never shown to the patron)").fill("NOTE-Q7 regular")
+    assert axe_serious(lib) == [], "dashboard: the close form"
     shot(lib, "tickets-06-close-form")
     pane.get_by_role("button", name="Close Chat").click()  # saves what the form holds, then closes
     expect(pane).to_have_count(0)
@@ -215,6 +222,7 @@ def test_a_librarian_records_a_chat_at_close_and_finds_it_in_history(tsvc, new_c
     table = lib.locator("#lcd-history-table")
     expect(table).to_contain_text(question)
     expect(table).to_contain_text("maps")
+    assert axe_serious(lib) == [], "dashboard: History results"
     shot(lib, "tickets-07-history")
     table.get_by_role("button", name=re.compile("Open the chat")).first.click()
     expect(lib.locator("#lcd-history-chat")).to_contain_text(question)
