@@ -36,7 +36,8 @@ def sent_mail() -> list[dict]:
         msg = email.message_from_string(raw, policy=email_policy.default)
         out.append({"to": sorted({parseaddr(d)[1] for d in m.destinations}), "subject": str(msg["subject"]),
                     "text": msg.get_body(("plain",)).get_content(),
-                    "html": msg.get_body(("html",)).get_content()})
+                    "html": msg.get_body(("html",)).get_content(), "date": msg["date"],
+                    "message_id": msg["message-id"]})
     return out
 
 
@@ -81,6 +82,7 @@ def test_a_question_after_hours_becomes_a_ticket_answered_by_e_mail_with_a_worki
     assert ack["to"] == ["pat@example.org"] and "We have your question" in ack["subject"]
     assert "Do you hold 1890s maps?" in ack["text"] and "Do you hold 1890s maps?" in ack["html"]
     assert link_of(ack)[0] == ticket_id
+    assert ack["date"] and ack["date"].datetime.tzinfo is not None and ack["message_id"]  # RFC 5322 headers
 
     # the librarian sees it on the desk's Tickets list, claims it and replies: the reply is
     # e-mailed with the link, which opens the patron's page

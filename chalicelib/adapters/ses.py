@@ -9,7 +9,7 @@ SES's reason, which the service records on the ticket for librarians to see.
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, formatdate, make_msgid
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -30,6 +30,7 @@ class SesMailer:
         msg["To"] = mail.to
         msg["Subject"] = mail.subject
         msg["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)
+        msg["Date"] = formatdate(usegmt=True)  # RFC 5322 wants it; mail programs sort by it
         msg.set_content(mail.text)
         msg.add_alternative(mail.html, subtype="html")
         return msg.as_bytes()
