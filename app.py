@@ -9,8 +9,8 @@ and `$disconnect`. Nothing here builds an AWS client: the wiring does, on first 
 from chalice import Chalice, Rate
 
 from chalicelib.edge import ws
-from chalicelib.edge.rest import (ANY_CONTENT_TYPE, accepted, bearer, created, json_body, query,
-                                  rest, scheduled, sns_messages)
+from chalicelib.edge.rest import (ANY_CONTENT_TYPE, accepted, bearer, created, csv_file, json_body,
+                                  params, query, rest, scheduled, sns_messages)
 from chalicelib.settings import mail_events_topic
 from chalicelib.wiring import services, settings
 
@@ -278,6 +278,30 @@ def tags_put():
 @rest
 def history():
     return services().records.search(_operator(), dict(_request().query_params or {}))
+
+
+@route("/reports", methods=["GET"])
+@rest
+def reports():
+    return services().reports.report(_operator(), params(_request()))
+
+
+@route("/reports/csv", methods=["GET"])
+@rest
+def reports_csv():
+    return csv_file(*services().reports.csv(_operator(), params(_request())))
+
+
+@route("/reports/today", methods=["GET"])
+@rest
+def reports_today():
+    return services().reports.today(_operator())
+
+
+@route("/reports/target", methods=["PUT"])
+@rest
+def reports_target():
+    return services().reports.set_target(_operator(), json_body(_request()))
 
 
 @app.on_sns_message(topic=mail_events_topic())

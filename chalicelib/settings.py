@@ -70,6 +70,8 @@ class Settings:
     public_url: str = ""  # where the patron pages are served (links in e-mails)
     library_name: str = "the library"
     ticket_offer_seconds: int = 120  # a waiting chat this old is offered to become a ticket
+    stats_retention_days: int = 1095  # statistics records hold no identity: kept for reports
+    wait_target_seconds: int = 60  # the Reports' wait-to-claim target until an admin sets one
 
     @property
     def retention_seconds(self) -> int:
@@ -121,7 +123,19 @@ class Settings:
             public_url=(env.get("PUBLIC_URL") or env.get("DASHBOARD_URL", "").rsplit("/dashboard", 1)[0]).strip(),
             library_name=env.get("LIBRARY_NAME", "").strip() or "the library",
             ticket_offer_seconds=_seconds(env.get("TICKET_OFFER_SECONDS"), 120, "TICKET_OFFER_SECONDS"),
+            stats_retention_days=_positive(env.get("STATS_RETENTION_DAYS"), 1095, "STATS_RETENTION_DAYS"),
+            wait_target_seconds=_positive(env.get("WAIT_TARGET_SECONDS"), 60, "WAIT_TARGET_SECONDS"),
         )
+
+
+def _positive(raw: str | None, default: int, name: str) -> int:
+    try:
+        value = int(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number") from None
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1")
+    return value
 
 
 def _choice(value: str, name: str, options: tuple[str, ...]) -> str:

@@ -27,7 +27,7 @@ _state: dict = {}
 class Ports:
     """What the outside world is for one composition: the repositories (an object with
     `chats, log, staff_room, connections, operators, surveys, canned, queues, watches,
-    tickets, history, lists`), the WebSocket sender,
+    tickets, history, lists, stats`), the WebSocket sender,
     the operators' authenticator, the files bucket and the notifier (None: off)."""
     repos: Any
     sender: Any
@@ -53,6 +53,7 @@ class Services:
     desks: Any
     tickets: Any
     records: Any
+    reports: Any
     push: Any
     events: Any
     settings: Settings
@@ -72,6 +73,7 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
     from .domain.sessions import Sessions
     from .domain.staff_room import StaffRoomService
     from .domain.records import Records
+    from .domain.reports import Reports
     from .domain.surveys import Surveys
     from .domain.tickets import Tickets
     from .listeners.metrics import Metrics
@@ -89,16 +91,20 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
                                   retention_seconds=cfg.retention_seconds, clock=clock)
     desks = Desks(r.queues, r.operators, access, defaults=cfg.queues, clock=clock,
                   cache_seconds=cfg.queue_cache_seconds)
+    reports = Reports(r.stats, r.chats, access, desks=desks,
+                      retention_seconds=cfg.stats_retention_days * 86400,
+                      default_target=cfg.wait_target_seconds, clock=clock)
     records = Records(r.chats, r.log, r.history, r.lists, access, desks=desks, mailer=ports.mailer,
                       library=cfg.library_name, clock=clock)
     chats = Chats(r.chats, r.connections, access, events, desks=desks, watches=r.watches,
                   ws_url=cfg.ws_url, retention_seconds=cfg.retention_seconds, clock=clock,
                   ids=ids or new_id, history_of=records.chat_history,
-                  ticket_offer_seconds=cfg.ticket_offer_seconds)
+                  ticket_offer_seconds=cfg.ticket_offer_seconds, stat_of=reports.chat_stat)
     tickets = Tickets(r.tickets, r.chats, r.log, access, desks=desks, mailer=ports.mailer,
                       records=records, end_chat=chats.end_for, token_secret=cfg.patron_token_secret,
                       public_url=cfg.public_url, library=cfg.library_name,
-                      retention_seconds=cfg.retention_seconds, clock=clock)
+                      retention_seconds=cfg.retention_seconds, clock=clock,
+                      stat_of=reports.ticket_stat)
     team = Operators(r.operators, r.connections, access, ports.auth, events, desks=desks,
                      clock=clock, notice=staff_room.notice, ws_url=cfg.ws_url,
                      accounts=ports.accounts, sender=ports.sender, requeue=chats.requeue_all)
@@ -110,7 +116,7 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
         conversation=Conversation(r.chats, r.log, r.staff_room, r.connections, access, events,
                                   retention_seconds=cfg.retention_seconds, clock=clock,
                                   files=files, typing_preview=cfg.typing_preview),
-        chats=chats, desks=desks, tickets=tickets, records=records,
+        chats=chats, desks=desks, tickets=tickets, records=records, reports=reports,
         surveys=Surveys(r.surveys, r.chats, access, clock=clock),
         canned=CannedService(r.canned, clock),
         files=ChatFiles(files, r.chats, access, clock=clock),

@@ -15,12 +15,13 @@ import threading
 from datetime import datetime, timezone
 
 from chalicelib.domain.limits import STAFF_ROOM_SECONDS
-from chalicelib.domain.model import (ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, WAIT_SLOTS, Canned,
+from chalicelib.domain.model import (ACTIVE, CLOSED, ENDED, OPEN_STATES, OPERATOR, PATRON, QUEUED, WAIT_SLOTS, Canned,
                                      Chat, Connection, Member, Message, Operator, Queue, StaffRoom,
                                      Survey, Watch)
 from chalicelib.domain.ports import (AlreadyExists, AtCapacity, BelowActive, ClaimLost,
                                      DuplicateMessage, NewPasswordRequired, NotFound, StaleRead)
 from chalicelib.errors import ServiceError
+from chalicelib.domain.stats import instant, stat_key
 from tests.fakes_tickets import MemoryHistory, MemoryLists, MemoryTickets, RecordingMailer  # noqa: F401
 
 
@@ -45,6 +46,8 @@ class MemoryDb:
         self.history: dict = {}  # (desk#day, sort key) -> HistoryEntry
         self.mail_refs: dict[str, str] = {}
         self.lists: tuple[list, list] = ([], [])
+        self.stats: dict = {}  # (month, sk) -> StatRecord (a stub from a form or rating: a dict)
+        self.target: int | None = None
         self.calls: list[str] = []
         self.lock = threading.RLock()
 
@@ -97,7 +100,7 @@ class MemoryChats(_Repo):
         return copy.deepcopy(queued[:limit])
 
     @_atomic
-    def claim(self, chat: Chat, operator: Operator, conn_ids: set[str], now: float) -> None:
+    def claim(self, chat: Chat, operator: Operator, conn_ids: set[str], now: float, stat=None) -> None:
         stored = self.db.chats.get(chat.chat_id)
         op = self.db.operators.get(operator.id)
         if stored is None or stored.status != QUEUED or stored.conn_version != chat.conn_version:
@@ -105,8 +108,10 @@ class MemoryChats(_Repo):
         if not _has_room(op):
             raise AtCapacity()
         stored.status, stored.claimed_at = ACTIVE, now
+        stored.first_claimed_at = stored.first_claimed_at or now
         stored.operator_id, stored.operator_name = operator.id, operator.name
         stored.operator_conns = set(conn_ids)
+        put_stat(self.db, stat)
         op.active_chats += 1
         op.chats.add(chat.chat_id)
         self.db.claims.append((chat.chat_id, operator.id, now))
@@ -156,7 +161,7 @@ class MemoryChats(_Repo):
         holder.chats.discard(chat.chat_id)
 
     @_atomic
-    def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None) -> None:
+    def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None, stat=None) -> None:
         stored = self.db.chats.get(chat.chat_id)
         if stored is None or stored.status != chat.status or stored.conn_version != chat.conn_version:
             raise StaleRead()
@@ -168,6 +173,7 @@ class MemoryChats(_Repo):
         stored.status, stored.ended_at, stored.ended_by = ENDED, now, ended_by
         if reason:
             stored.end_reason = reason
+        put_stat(self.db, stat)
 
     @_atomic
     def close(self, chat: Chat, now: float, history=()) -> None:
@@ -194,6 +200,10 @@ class MemoryChats(_Repo):
         stored.record = copy.deepcopy(record)
         for h in history:
             self.db.history[(f"{h.desk}#{h.day}", h.sort_key)] = copy.deepcopy(h)
+        if chat.status not in (ACTIVE, QUEUED):
+            update_stat(self.db, chat.created_at, chat.chat_id, tags=[str(t) for t in record.get("tags") or []],
+                        question_type=record.get("question_type") or None,
+                        read=int(record["read"]) if record.get("read") else None)
 
     @_atomic
     def mark_ticket_offered(self, chat_id: str, now: float) -> bool:
@@ -272,6 +282,11 @@ class MemoryLog(_Repo):
                 or (message.chat_id, message.seq) in self.db.messages:
             raise StaleRead()
         stored.last_seq = message.seq
+        if not isinstance(conversation, StaffRoom):
+            if message.sender_role == PATRON:
+                stored.msgs_patron += 1
+            elif message.sender_role == OPERATOR:
+                stored.msgs_librarian += 1
         self.db.messages[(message.chat_id, message.seq)] = copy.deepcopy(message)
         if cmid:
             self.db.msg_ids[(cid, cmid)] = message.seq
@@ -398,10 +413,12 @@ class MemorySurveys(_Repo):
     name = "surveys"
 
     @_atomic
-    def put(self, survey: Survey) -> None:
+    def put(self, survey: Survey, chat_created_at: float | None = None) -> None:
         if survey.chat_id in self.db.surveys:
             raise AlreadyExists()
         self.db.surveys[survey.chat_id] = copy.deepcopy(survey)
+        if chat_created_at is not None:
+            update_stat(self.db, chat_created_at, survey.chat_id, rating=survey.rating)
 
     @_atomic
     def of_day(self, day: str, limit: int) -> list[Survey]:
@@ -475,6 +492,41 @@ class MemoryWatches(_Repo):
         return [w for (q, _), w in sorted(self.db.watches.items()) if q == queue_id]
 
 
+def put_stat(db: MemoryDb, stat) -> None:
+    """The whole statistics record, as the transactions of adapters/dynamo/chats.py put it."""
+    if stat is not None:
+        db.stats[stat_key(stat.created_at, stat.ref)] = copy.deepcopy(stat)
+
+
+def update_stat(db: MemoryDb, created_at: float, ref: str, **fields) -> None:
+    """A partial update (form, rating): on the record, or a stub reports skip."""
+    found = db.stats.setdefault(stat_key(created_at, ref), {})
+    for name, value in fields.items():
+        if isinstance(found, dict):
+            found[name] = value
+        else:
+            setattr(found, name, value if value is not None or name != "tags" else [])
+
+
+class MemoryStats(_Repo):
+    name = "stats"
+
+    @_atomic
+    def between(self, start: float, end: float) -> list:
+        low, high = instant(start), instant(end)
+        found = [r for (month, sk), r in sorted(self.db.stats.items())
+                 if not isinstance(r, dict) and low <= sk < high]
+        return copy.deepcopy(found)
+
+    @_atomic
+    def target(self) -> int | None:
+        return self.db.target
+
+    @_atomic
+    def set_target(self, seconds: int) -> None:
+        self.db.target = seconds
+
+
 class MemoryRepositories:
     """The repositories over one MemoryDb, as `dynamo.repositories()` builds them."""
 
@@ -492,6 +544,7 @@ class MemoryRepositories:
         self.tickets = MemoryTickets(self.db)
         self.history = MemoryHistory(self.db)
         self.lists = MemoryLists(self.db)
+        self.stats = MemoryStats(self.db)
 
 
 class RecordingSender:

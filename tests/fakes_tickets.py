@@ -34,7 +34,7 @@ class MemoryTickets:
             found = self.db.tickets.get(ticket_id)
             return copy.deepcopy(found) if found else None
 
-    def save(self, ticket: Ticket, *, put_history=(), drop_history=()) -> None:
+    def save(self, ticket: Ticket, *, put_history=(), drop_history=(), stat=None) -> None:
         with self.db.lock:
             self._call("save")
             stored = self.db.tickets.get(ticket.ticket_id)
@@ -47,6 +47,9 @@ class MemoryTickets:
                     self.db.history.pop(_key(h), None)
             for h in puts:
                 self.db.history[_key(h)] = copy.deepcopy(h)
+            if stat is not None:
+                from tests.fakes import put_stat
+                put_stat(self.db, stat)
             ticket.version += 1
             self.db.tickets[ticket.ticket_id] = copy.deepcopy(ticket)
 

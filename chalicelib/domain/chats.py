@@ -11,6 +11,7 @@ a lost condition either retries from a fresh read (the chat's delivery lists mov
 """
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from typing import Callable
 
@@ -60,7 +61,7 @@ class Chats:
                  events: ev.Dispatcher, *, desks: Desks, watches: WatchRepository, ws_url: str,
                  retention_seconds: int, clock: Callable[[], float],
                  ids: Callable[[], str] = new_id, history_of: Callable | None = None,
-                 ticket_offer_seconds: int = 0) -> None:
+                 ticket_offer_seconds: int = 0, stat_of: Callable | None = None) -> None:
         self.chats = chats
         self.connections = connections
         self.access = access
@@ -73,6 +74,7 @@ class Chats:
         self.ids = ids
         self.history_of = history_of or (lambda chat, closed_at: [])
         self.ticket_offer_seconds = ticket_offer_seconds
+        self.stat_of = stat_of or (lambda chat: None)  # the statistics record of a chat as it is
 
     def live(self, chat_id: str) -> Chat:
         return live_chat(self.chats, chat_id, self.clock())
@@ -90,7 +92,7 @@ class Chats:
         expires = int(now) + self.retention_seconds
         chat = Chat(chat_id=self.ids(), queue=queue, question=question.strip(), created_at=now,
                     patron_name=name.strip() if name else None, patron_email=email,
-                    last_seq=1, expires_at=expires, offered=[queue], offered_at=now)
+                    last_seq=1, expires_at=expires, offered=[queue], offered_at=now, msgs_patron=1)
         first = Message(chat_id=chat.chat_id, seq=1, sender_role=PATRON, sent_at=now,
                         text=chat.question, sender_name=chat.patron_name, expires_at=expires)
         self.chats.create(chat, first)
@@ -117,14 +119,16 @@ class Chats:
             operator = Operator(id=me.operator_id, name=me.operator_name or me.operator_id)
             my_conns = {w.connection_id for w in audience if w.operator_id == operator.id}
             now = self.clock()
+            claimed = dataclasses.replace(chat, status=ACTIVE, claimed_at=now, operator_id=operator.id,
+                                          operator_name=operator.name,
+                                          first_claimed_at=chat.first_claimed_at or now)
             try:
-                self.chats.claim(chat, operator, my_conns, now)
+                self.chats.claim(chat, operator, my_conns, now, stat=self.stat_of(claimed))
             except ClaimLost:
                 continue  # taken, or a patron connection came or went: read again to know which
             except AtCapacity:
                 raise ServiceError("capacity", "you already have as many chats as you can take") from None
-            chat.status, chat.claimed_at = ACTIVE, now
-            chat.operator_id, chat.operator_name, chat.operator_conns = operator.id, operator.name, my_conns
+            chat = dataclasses.replace(claimed, operator_conns=my_conns)
             self.events.emit(ev.CHAT_CLAIMED, chat=chat, audience=audience)
             return []
         raise ServiceError("conflict", "the chat is busy; try again")
@@ -139,10 +143,9 @@ class Chats:
             previous = chat.status
             now = self.clock()
             try:
-                self.chats.end(chat, role, now)
+                chat = self._end(chat, role, now)
             except StaleRead:
                 continue  # claimed, or a connection came or went meanwhile: read again
-            chat.status, chat.ended_at, chat.ended_by = ENDED, now, role
             self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=role, previous_status=previous)
             return []
         raise ServiceError("conflict", "the chat is busy; try again")
@@ -155,11 +158,10 @@ class Chats:
                 return
             previous, now = chat.status, self.clock()
             try:
-                self.chats.end(chat, role, now, reason=reason)
+                chat = self._end(chat, role, now, reason)
             except StaleRead:
                 chat = self.live(chat.chat_id)
                 continue
-            chat.status, chat.ended_at, chat.ended_by, chat.end_reason = ENDED, now, role, reason
             self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=role, previous_status=previous, reason=reason)
             return
         raise ServiceError("conflict", "the chat is busy; try again")
@@ -291,12 +293,18 @@ class Chats:
             moved += 1
         return moved
 
+    def _end(self, chat: Chat, role: str, now: float, reason: str | None = None) -> Chat:
+        """The end transaction, its statistics record included; the chat as it now is."""
+        ended = dataclasses.replace(chat, status=ENDED, ended_at=now, ended_by=role,
+                                    end_reason=reason or chat.end_reason)
+        self.chats.end(chat, role, now, reason=reason, stat=self.stat_of(ended))
+        return ended
+
     def _end_abandoned(self, chat: Chat, now: float) -> int:
         try:
-            self.chats.end(chat, SYSTEM, now, reason=ABANDONED)
+            chat = self._end(chat, SYSTEM, now, ABANDONED)
         except StaleRead:
             return 0  # claimed, or the patron came back, since the Query
-        chat.status, chat.ended_at, chat.ended_by, chat.end_reason = ENDED, now, SYSTEM, ABANDONED
         self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=SYSTEM, previous_status=QUEUED,
                          reason=ABANDONED)
         return 1

@@ -98,6 +98,12 @@ class Chat:
     offered_at: float | None = None  # when the last desk of `offered` was added
     record: dict | None = None  # the close form (docs/tickets.md); its note is internal
     ticket_offered_at: float | None = None  # chat.ticket_offer sent (once; docs/tickets.md)
+    # For the statistics record (docs/reports.md): the first claim (a transfer or a return to
+    # the line moves claimed_at, not this) and the messages each way, counted by the writes
+    # that store them (the question is the patron's first).
+    first_claimed_at: float | None = None
+    msgs_patron: int = 0
+    msgs_librarian: int = 0
 
     def __post_init__(self) -> None:
         if not self.offered:  # asked before desks rolled over (or just made): its home desk

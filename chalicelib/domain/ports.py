@@ -69,8 +69,9 @@ class ChatRepository(Protocol):
     def get(self, chat_id: str) -> Chat | None: ...
     def get_many(self, chat_ids: Iterable[str]) -> list[Chat]: ...
     def queued(self, limit: int) -> list[Chat]: ...
-    def claim(self, chat: Chat, operator: Operator, conn_ids: set[str], now: float) -> None:
-        """ClaimLost / AtCapacity."""
+    def claim(self, chat: Chat, operator: Operator, conn_ids: set[str], now: float,
+              stat: "StatRecord | None" = None) -> None:
+        """With the chat's statistics record as claimed (same transaction). ClaimLost / AtCapacity."""
     def transfer(self, chat: Chat, target: Operator, target_conns: set[str], now: float,
                  note: str | None) -> None:
         """From `chat.operator_id` to `target`. StaleRead / AtCapacity."""
@@ -80,8 +81,10 @@ class ChatRepository(Protocol):
     def offer(self, chat: Chat, queue_id: str, now: float) -> bool:
         """Also offer a waiting chat to `queue_id`, only if its offered desks are still the
         ones read: True for exactly one of two overlapping rollover jobs."""
-    def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None) -> None:
-        """From the state `chat` was read in. StaleRead."""
+    def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None,
+            stat: "StatRecord | None" = None) -> None:
+        """From the state `chat` was read in, its statistics record put in the same
+        transaction. StaleRead."""
     def close(self, chat: Chat, now: float) -> None:
         """An ended chat leaves `chat.operator_id`'s dashboard. StaleRead."""
     def attach_patron(self, chat_id: str, conn_id: str) -> Chat | None: ...
@@ -152,8 +155,8 @@ class OperatorRepository(Protocol):
 
 
 class SurveyRepository(Protocol):
-    def put(self, survey: Survey) -> None:
-        """AlreadyExists."""
+    def put(self, survey: Survey, chat_created_at: float | None = None) -> None:
+        """With the rating on the chat's statistics record, in one transaction. AlreadyExists."""
     def of_day(self, day: str, limit: int) -> list[Survey]: ...
 
 
@@ -234,10 +237,10 @@ class TicketRepository(Protocol):
         """AlreadyExists."""
     def get(self, ticket_id: str) -> "Ticket | None": ...
     def save(self, ticket: "Ticket", *, put_history: "Iterable[HistoryEntry]" = (),
-             drop_history: "Iterable[HistoryEntry]" = ()) -> None:
+             drop_history: "Iterable[HistoryEntry]" = (), stat: "StatRecord | None" = None) -> None:
         """Write the whole ticket with version + 1, only if its stored version is still
         `ticket.version` (StaleRead), together with the history entries to put and to delete
-        (one transaction)."""
+        and a closed ticket's statistics record (one transaction)."""
     def open_in(self, queue_id: str) -> "list[Ticket]":
         """The desk's tickets that are not closed, newest first."""
     def link_mail(self, message_id: str, ticket_id: str, expires_at: int) -> None: ...
@@ -255,3 +258,11 @@ class ListsRepository(Protocol):
     def reference(self) -> tuple[list[str], list[str]]:
         """(tags, question types) the admins keep for the close form."""
     def set_reference(self, tags: list[str], question_types: list[str]) -> None: ...
+
+
+class StatsRepository(Protocol):
+    """The statistics records (docs/reports.md); written by the other repositories' transactions."""
+    def between(self, start: float, end: float) -> "list[StatRecord]":
+        """The records asked in [start, end), oldest first (one Query per UTC month)."""
+    def target(self) -> int | None: ...
+    def set_target(self, seconds: int) -> None: ...

@@ -92,6 +92,15 @@ class Desks:
     def get(self, queue_id: str) -> Queue | None:
         return self.by_id().get(queue_id)
 
+    def peek(self, queue_id: str) -> Queue | None:
+        """The desk if this container holds the directory now, without reading it (a claim
+        must not cache the desk's recent waits just before it writes a new one)."""
+        with self._lock:
+            cached = self._cached
+        if cached and self.clock() - cached[0] < self.cache_seconds:
+            return next((q for q in cached[1] if q.id == queue_id), None)
+        return None
+
     def default_id(self) -> str:
         enabled = self.enabled()
         if not enabled:

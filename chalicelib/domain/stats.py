@@ -69,6 +69,54 @@ def utc_day(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).date().isoformat()
 
 
+def instant(ts: float) -> str:
+    """The sort key's time part: ISO 8601 UTC to the microsecond, so text order is time order."""
+    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def stat_key(created_at: float, ref: str) -> tuple[str, str]:
+    """(month, sk) of a record: the UTC month asked and "<instant asked>#<ref>"."""
+    return instant(created_at)[:7], f"{instant(created_at)}#{ref}"
+
+
+def _form(record: StatRecord, form: dict | None) -> StatRecord:
+    """What the close form said (never its internal note)."""
+    if form:
+        record.tags = [str(t) for t in form.get("tags") or []]
+        record.question_type = form.get("question_type") or None
+        record.read = int(form["read"]) if form.get("read") else None
+    return record
+
+
+def chat_stat(chat, *, library: str | None, expires_at: int, rating: int | None = None) -> StatRecord:
+    """The record of a chat as it stands (claimed, or ended: the caller passes the chat with
+    its end already applied). Wait counts from the first claim; the operator is the last."""
+    outcome = "answered" if chat.first_claimed_at or chat.claimed_at else "missed"
+    if chat.ended_at is not None:
+        outcome = chat_outcome(claimed_at=chat.first_claimed_at or chat.claimed_at,
+                               ended_by=chat.ended_by, reason=chat.end_reason)
+    return _form(StatRecord(
+        kind="chat", ref=chat.chat_id, day=utc_day(chat.created_at), queue=chat.queue,
+        library=library, created_at=chat.created_at, outcome=outcome,
+        operator_id=chat.operator_id, operator_name=chat.operator_name,
+        claimed_at=chat.first_claimed_at or chat.claimed_at, ended_at=chat.ended_at,
+        msgs_patron=chat.msgs_patron, msgs_librarian=chat.msgs_librarian, rating=rating,
+        expires_at=expires_at), chat.record)
+
+
+def ticket_stat(ticket, *, library: str | None, expires_at: int) -> StatRecord:
+    """The record of a closed ticket: "claimed" is its first reply (time to first response),
+    ended its close; answered once a librarian replied, else missed."""
+    replies = [e for e in ticket.entries if e["kind"] == "reply"]
+    patron = [e for e in ticket.entries if e["kind"] in ("question", "patron")]
+    return _form(StatRecord(
+        kind="ticket", ref=ticket.ticket_id, day=utc_day(ticket.created_at), queue=ticket.queue,
+        library=library, created_at=ticket.created_at, outcome="answered" if replies else "missed",
+        operator_id=ticket.operator_id, operator_name=ticket.operator_name,
+        claimed_at=replies[0]["at"] if replies else None, ended_at=ticket.closed_at,
+        msgs_patron=len(patron), msgs_librarian=len(replies), expires_at=expires_at), ticket.record)
+
+
 def chat_outcome(*, claimed_at: float | None, ended_by: str | None, reason: str | None) -> str:
     if reason == "ticket":
         return "ticket"

@@ -38,7 +38,7 @@ class Surveys:
                         submitted_at=self.clock(), queue=chat.queue,
                         operator_id=chat.operator_id, expires_at=chat.expires_at)
         try:
-            self.surveys.put(survey)
+            self.surveys.put(survey, chat.created_at)
         except AlreadyExists:
             raise ServiceError("conflict", "this chat's survey was already submitted") from None
         return {"ok": True}

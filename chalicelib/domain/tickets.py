@@ -42,12 +42,14 @@ class Tickets:
     def __init__(self, tickets: TicketRepository, chats, log, access: Access, *, desks: Desks,
                  mailer: Mailer | None, records, end_chat: Callable, token_secret: bytes,
                  public_url: str, library: str, retention_seconds: int,
-                 clock: Callable[[], float], ids: Callable[[], str] = new_ticket_id) -> None:
+                 clock: Callable[[], float], ids: Callable[[], str] = new_ticket_id,
+                 stat_of: Callable | None = None) -> None:
         self.tickets, self.chats, self.log = tickets, chats, log
         self.access, self.desks, self.mailer, self.records = access, desks, mailer, records
         self.end_chat = end_chat
         self.token_secret, self.public_url, self.library = token_secret, public_url.rstrip("/"), library
         self.retention_seconds, self.clock, self.ids = retention_seconds, clock, ids
+        self.stat_of = stat_of or (lambda ticket: None)  # a closed ticket's statistics record
 
     # ------------------------------------------------------------- patrons
 
@@ -261,8 +263,9 @@ class Tickets:
             if len(ticket.entries) > MAX_TICKET_ENTRIES:
                 raise ServiceError("too_large", "this ticket is full; close it and ask a new one")
             puts, drops = self.records.ticket_history(ticket, before)
+            stat = self.stat_of(ticket) if ticket.status == CLOSED_TICKET else None
             try:
-                self.tickets.save(ticket, put_history=puts, drop_history=drops)
+                self.tickets.save(ticket, put_history=puts, drop_history=drops, stat=stat)
             except StaleRead:
                 continue
             return ticket

@@ -89,6 +89,20 @@ def accepted(body: dict) -> Response:
     return Response(body=body, status_code=202, headers=JSON)
 
 
+def csv_file(filename: str, text: str) -> Response:
+    """A CSV download. The dashboard is served from another origin than the API on AWS, so
+    the file name's header is exposed to it."""
+    return Response(body=text, status_code=200, headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Access-Control-Expose-Headers": "Content-Disposition"})
+
+
+def params(request) -> dict:
+    """The query string as a plain dict (a name given twice: its last value)."""
+    return dict(request.query_params or {})
+
+
 def sns_messages(event: dict) -> list[dict]:
     """The JSON messages of an SNS-triggered invocation; a record that is not JSON is skipped
     (logged), never retried forever."""

@@ -14,11 +14,13 @@ from pynamodb.exceptions import TransactWriteError
 
 from ...domain.model import ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, STAFF_ROOM_ID, Chat, Message, Operator
 from ...domain.ports import AlreadyExists, AtCapacity, ClaimLost, StaleRead
+from ...domain.stats import StatRecord
 from ...domain.ticket_model import HistoryEntry
 from .base import Db, any_cancelled, cancelled_by, get_or_none, stale_tx, unchanged, update_or_none
 from .mapper import CHATS, MESSAGES, ttl
 from .models import WAITING, ChatModel as C, ClaimModel, MessageModel, OperatorModel as O, QueueModel as Q
 from .queues import wait_slot
+from .stats import form_update, stat_item
 from .tickets import HISTORY
 from pynamodb.expressions.condition import size
 
@@ -69,10 +71,12 @@ class DynamoChats:
         """One Query of by_waiting (the queued chats only), oldest created_at first."""
         return [CHATS.to_record(i) for i in C.by_waiting.query(WAITING, limit=limit)]
 
-    def claim(self, chat: Chat, operator: Operator, conn_ids: set[str], now: float) -> None:
+    def claim(self, chat: Chat, operator: Operator, conn_ids: set[str], now: float,
+              stat: StatRecord | None = None) -> None:
         """One TransactWriteItems: [put claims row (chat_id, claimed_at), update the chat only
-        while queued with the delivery lists read, update the operator only with room, record
-        the wait in one of the home desk's recent-wait slots]. ClaimLost / AtCapacity."""
+        while queued with the delivery lists read (first_claimed_at only if unset), update the
+        operator only with room, record the wait in one of the home desk's recent-wait slots,
+        put the statistics record as claimed]. ClaimLost / AtCapacity."""
         try:
             with self.db.tx() as tx:
                 tx.save(ClaimModel(chat.chat_id, now, operator_id=operator.id,
@@ -80,16 +84,20 @@ class DynamoChats:
                 tx.update(C(chat.chat_id),
                           actions=[C.status.set(ACTIVE), C.waiting.remove(), C.operator_id.set(operator.id),
                                    C.operator_name.set(operator.name), C.claimed_at.set(now),
+                                   C.first_claimed_at.set(C.first_claimed_at | now),
                                    C.operator_conns.set(set(conn_ids) or None)],
                           condition=(C.status == QUEUED) & unchanged(C.conn_version, chat.conn_version))
                 tx.update(O(operator.id), actions=[O.active_chats.add(1), O.chats.add({chat.chat_id})],
                           condition=_has_room())
                 # unconditional: a home desk whose item is missing (never listed) gets a stub
                 tx.update(Q(chat.queue), actions=[wait_slot(now).set(round(now - chat.created_at, 1))])
+                if stat is not None:
+                    tx.save(stat_item(stat))
         except TransactWriteError as err:
-            if cancelled_by(err, 1):
+            chat_at = 2 if stat is not None else 1  # PynamoDB sends the puts first, then the updates
+            if cancelled_by(err, chat_at):
                 raise ClaimLost() from None
-            if cancelled_by(err, 2):
+            if cancelled_by(err, chat_at + 1):
                 raise AtCapacity() from None
             raise
 
@@ -142,11 +150,12 @@ class DynamoChats:
         return self._update(chat.chat_id, [C.offered.set([*chat.offered, queue_id]), C.offered_at.set(now)],
                             (C.status == QUEUED) & unchanged_list) is not None
 
-    def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None) -> None:
+    def end(self, chat: Chat, ended_by: str, now: float, reason: str | None = None,
+            stat: StatRecord | None = None) -> None:
         """One TransactWriteItems: the chat ends only from the status and delivery lists it was
-        read with (so a patron who came back meanwhile keeps an abandoned chat), and an active
+        read with (so a patron who came back meanwhile keeps an abandoned chat), an active
         chat's operator's active_chats drops in the same step (the chat stays in their `chats`
-        until closed). StaleRead."""
+        until closed), and its statistics record is put whole. StaleRead."""
         actions = [C.status.set(ENDED), C.waiting.remove(), C.ended_at.set(now), C.ended_by.set(ended_by)]
         if reason:
             actions.append(C.end_reason.set(reason))
@@ -156,6 +165,8 @@ class DynamoChats:
             if chat.status == ACTIVE and chat.operator_id:
                 tx.update(O(chat.operator_id), actions=[O.active_chats.add(-1)],
                           condition=O.active_chats > 0)
+            if stat is not None:
+                tx.save(stat_item(stat))
 
     def close(self, chat: Chat, now: float, history: Iterable[HistoryEntry] = ()) -> None:
         """One TransactWriteItems: an ended chat of chat.operator_id becomes "closed" and leaves
@@ -175,18 +186,16 @@ class DynamoChats:
         return float(item.closed_at) if item is not None and item.closed_at else None
 
     def set_record(self, chat: Chat, record: dict, history: Iterable[HistoryEntry] = ()) -> None:
-        """The close form on the chat item, only while it is still the status read (one
-        UpdateItem; with History entries, one TransactWriteItems rewriting them too). StaleRead."""
-        entries = list(history)
-        condition = C.status == chat.status
-        if not entries:
-            if update_or_none(C(chat.chat_id), [C.record.set(record)], condition) is None:
-                raise StaleRead()
-            return
+        """One TransactWriteItems: the close form on the chat item, only while it is still the
+        status read; the History entries rewritten; an ended chat's statistics record given
+        the form's question type, READ level and tags (never its note). StaleRead."""
         with stale_tx(self.db) as tx:
-            tx.update(C(chat.chat_id), actions=[C.record.set(record)], condition=condition)
-            for entry in entries:
+            tx.update(C(chat.chat_id), actions=[C.record.set(record)], condition=C.status == chat.status)
+            for entry in history:
                 tx.save(HISTORY.to_model(entry))
+            if chat.status != ACTIVE and chat.status != QUEUED:
+                item, actions = form_update(chat.created_at, chat.chat_id, record, chat.expires_at)
+                tx.update(item, actions=actions)
 
     def _update(self, chat_id: str, actions: list, condition=None) -> Chat | None:
         cond = C.status.exists() if condition is None else C.status.exists() & condition

@@ -9,24 +9,31 @@ from __future__ import annotations
 
 from pynamodb.exceptions import TransactWriteError
 
-from ...domain.model import Chat, Message, StaffRoom
+from ...domain.model import OPERATOR, PATRON, Chat, Message, StaffRoom
 from ...domain.ports import DuplicateMessage, StaleRead
 from .base import Db, cancelled_by, get_or_none, unchanged
 from .mapper import MESSAGES, ttl
 from .models import ChatModel, MessageIdModel, MessageModel, StaffRoomModel
 
 
-def _advance(conversation: Chat | StaffRoom, seq: int):
-    """The conversation item's update: last_seq moves to `seq` only from the value read, with
-    the delivery lists read (conn_version) and, for a chat, the status read."""
+def _advance(conversation: Chat | StaffRoom, message: Message):
+    """The conversation item's update: last_seq moves to the message's seq only from the value
+    read, with the delivery lists read (conn_version) and, for a chat, the status read; a
+    chat also counts the message in its sender's tally (the statistics' messages each way)."""
     if isinstance(conversation, StaffRoom):
         model = StaffRoomModel
         condition = (model.last_seq == conversation.last_seq) & model.members.exists()
+        actions = [model.last_seq.set(message.seq)]
     else:
         model = ChatModel
         condition = (model.last_seq == conversation.last_seq) & (model.status == conversation.status)
+        actions = [model.last_seq.set(message.seq)]
+        if message.sender_role == PATRON:
+            actions.append(model.msgs_patron.add(1))
+        elif message.sender_role == OPERATOR:
+            actions.append(model.msgs_librarian.add(1))
     condition &= unchanged(model.conn_version, conversation.conn_version)
-    return model(conversation.id), [model.last_seq.set(seq)], condition
+    return model(conversation.id), actions, condition
 
 
 class DynamoLog:
@@ -48,7 +55,7 @@ class DynamoLog:
                                            expires_at=ttl(message.expires_at)),
                             condition=MessageIdModel.client_msg_id.does_not_exist(),
                             return_values="ALL_OLD")
-                item, actions, condition = _advance(conversation, message.seq)
+                item, actions, condition = _advance(conversation, message)
                 tx.update(item, actions=actions, condition=condition)
         except TransactWriteError as err:
             if cmid and cancelled_by(err, 1):

@@ -78,6 +78,9 @@ class ChatModel(Model):
     offered = ListAttribute(of=UnicodeAttribute, null=True)
     offered_at = NumberAttribute(null=True)
     record = JSONAttribute(null=True)  # the close form: question type, READ, tags, internal note
+    first_claimed_at = NumberAttribute(null=True)  # set once, by the first claim (statistics)
+    msgs_patron = NumberAttribute(default=0)  # ADDed by the log's append transaction
+    msgs_librarian = NumberAttribute(default=0)
     by_waiting = ChatsWaiting()
 
 
@@ -330,11 +333,41 @@ class ReferenceListsModel(Model):
     canned_id = UnicodeAttribute(range_key=True)
     tags = JSONAttribute(default=list)
     question_types = JSONAttribute(default=list)
+    target_seconds = NumberAttribute(null=True)  # item "report-target": the Reports wait target
+
+
+class StatModel(Model):
+    """Key: the UTC month asked ("YYYY-MM") + "<ISO time asked>#<chat or ticket id>": a
+    report Queries each month it spans with `sk BETWEEN`, never a Scan (docs/reports.md).
+    Fields the close form and the survey set later are updated in their own transactions; an
+    item they reach before its chat's record exists (a chat ended before statistics) holds
+    only those and no `kind`, and reports skip it."""
+    Meta = _table("stats")
+    month = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute(null=True)  # chat | ticket
+    ref = UnicodeAttribute(null=True)
+    day = UnicodeAttribute(null=True)
+    queue = UnicodeAttribute(null=True)
+    library = UnicodeAttribute(null=True)
+    created_at = NumberAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    operator_id = UnicodeAttribute(null=True)
+    operator_name = UnicodeAttribute(null=True)
+    claimed_at = NumberAttribute(null=True)
+    ended_at = NumberAttribute(null=True)
+    msgs_patron = NumberAttribute(default=0)
+    msgs_librarian = NumberAttribute(default=0)
+    rating = NumberAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, null=True)
+    question_type = UnicodeAttribute(null=True)
+    read = NumberAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
 
 
 MODELS = {"chats": ChatModel, "messages": MessageModel, "message-ids": MessageIdModel,
           "claims": ClaimModel, "connections": ConnectionModel, "operators": OperatorModel,
           "surveys": SurveyModel, "canned": CannedModel, "queues": QueueModel,
-          "watches": WatchModel, "tickets": TicketModel, "history": HistoryModel}
+          "watches": WatchModel, "tickets": TicketModel, "history": HistoryModel, "stats": StatModel}
 # Models that live in a table of MODELS under a reserved key: bound with it, never created.
 SHARED = {"chats": (StaffRoomModel,), "tickets": (MailRefModel,), "canned": (ReferenceListsModel,)}

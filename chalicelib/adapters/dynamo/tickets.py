@@ -9,6 +9,7 @@ from typing import Iterable
 from ...domain.ports import AlreadyExists, StaleRead
 from ...domain.ticket_model import CLOSED_TICKET, HistoryEntry, Ticket
 from .base import Db, get_or_none, refused_as, stale_tx
+from .stats import stat_item
 from .mapper import Mapper, ttl
 from .models import HistoryModel as H, MailRefModel, ReferenceListsModel as L, TicketModel as T
 
@@ -40,15 +41,16 @@ class DynamoTickets:
         return TICKETS.to_record(item) if item is not None else None
 
     def save(self, ticket: Ticket, *, put_history: Iterable[HistoryEntry] = (),
-             drop_history: Iterable[HistoryEntry] = ()) -> None:
-        """One PutItem conditional on the version read, or, with history entries, one
-        TransactWriteItems of that put and the entries' puts and deletes. StaleRead."""
+             drop_history: Iterable[HistoryEntry] = (), stat=None) -> None:
+        """One PutItem conditional on the version read, or, with history entries or a closed
+        ticket's statistics record, one TransactWriteItems of that put and the entries' puts
+        and deletes and the record's put. StaleRead."""
         read = ticket.version
         item = TICKETS.to_model(ticket)
         item.version = read + 1
         puts, drops = list(put_history), list(drop_history)
         condition = T.ticket_id.exists() & _version_is(read)
-        if not puts and not drops:
+        if not puts and not drops and stat is None:
             with refused_as(StaleRead):
                 item.save(condition=condition)
         else:
@@ -60,6 +62,8 @@ class DynamoTickets:
                         tx.delete(H(f"{h.desk}#{h.day}", h.sort_key))
                 for h in puts:
                     tx.save(HISTORY.to_model(h))
+                if stat is not None:
+                    tx.save(stat_item(stat))
         ticket.version = read + 1
 
     def open_in(self, queue_id: str) -> list[Ticket]:
