@@ -108,13 +108,19 @@ def ticket_stat(ticket, *, library: str | None, expires_at: int) -> StatRecord:
     """The record of a closed ticket: "claimed" is its first reply (time to first response),
     ended its close; answered once a librarian replied, else missed."""
     replies = [e for e in ticket.entries if e["kind"] == "reply"]
-    patron = [e for e in ticket.entries if e["kind"] in ("question", "patron")]
+
+    def said_by(entry: dict) -> str | None:  # a chat's messages carried into the ticket keep their sender
+        if entry["kind"] == "chat":
+            return (entry.get("sender") or {}).get("role")
+        return {"question": "patron", "patron": "patron", "reply": "operator"}.get(entry["kind"])
+    patron = [e for e in ticket.entries if said_by(e) == "patron"]
+    librarian = [e for e in ticket.entries if said_by(e) == "operator"]
     return _form(StatRecord(
         kind="ticket", ref=ticket.ticket_id, day=utc_day(ticket.created_at), queue=ticket.queue,
         library=library, created_at=ticket.created_at, outcome="answered" if replies else "missed",
         operator_id=ticket.operator_id, operator_name=ticket.operator_name,
         claimed_at=replies[0]["at"] if replies else None, ended_at=ticket.closed_at,
-        msgs_patron=len(patron), msgs_librarian=len(replies), expires_at=expires_at), ticket.record)
+        msgs_patron=len(patron), msgs_librarian=len(librarian), expires_at=expires_at), ticket.record)
 
 
 def chat_outcome(*, claimed_at: float | None, ended_by: str | None, reason: str | None) -> str:

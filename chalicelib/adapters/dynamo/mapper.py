@@ -20,7 +20,6 @@ from pynamodb.attributes import (Attribute, MapAttribute, NumberAttribute, TTLAt
                                  UnicodeSetAttribute)
 from pynamodb.models import Model
 
-from ...domain.stats import StatRecord, stat_key
 from ...domain.model import (QUEUED, STAFF_ROOM_ID, Canned, Chat, Connection, Message, Operator,
                              StaffRoom, Survey)
 from . import models as m
@@ -128,8 +127,3 @@ CONNECTIONS = Mapper(
 OPERATORS = Mapper(Operator, m.OperatorModel, renames={"id": "operator_id"})
 SURVEYS = Mapper(Survey, m.SurveyModel, computed={"day": lambda s: survey_day(s.submitted_at)})
 CANNED = Mapper(Canned, m.CannedModel)
-STATS = Mapper(StatRecord, m.StatModel,
-               computed={"month": lambda r: stat_key(r.created_at, r.ref)[0],
-                         "sk": lambda r: stat_key(r.created_at, r.ref)[1],
-                         "tags": lambda r: list(r.tags) or None},
-               loaded={"tags": lambda item: list(item.tags or [])})

@@ -339,29 +339,18 @@ class ReferenceListsModel(Model):
 class StatModel(Model):
     """Key: the UTC month asked ("YYYY-MM") + "<ISO time asked>#<chat or ticket id>": a
     report Queries each month it spans with `sk BETWEEN`, never a Scan (docs/reports.md).
-    Fields the close form and the survey set later are updated in their own transactions; an
-    item they reach before its chat's record exists (a chat ended before statistics) holds
-    only those and no `kind`, and reports skip it."""
+
+    Compact on purpose: a year of a busy library is 40,000 items read per report, and the
+    client's cost is per attribute value parsed. What never changes after the end is one JSON
+    array in `r` (adapters/dynamo/stats.py FACTS); the close form (`f`, set whole) and the
+    survey's rating are attributes of their own, each updated in its own transaction. An item they reach
+    before its chat's record exists (a chat ended before statistics) has no `r`: reports skip it."""
     Meta = _table("stats")
     month = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
-    kind = UnicodeAttribute(null=True)  # chat | ticket
-    ref = UnicodeAttribute(null=True)
-    day = UnicodeAttribute(null=True)
-    queue = UnicodeAttribute(null=True)
-    library = UnicodeAttribute(null=True)
-    created_at = NumberAttribute(null=True)
-    outcome = UnicodeAttribute(null=True)
-    operator_id = UnicodeAttribute(null=True)
-    operator_name = UnicodeAttribute(null=True)
-    claimed_at = NumberAttribute(null=True)
-    ended_at = NumberAttribute(null=True)
-    msgs_patron = NumberAttribute(default=0)
-    msgs_librarian = NumberAttribute(default=0)
+    r = UnicodeAttribute(null=True)
+    f = UnicodeAttribute(null=True)  # the close form: JSON [question type, READ level, tags]
     rating = NumberAttribute(null=True)
-    tags = ListAttribute(of=UnicodeAttribute, null=True)
-    question_type = UnicodeAttribute(null=True)
-    read = NumberAttribute(null=True)
     expires_at = TTLAttribute(null=True)
 
 
