@@ -1,5 +1,6 @@
 # Two commands: `make run` and `make test`. Both create .venv and install what they need,
-# Debian packages included (chromium for the browser tests, nodejs for the front-end unit tests).
+# Debian packages included (chromium for the browser tests, nodejs for the front-end unit tests,
+# npm for the dashboard's chart library, pinned in widget/package-lock.json).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ PORT   ?= 8000
 STAGE  ?= dev
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-python test-js venv system clean bench deploy destroy
+.PHONY: run test test-python test-js venv vendor system clean bench deploy destroy
 
 venv: $(STAMP)
 
@@ -24,15 +25,39 @@ $(STAMP): requirements.txt requirements-dev.txt
 system:
 	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-run: $(STAMP)
+# The dashboard's chart library (docs/reports.md): npm packages pinned by widget/package-lock.json,
+# installed only when the lock changed, their browser (UMD) builds copied into
+# widget/dashboard/vendor/ (kept out of git; the deploy publishes them with the rest of widget/).
+NODE_STAMP := widget/node_modules/.installed
+VENDOR_DIR := widget/dashboard/vendor
+VENDOR     := $(VENDOR_DIR)/chart.umd.min.js $(VENDOR_DIR)/chartjs-chart-matrix.min.js
+
+vendor: $(VENDOR)
+
+$(NODE_STAMP): widget/package-lock.json
+	@command -v npm >/dev/null || { command -v apt-get >/dev/null && \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm ; }
+	cd widget && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+$(VENDOR_DIR)/chart.umd.min.js: $(NODE_STAMP)
+	mkdir -p $(VENDOR_DIR)
+	cp widget/node_modules/chart.js/dist/chart.umd.min.js $@
+
+$(VENDOR_DIR)/chartjs-chart-matrix.min.js: $(NODE_STAMP)
+	mkdir -p $(VENDOR_DIR)
+	cp widget/node_modules/chartjs-chart-matrix/dist/chartjs-chart-matrix.min.js $@
+
+run: $(STAMP) vendor
 	PORT=$(PORT) $(BIN)/python -m local
 
-test: system $(STAMP) test-js test-python
+test: system $(STAMP) vendor test-js test-python
 
 test-js:
 	@if ls widget/tests/*.test.mjs >/dev/null 2>&1; then node --test widget/tests/*.test.mjs; fi
@@ -46,11 +71,11 @@ test-python: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-deploy: $(STAMP)
+deploy: $(STAMP) vendor
 	STAGE=$(STAGE) bash scripts/deploy.sh
 
 destroy: $(STAMP)
 	STAGE=$(STAGE) bash scripts/destroy.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache artifacts
+	rm -rf $(VENV) .pytest_cache artifacts $(VENDOR_DIR) widget/node_modules

@@ -10,7 +10,8 @@
 #      bucket, so a deploy from another clone updates instead of duplicating
 #   5. the WebSocket URLs into the config (known only once the API exists) and, if they
 #      changed, `chalice deploy` again so the REST Lambda can push
-#   6. widget/ to the site bucket with a generated config.json (REST and WebSocket URLs)
+#   6. widget/ to the site bucket with a generated config.json (REST and WebSocket URLs); the
+#      dashboard's chart library (`make vendor`) is checked before anything is deployed
 #   7. a smoke test: GET <REST>/health
 # docs/deploy.md explains each step, the settings below and what to do when one fails.
 set -euo pipefail
@@ -29,6 +30,10 @@ if ! "$PYTHON" -c 'import json, sys; sys.exit(0 if sys.argv[1] in json.load(open
   echo "deploy: .chalice/config.json has no stage '$STAGE'; add it (copy 'prod') and its policy-$STAGE.json" >&2
   exit 2
 fi
+
+# The dashboard's vendored chart library (make vendor, which make deploy runs first): checked
+# now, so a checkout without it stops before anything changes on AWS.
+"$PYTHON" -m scripts.deploytool check-site --site-dir widget
 
 step "1/7 infrastructure stack libchat-$STAGE"
 "$PYTHON" -m scripts.deploytool infra --stage "$STAGE" --origins "$ALLOWED_ORIGINS" \

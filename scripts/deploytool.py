@@ -8,6 +8,7 @@ boto3 clients as arguments: tests/test_deploy.py runs them against moto.
                                            [--log-retention-days N] [--alarm-email ADDR] --out F
     python -m scripts.deploytool outputs   --stage S --out F
     python -m scripts.deploytool state     pull|push --stage S --outputs F
+    python -m scripts.deploytool check-site [--site-dir widget]
     python -m scripts.deploytool publish   --outputs F --site-dir widget --site-config F
     python -m scripts.deploytool unpublish --outputs F
     python -m scripts.deploytool smoke     --deployed .chalice/deployed/S.json
@@ -30,6 +31,10 @@ CONFIG_KEY = "config.json"
 # Not part of the published site: the front ends' tests and tooling.
 SITE_EXCLUDE_DIRS = {"tests", "node_modules"}
 SITE_EXCLUDE_FILES = {"package.json", "package-lock.json"}
+# The dashboard's chart library (docs/reports.md): copied out of widget/node_modules by
+# `make vendor` (kept out of git), so a checkout without it would publish a Reports tab that
+# cannot draw. Publishing refuses to go without them.
+VENDOR_FILES = ("dashboard/vendor/chart.umd.min.js", "dashboard/vendor/chartjs-chart-matrix.min.js")
 # Stack resources kept on stack deletion (DeletionPolicy: Retain): deleted one by one, and only
 # when the data is to go (`make destroy DELETE_DATA=yes`).
 RETAINED_TYPES = ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Cognito::UserPool")
@@ -137,6 +142,19 @@ def site_files(site_dir: Path) -> dict[str, Path]:
             continue
         out[rel.as_posix()] = path
     return out
+
+
+def missing_vendor_files(site_dir: Path) -> list[str]:
+    """The vendored files the front ends load that are not (or empty) in `site_dir`."""
+    return [rel for rel in VENDOR_FILES
+            if not (site_dir / rel).is_file() or (site_dir / rel).stat().st_size == 0]
+
+
+def check_site(site_dir: Path) -> None:
+    missing = missing_vendor_files(site_dir)
+    if missing:
+        raise DeployError(f"{site_dir} lacks {', '.join(missing)}: run `make vendor` first "
+                          "(`make deploy` does), which copies the chart library from npm")
 
 
 def content_type(key: str) -> str:
@@ -302,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("direction", choices=["pull", "push"])
     p.add_argument("--stage", required=True)
     p.add_argument("--outputs", required=True)
+    p = sub.add_parser("check-site")
+    p.add_argument("--site-dir", default=str(ROOT / "widget"))
     p = sub.add_parser("publish")
     p.add_argument("--outputs", required=True)
     p.add_argument("--site-dir", default=str(ROOT / "widget"))
@@ -320,6 +340,10 @@ def main(argv: list[str] | None = None) -> int:
         rest = ep.endpoints(ep.load(args.deployed)).rest_url
         smoke(rest)
         print(f"smoke test: {rest}/health answers {{\"ok\": true}}")
+        return 0
+    if args.command == "check-site":
+        check_site(Path(args.site_dir))
+        print(f"front ends: {args.site_dir} has its vendored files")
         return 0
     session = _session()
     if args.command == "infra":
@@ -347,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         fn = pull_state if args.direction == "pull" else push_state
         print(f"Chalice deploy record: {fn(s3, outputs['DeployBucketName'], args.stage, path)}")
     elif args.command == "publish":
+        check_site(Path(args.site_dir))
         config = json.loads(Path(args.site_config).read_text())
         done = publish_site(s3, session.client("cloudfront"), outputs["SiteBucketName"],
                             outputs["SiteDistributionId"], Path(args.site_dir), config)

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_PY = [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]
 FRONT_END_JS = sorted(p for p in (ROOT / "widget").rglob("*.js")
-                      if "tests" not in p.parts and "vendor" not in p.parts)
+                      if not {"tests", "vendor", "node_modules"} & set(p.parts))
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -397,6 +397,25 @@ console.log(JSON.stringify({{ patron: [p.restUrl, p.wsUrl], dashboard: [d.restUr
     assert urls["patron"] == urls["dashboard"] == [config["restUrl"], config["wsUrl"]]
 
 
+def test_publishing_needs_the_vendored_chart_library(tmp_path, capsys):
+    """`make vendor` copies the chart library out of widget/node_modules (not in git): a site
+    without it is refused with what to run, before anything is uploaded."""
+    site = tmp_path / "widget"
+    (site / "dashboard").mkdir(parents=True)
+    with pytest.raises(deploytool.DeployError, match="make vendor"):
+        deploytool.check_site(site)
+    assert deploytool.missing_vendor_files(site) == list(deploytool.VENDOR_FILES)
+    (site / "dashboard" / "vendor").mkdir()
+    for rel in deploytool.VENDOR_FILES:
+        (site / rel).write_text("/* vendored */")
+    (site / deploytool.VENDOR_FILES[1]).write_text("")  # an interrupted copy
+    assert deploytool.missing_vendor_files(site) == [deploytool.VENDOR_FILES[1]]
+    (site / deploytool.VENDOR_FILES[1]).write_text("/* vendored */")
+    assert deploytool.main(["check-site", "--site-dir", str(site)]) == 0
+    assert "vendored files" in capsys.readouterr().out
+    assert {"dashboard/vendor/chart.umd.min.js"} <= set(deploytool.site_files(site))
+
+
 # ------------------------------------------------------------------ the boto3 steps, on moto
 
 
@@ -553,6 +572,7 @@ def test_deploy_script_runs_the_steps_in_order_and_deploys_twice_on_first_run(tm
     proc, calls = _run(repo, "deploy.sh", env, STAGE="prod", ALLOWED_ORIGINS="https://lib.example")
     assert proc.returncode == 0, proc.stderr
     assert calls == [
+        "python -m scripts.deploytool",                                     # vendored files there
         "python -m scripts.deploytool", "python -m scripts.write_config",  # stack, outputs
         "chalice package --stage", "python -m scripts.package_check",      # checked package
         "python -m scripts.deploytool", "chalice deploy --stage", "python -m scripts.deploytool",
@@ -564,6 +584,7 @@ def test_deploy_script_runs_the_steps_in_order_and_deploys_twice_on_first_run(tm
     assert "chalice package --stage prod" in full and "PIP_NO_DEPS=1" in full
     assert full.count("state pull") == 2 and full.count("state push") == 2
     assert "--origins https://lib.example" in full
+    assert full.splitlines()[0] == "python -m scripts.deploytool check-site --site-dir widget"
     assert not (repo / "chalicelib" / "__pycache__").exists()
     assert "https://d1.cloudfront.net/dashboard/" in proc.stdout
 

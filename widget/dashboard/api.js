@@ -1,7 +1,7 @@
 // The dashboard's REST calls (docs/protocol.md, docs/desks.md): sign-in (and the first one's new
 // password), history for gap fill and fresh panes, queue names, canned messages, the Team and
-// Desks tabs, tickets, transcripts, chat records, tags and history (docs/tickets.md),
-// attachments and a token check. The fetch wrapper
+// Desks tabs, tickets, transcripts, chat records, tags and history (docs/tickets.md), the
+// reports and their CSV files (docs/reports.md), attachments and a token check. The fetch wrapper
 // and the file rules are the widget's too (../js/http.js, ../js/files.js); `fetch` is injected
 // so Node tests can stand in for it.
 
@@ -151,6 +151,25 @@ export class Api {
   /** GET /api/history?...: `query` is the query string (history.js historyQuery). */
   searchHistory(query) {
     return this.request("GET", `/history?${query}`);
+  }
+
+  // reports (docs/reports.md): `query` is the query string (reports.js reportQuery)
+  report(query) {
+    return this.request("GET", `/reports?${query}`);
+  }
+
+  /** A table's CSV (or every record's): {blob, disposition, type}. */
+  reportCsv(query) {
+    return this.http.download(`/reports/csv?${query}`, { token: this.token });
+  }
+
+  /** The Chats tab's line: {desks: [{id, name, waiting, claimed, p50, p90}], target_seconds}. */
+  reportToday() {
+    return this.request("GET", "/reports/today");
+  }
+
+  setReportTarget(seconds) {
+    return this.request("PUT", "/reports/target", { seconds });
   }
 
   // attachments: presigned POST, then the form straight to S3. The type declared is the

@@ -244,7 +244,7 @@ export class Dashboard {
   }
 
   isFixed(tabId) {
-    if (tabId === "chats" || tabId === STAFF || tabId === "tickets" || tabId === "history") return true;
+    if (tabId === "chats" || tabId === STAFF || tabId === "tickets" || tabId === "history" || tabId === "reports") return true;
     return (tabId === "team" || tabId === "desks") && this.me.role === "admin";
   }
 

@@ -8,6 +8,7 @@ import { Api } from "./api.js";
 import { CannedMessages } from "./canned.js";
 import { Dashboard } from "./controller.js";
 import { deskNames } from "./desks-admin.js";
+import { startReports } from "./main-reports.js";
 import { startTickets } from "./main-tickets.js";
 import { isDisabledError, newPasswordProblem, TeamTab } from "./team.js";
 import { DesksTab } from "./view-desks-tab.js";
@@ -183,6 +184,9 @@ async function boot() {
     // docs/tickets.md: the close form, transcripts, the Tickets and History tabs, the tag lists
     const after = startTickets({ doc: document, win: window, api, dash, view, authLost });
     client.on("frame", (f) => after.onFrame(f));
+    // docs/reports.md: the Reports tab, and the Chats tab's line of today's waits
+    const reports = startReports({ doc: document, win: window, api, dash, authLost });
+    client.on("frame", (f) => reports.onFrame(f));
 
     // Intents from the view.
     Object.assign(view.handlers, {
@@ -191,6 +195,7 @@ async function boot() {
         if (dash.active === "team") team.refresh();
         if (dash.active === "desks") desks.refresh();
         after.shown(dash.active);
+        reports.shown(dash.active);
       },
       ...after.handlers,
       openCanned: (textarea) => canned.open(textarea),
@@ -257,6 +262,7 @@ async function boot() {
       if (dash.active === "team") team.refresh();
       if (dash.active === "desks") desks.refresh();
       after.shown(dash.active);
+      reports.shown(dash.active);
     });
     alerts.onNotificationClick = () => dash.select("chats", { focus: "tab" });
     view.setSound(alerts.muted);

@@ -6,6 +6,7 @@
 
 import { MAX_TEXT } from "../js/limits.js";
 import { ACCOUNTS, DESKS } from "./strings-admin.js";
+import { REPORTS, TODAY } from "./strings-reports.js";
 import { HISTORY, RECORD, TAGS, TICKETS, TRANSCRIPT } from "./strings-tickets.js";
 
 export const APP_NAME = "Library chat";
@@ -312,4 +313,8 @@ export const S = {
   transcript: TRANSCRIPT,
   history: HISTORY,
   tags: TAGS,
+
+  // the Reports tab and the Chats tab's "today" line (docs/reports.md): strings-reports.js
+  reports: REPORTS,
+  today: TODAY,
 };

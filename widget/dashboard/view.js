@@ -72,6 +72,7 @@ export class DashboardView {
       ["desks", { tab: this.e.desksTab, panel: this.e.desksPanel }],
       ["tickets", { tab: $("lcd-tab-tickets"), panel: $("lcd-panel-tickets") }], // docs/tickets.md
       ["history", { tab: $("lcd-tab-history"), panel: $("lcd-panel-history") }],
+      ["reports", { tab: $("lcd-tab-reports"), panel: $("lcd-panel-reports") }], // docs/reports.md
     ]);
     // the first sign-in's new password, when a temporary one was used (view-new-password.js)
     this.newPassword = new NewPasswordStep(doc, this.e.signinForm, (name, ...args) => this.call(name, ...args));

@@ -57,6 +57,34 @@ export class JsonHttp {
   }
 
   /**
+   * A file from the REST API (a CSV download): GET with the bearer token, resolving with
+   * {blob, disposition (the Content-Disposition header, "" when absent or not exposed), type};
+   * a refusal rejects with an ApiError read from its JSON body, as request() does.
+   */
+  async download(path, { token } = {}) {
+    const headers = { Accept: "text/csv, application/json;q=0.5" };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response;
+    try {
+      response = await this.fetch(this.base + path, { method: "GET", headers, credentials: "omit", cache: "no-store" });
+    } catch (err) {
+      throw new ApiError(0, "network", this.networkMessage || reason(err));
+    }
+    if (!response.ok) {
+      let data = null;
+      try {
+        data = await response.json();
+      } catch {
+        data = null;
+      }
+      const error = (data && data.error) || {};
+      throw new ApiError(response.status, error.code || (response.status >= 500 ? "internal" : "bad_request"), error.message);
+    }
+    const header = (name) => (response.headers && typeof response.headers.get === "function" ? response.headers.get(name) || "" : "");
+    return { blob: await response.blob(), disposition: header("Content-Disposition"), type: header("Content-Type") };
+  }
+
+  /**
    * A multipart form straight to a presigned S3 POST: no custom headers (the browser sets the
    * multipart type) and no token. S3's "EntityTooLarge" becomes "too_large", any other refusal
    * "upload_failed" (message: the start of S3's answer, or `failedMessage` when given).
