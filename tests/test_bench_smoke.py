@@ -86,3 +86,11 @@ def test_fanout_bench_reaches_every_connection(tmp_path):
         assert run["received"] == row["n"]
         assert run["handler_ms"] is not None  # the app's request line for create_chat was found
     assert doc["pool"]
+
+
+def test_year_report_bench_counts_one_query_per_month_and_no_scan():
+    out = _run(["bench/reports.py", "--records", "365", "--runs", "1", "--json"], BENCH_TIMEOUT)
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    assert figures["records"] == figures["reported"] == 365
+    assert figures["scans"] == 0 and 12 <= figures["queries"] <= 13  # a year: 12 UTC months (+1 at the edge)
+    assert figures["bytes_read"] > 0 and figures["rru"] >= 0
