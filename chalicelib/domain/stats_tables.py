@@ -42,10 +42,11 @@ def days_between(first: date, last: date) -> list[str]:
 
 def per_day_rows(records, tz, first: date, last: date) -> list[dict]:
     """Every local day of the range, with none left out (a chart's empty day is a zero)."""
-    from .stats import _local
+    from .stats import LocalClock
+    clock = LocalClock(tz)
     counts = {d: {"day": d, "chats": 0, "tickets": 0} for d in days_between(first, last)}
     for r in records:
-        d = _local(r.created_at, tz).date().isoformat()
+        d = clock.parts(r.created_at)[0]
         if d in counts:
             counts[d]["chats" if r.kind == "chat" else "tickets"] += 1
     return list(counts.values())

@@ -17,7 +17,7 @@ from .models import ReferenceListsModel as L, StatModel as S
 LISTS_OWNER, TARGET_ID = "lists", "report-target"
 # The order of the facts in `r` (append only: stored items keep their order).
 FACTS = ("kind", "ref", "queue", "library", "created_at", "outcome", "operator_id", "operator_name",
-         "claimed_at", "ended_at", "msgs_patron", "msgs_librarian")
+         "claimed_at", "ended_at", "msgs_patron", "msgs_librarian", "day")
 
 
 def stat_item(record: StatRecord) -> S:
@@ -41,7 +41,7 @@ def decode(raw: dict) -> StatRecord | None:
     values = dict(zip(FACTS, json.loads(raw["r"]["S"])))
     question_type, read, tags = json.loads(raw["f"]["S"]) if "f" in raw else (None, None, [])
     return StatRecord(
-        **values, day=instant(values["created_at"])[:10],
+        **values,
         rating=int(raw["rating"]["N"]) if "rating" in raw else None,
         tags=tags, question_type=question_type, read=read,
         expires_at=int(raw["expires_at"]["N"]) if "expires_at" in raw else 0)
