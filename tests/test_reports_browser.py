@@ -7,7 +7,8 @@ three librarians, tags and question types), made by local.stats_seed:
   a Desk filter changes the figures to that desk's; the per-day CSV has the rows of the
   per-day table on screen (UTF-8 with a BOM, CRLF), the records CSV one row per record; the
   admin's wait-to-claim target is saved and the figures compare with it; axe finds nothing
-  serious; the tab's screenshot goes to docs/images/reports-tab.png for the README;
+  serious; the tab's screenshot goes to artifacts/screenshots/reports-tab.png (docs/images/ for the README
+  with UPDATE_README_IMAGES=1);
 - a librarian of one desk is offered only that desk;
 - the Chats tab says, per desk, today's waiting chats and waits, and follows a new chat.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -198,8 +200,11 @@ def test_an_admin_reads_november_in_charts_tables_and_csv_files(rsvc, new_contex
     page.locator("#lcd-panel-reports").evaluate("""(p) => {
         const r = document.getElementById('lcd-reports-results');
         p.scrollTop += r.getBoundingClientRect().top - p.getBoundingClientRect().top - 16; }""")
-    ROOT.joinpath("docs", "images").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ROOT / "docs" / "images" / "reports-tab.png"))
+    # into artifacts/ on every run; into the README's docs/images/ only when asked
+    # (UPDATE_README_IMAGES=1), so a test run never changes a tracked file
+    target = ROOT / "docs" / "images" if os.environ.get("UPDATE_README_IMAGES") else ROOT / "artifacts" / "screenshots"
+    target.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target / "reports-tab.png"))
 
     # the per-day CSV: the rows of the table on screen; the records CSV: one row per record
     name, data = download(page, page.locator("#lcd-report-per_day").get_by_role("button", name="Download CSV"))
