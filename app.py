@@ -280,6 +280,18 @@ def history():
     return services().records.search(_operator(), dict(_request().query_params or {}))
 
 
+@route("/chats/{chat_id}", methods=["DELETE"])
+@rest
+def delete_chat(chat_id):
+    return services().privacy.delete_now(_caller(), chat_id)
+
+
+@route("/privacy", methods=["GET"])
+@rest
+def privacy():
+    return services().privacy.page(query(_request(), "library"))
+
+
 @route("/reports", methods=["GET"])
 @rest
 def reports():
@@ -319,6 +331,14 @@ def remind_unclaimed(event):
     NOTIFY_WAIT_SECONDS; a chat whose patron left ABANDON_AFTER_SECONDS ago is ended."""
     cfg = settings()
     return services().chats.tend_queue(cfg.notify_wait_seconds, cfg.abandon_after_seconds)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+@scheduled
+def purge_transcripts(event):
+    """Every 5 minutes: the transcripts a desk deletes some hours after close, and any purge
+    cut short (docs/privacy.md)."""
+    return services().privacy.purge_due()
 
 
 @app.on_ws_connect()

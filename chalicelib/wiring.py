@@ -27,7 +27,7 @@ _state: dict = {}
 class Ports:
     """What the outside world is for one composition: the repositories (an object with
     `chats, log, staff_room, connections, operators, surveys, canned, queues, watches,
-    tickets, history, lists, stats`), the WebSocket sender,
+    tickets, history, lists, stats, purges`), the WebSocket sender,
     the operators' authenticator, the files bucket and the notifier (None: off)."""
     repos: Any
     sender: Any
@@ -54,6 +54,7 @@ class Services:
     tickets: Any
     records: Any
     reports: Any
+    privacy: Any
     push: Any
     events: Any
     settings: Settings
@@ -72,6 +73,7 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
     from .listeners.line import Line
     from .domain.sessions import Sessions
     from .domain.staff_room import StaffRoomService
+    from .domain.privacy import PrivacyService
     from .domain.records import Records
     from .domain.reports import Reports
     from .domain.surveys import Surveys
@@ -90,7 +92,8 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
     staff_room = StaffRoomService(r.staff_room, r.log, events,
                                   retention_seconds=cfg.retention_seconds, clock=clock)
     desks = Desks(r.queues, r.operators, access, defaults=cfg.queues, clock=clock,
-                  cache_seconds=cfg.queue_cache_seconds)
+                  cache_seconds=cfg.queue_cache_seconds, retention_days=cfg.retention_days,
+                  typing_preview=cfg.typing_preview)
     reports = Reports(r.stats, r.chats, access, desks=desks,
                       retention_seconds=cfg.stats_retention_days * 86400,
                       default_target=cfg.wait_target_seconds, clock=clock)
@@ -99,7 +102,8 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
     chats = Chats(r.chats, r.connections, access, events, desks=desks, watches=r.watches,
                   ws_url=cfg.ws_url, retention_seconds=cfg.retention_seconds, clock=clock,
                   ids=ids or new_id, history_of=records.chat_history,
-                  ticket_offer_seconds=cfg.ticket_offer_seconds, stat_of=reports.chat_stat)
+                  ticket_offer_seconds=cfg.ticket_offer_seconds, stat_of=reports.chat_stat,
+                  strip_names=r.purges.strip_names)
     tickets = Tickets(r.tickets, r.chats, r.log, access, desks=desks, mailer=ports.mailer,
                       records=records, end_chat=chats.end_for, token_secret=cfg.patron_token_secret,
                       public_url=cfg.public_url, library=cfg.library_name,
@@ -115,8 +119,13 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
         access=access, sessions=sessions, staff_room=staff_room, operators=team,
         conversation=Conversation(r.chats, r.log, r.staff_room, r.connections, access, events,
                                   retention_seconds=cfg.retention_seconds, clock=clock,
-                                  files=files, typing_preview=cfg.typing_preview),
+                                  files=files, typing_preview=cfg.typing_preview,
+                                  preview_of=lambda chat: desks.policy(chat.queue).typing_preview),
         chats=chats, desks=desks, tickets=tickets, records=records, reports=reports,
+        privacy=PrivacyService(r.chats, r.purges, access, desks=desks, end_chat=chats.end_for,
+                               history_of=records.chat_history, files=files, clock=clock,
+                               facts={"patron_ip_stored": cfg.store_patron_ip,
+                                      "statistics_days": cfg.stats_retention_days}),
         surveys=Surveys(r.surveys, r.chats, access, clock=clock),
         canned=CannedService(r.canned, clock),
         files=ChatFiles(files, r.chats, access, clock=clock),

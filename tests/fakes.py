@@ -46,6 +46,7 @@ class MemoryDb:
         self.history: dict = {}  # (desk#day, sort key) -> HistoryEntry
         self.mail_refs: dict[str, str] = {}
         self.lists: tuple[list, list] = ([], [])
+        self.purge_at: dict[str, float] = {}  # ChatModel.purge_at (by_purge)
         self.stats: dict = {}  # (month, sk) -> StatRecord (a stub from a form or rating: a dict)
         self.target: int | None = None
         self.calls: list[str] = []
@@ -176,7 +177,7 @@ class MemoryChats(_Repo):
         put_stat(self.db, stat)
 
     @_atomic
-    def close(self, chat: Chat, now: float, history=()) -> None:
+    def close(self, chat: Chat, now: float, history=(), *, purge_at=None, strip=False) -> None:
         stored = self.db.chats.get(chat.chat_id)
         holder = self.db.operators.get(chat.operator_id) if chat.operator_id else None
         if stored is None or stored.status != ENDED or stored.operator_id != chat.operator_id \
@@ -184,6 +185,10 @@ class MemoryChats(_Repo):
             raise StaleRead()
         stored.status = CLOSED
         self.db.closed_at[chat.chat_id] = now
+        if purge_at is not None:
+            self.db.purge_at[chat.chat_id] = purge_at
+        if strip:
+            stored.patron_name = stored.patron_email = None
         holder.chats.discard(chat.chat_id)
         for h in history:
             self.db.history[(f"{h.desk}#{h.day}", h.sort_key)] = copy.deepcopy(h)
@@ -527,6 +532,51 @@ class MemoryStats(_Repo):
         self.db.target = seconds
 
 
+class MemoryPurge(_Repo):
+    """PurgeRepository: the chat and everything that holds its conversation, stats kept."""
+    name = "purges"
+
+    @_atomic
+    def mark(self, chat_id: str, at: float) -> bool:
+        if chat_id not in self.db.chats:
+            return False
+        self.db.purge_at[chat_id] = at
+        return True
+
+    @_atomic
+    def strip_names(self, chat_id: str) -> int:
+        named = [m for (cid, _), m in self.db.messages.items() if cid == chat_id and m.sender_name
+                 and m.sender_role == PATRON]
+        for m in named:
+            m.sender_name = None
+        return len(named)
+
+    @_atomic
+    def due(self, now: float, limit: int) -> list:
+        ids = sorted((at, cid) for cid, at in self.db.purge_at.items() if at <= now and cid in self.db.chats)
+        return copy.deepcopy([self.db.chats[cid] for _, cid in ids[:limit]])
+
+    @_atomic
+    def purge(self, chat, history=()) -> None:
+        cid = chat.chat_id
+        for key in [k for k in self.db.messages if k[0] == cid]:
+            del self.db.messages[key]
+        for key in [k for k in self.db.msg_ids if k[0] == cid]:
+            del self.db.msg_ids[key]
+        self.db.claims = [c for c in self.db.claims if c[0] != cid]
+        for h in history:
+            self.db.history.pop((f"{h.desk}#{h.day}", h.sort_key), None)
+        self.db.surveys.pop(cid, None)
+        for conn_id in chat.patron_conns:
+            if getattr(self.db.connections.get(conn_id), "chat_id", None) == cid:
+                del self.db.connections[conn_id]
+        if chat.operator_id and chat.operator_id in self.db.operators:
+            self.db.operators[chat.operator_id].chats.discard(cid)
+        self.db.chats.pop(cid, None)
+        self.db.purge_at.pop(cid, None)
+        self.db.closed_at.pop(cid, None)
+
+
 class MemoryRepositories:
     """The repositories over one MemoryDb, as `dynamo.repositories()` builds them."""
 
@@ -545,6 +595,7 @@ class MemoryRepositories:
         self.history = MemoryHistory(self.db)
         self.lists = MemoryLists(self.db)
         self.stats = MemoryStats(self.db)
+        self.purges = MemoryPurge(self.db)
 
 
 class RecordingSender:

@@ -86,7 +86,7 @@ def test_chalice_package_builds_the_stage(packaged, stage):
     template = sam(packaged, stage)
     fns = functions(template)
     assert sorted(fn["Properties"]["Handler"] for fn in fns.values()) == [
-        "app.app", "app.mail_events", "app.remind_unclaimed", "app.ws_connect", "app.ws_disconnect",
+        "app.app", "app.mail_events", "app.purge_transcripts", "app.remind_unclaimed", "app.ws_connect", "app.ws_disconnect",
         "app.ws_message"]
     for fn in fns.values():
         props = fn["Properties"]
@@ -152,7 +152,7 @@ def test_bounces_reach_the_mail_events_lambda_through_the_stacks_topic(packaged,
 def test_every_lambda_role_carries_exactly_the_stage_policy(packaged, stage):
     policy = json.loads((ROOT / ".chalice" / f"policy-{stage}.json").read_text())
     roles = [r for r in sam(packaged, stage)["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
-    assert len(roles) == 6  # REST, the three WebSocket routes, the scheduled reminder, mail events
+    assert len(roles) == 7  # REST, the three WebSocket routes, the scheduled reminder and purge, mail events
     for role in roles:
         props = role["Properties"]
         assert [p["PolicyDocument"] for p in props["Policies"]] == [policy]

@@ -251,12 +251,20 @@ def run_scenario(flow) -> None:
     assert _rest(flow, "put", "/tags", admin, {"tags": ["maps"], "question_types": ["directional"]})[0] == 200
     assert _rest(flow, "get", "/tags", ann)[0] == 200
     assert _rest(flow, "put", f"/chats/{chat_id}/record", ann, {"read": 2, "tags": ["maps"]})[0] == 200
+    # the desk deletes transcripts at close (docs/privacy.md): close lists the chat in by_purge
+    assert _rest(flow, "put", "/queues/general", admin,
+                 {"privacy": {"transcripts": "delete", "delete_after_hours": 0}})[0] == 200
     flow.frame("op2=", action="close", chat_id=chat_id)
     assert _rest(flow, "put", f"/chats/{chat_id}/record", ann, {"read": 3, "tags": ["maps"]})[0] == 200
     assert flow.post(f"/chats/{chat_id}/transcript", {"email": "pat@example.org"}, patron)[0] == 202
     assert len(flow.get("/history", ann)[1]["items"]) == 1
+    assert flow.get("/privacy")[0] == 200
     flow.disconnect("pat1=")
     flow.disconnect("op2=")
+    # the scheduled purge: the transcript everywhere (the file in S3 too), the stats kept
+    assert app_module.purge_transcripts(SCHEDULED_EVENT, None) == 1
+    assert flow.get(f"/chats/{chat_id}/messages", patron)[0] == 404
+    assert _rest(flow, "put", "/queues/general", admin, {"privacy": {}})[0] == 200
 
     # a ticket asked after hours: the acknowledgement (SES), claimed, answered (SES), noted,
     # closed into History, reopened, the patron's page and reply by the signed link

@@ -151,7 +151,8 @@ def test_log_groups_and_alarms_watch_the_functions_chalice_deploys(moto_stack, t
                                 "library-chat-qa-websocket_message",
                                 "library-chat-qa-websocket_disconnect",
                                 "library-chat-qa-remind_unclaimed",
-                                "library-chat-qa-mail_events"])
+                                "library-chat-qa-mail_events",
+                                "library-chat-qa-purge_transcripts"])
     assert sorted(moto_stack["log_groups"]) == sorted(f"/aws/lambda/{f}" for f in functions)
     assert set(moto_stack["log_groups"].values()) == {30}
     alarmed = set()

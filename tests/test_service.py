@@ -306,7 +306,7 @@ def test_status_follows_operator_connections(h):
     status = h.status()
     assert status["online"] is True
     assert status["queues"][0] == {"id": "general", "name": "Ask a librarian", "online": True,
-                                   "open": True, "timezone": "UTC"}
+                                   "open": True, "timezone": "UTC", "typing_preview": True}
     h.disconnect("o1")
     assert h.status()["online"] is False
 

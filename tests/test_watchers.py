@@ -29,9 +29,9 @@ def test_watcher_welcome_says_whether_anyone_can_answer(h):
     assert welcome == {"type": "welcome", "role": "watcher", "status": {
         "online": False, "ws_url": "ws://test/ws", "queues": [
             {"id": "general", "name": "Ask a librarian", "online": False, "open": True,
-             "timezone": "UTC"},
+             "timezone": "UTC", "typing_preview": True},
             {"id": "law", "name": "Law library", "online": False, "open": True,
-             "timezone": "UTC"}]}}
+             "timezone": "UTC", "typing_preview": True}]}}
     assert h.status()["ws_url"] == "ws://test/ws"
 
 
@@ -44,7 +44,7 @@ def test_watchers_hear_when_librarians_come_go_and_step_away(h):
     assert statuses(h, "w1") == statuses(h, "w2") == [True]
     frame = h.sender.of("w1", "service.status")[0]
     assert frame["queues"][0] == {"id": "general", "name": "Ask a librarian", "online": True,
-                                  "open": True, "timezone": "UTC"}
+                                  "open": True, "timezone": "UTC", "typing_preview": True}
     h.connect_operator("o2", "bob")
     h.frame("o1", action="status", state="away")
     assert statuses(h) == [True, True, True]  # bob still answers

@@ -57,3 +57,17 @@ class S3FileStore:
             raise
         return StoredFile(size=int(resp["ContentLength"]),
                           content_type=resp.get("ContentType") or "")
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Every object under `prefix`: ListObjectsV2 pages of up to 1,000 keys, each deleted
+        with one DeleteObjects (quiet: only failures come back, and they raise)."""
+        deleted = 0
+        for page in self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+            if not keys:
+                continue
+            resp = self._client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
+            if resp.get("Errors"):
+                raise RuntimeError(f"S3 kept {len(resp['Errors'])} object(s) under {prefix}")
+            deleted += len(keys)
+        return deleted

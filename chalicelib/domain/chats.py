@@ -61,7 +61,8 @@ class Chats:
                  events: ev.Dispatcher, *, desks: Desks, watches: WatchRepository, ws_url: str,
                  retention_seconds: int, clock: Callable[[], float],
                  ids: Callable[[], str] = new_id, history_of: Callable | None = None,
-                 ticket_offer_seconds: int = 0, stat_of: Callable | None = None) -> None:
+                 ticket_offer_seconds: int = 0, stat_of: Callable | None = None,
+                 strip_names: Callable | None = None) -> None:
         self.chats = chats
         self.connections = connections
         self.access = access
@@ -75,6 +76,7 @@ class Chats:
         self.history_of = history_of or (lambda chat, closed_at: [])
         self.ticket_offer_seconds = ticket_offer_seconds
         self.stat_of = stat_of or (lambda chat: None)  # the statistics record of a chat as it is
+        self.strip_names = strip_names or (lambda chat_id: 0)  # the patron's name off its messages
 
     def live(self, chat_id: str) -> Chat:
         return live_chat(self.chats, chat_id, self.clock())
@@ -89,7 +91,7 @@ class Chats:
         queue = v.string(body, "queue", max_len=32) or self.desks.default_id()
         self.desks.require_open(queue)
         now = self.clock()
-        expires = int(now) + self.retention_seconds
+        expires = int(now) + self.desks.policy(queue).retention_seconds  # the desk's, else RETENTION_DAYS
         chat = Chat(chat_id=self.ids(), queue=queue, question=question.strip(), created_at=now,
                     patron_name=name.strip() if name else None, patron_email=email,
                     last_seq=1, expires_at=expires, offered=[queue], offered_at=now, msgs_patron=1)
@@ -172,8 +174,12 @@ class Chats:
         if chat.status != ENDED:
             raise ServiceError("invalid_state", "end the chat before closing it")
         now = self.clock()
+        policy = self.desks.policy(chat.queue)
+        if policy.strip_identity:
+            self.strip_names(chat.chat_id)  # first: a close that loses its race has stripped no more than policy says
         try:
-            self.chats.close(chat, now, self.history_of(chat, now))
+            self.chats.close(chat, now, self.history_of(chat, now), purge_at=policy.purge_at(now),
+                             strip=policy.strip_identity)
         except StaleRead:
             raise ServiceError("invalid_state", "this chat changed while closing it") from None
         chat.status = "closed"

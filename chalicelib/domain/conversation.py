@@ -40,7 +40,7 @@ class Conversation:
     def __init__(self, chats: ChatRepository, log: ConversationLog, room: StaffRoomRepository,
                  connections: ConnectionRepository, access: Access, events: ev.Dispatcher, *,
                  retention_seconds: int, clock: Callable[[], float], files=None,
-                 typing_preview: bool = True) -> None:
+                 typing_preview: bool = True, preview_of: Callable | None = None) -> None:
         self.chats = chats
         self.log = log
         self.room = room
@@ -50,6 +50,8 @@ class Conversation:
         self.retention_seconds = retention_seconds
         self.clock = clock
         self.typing_preview = typing_preview  # off: a patron's draft never reaches operators
+        # per desk (domain/privacy.py), through the cached directory: no request on a warm container
+        self.previews = preview_of or (lambda chat: self.typing_preview)
         self.files = files  # a FilesService (files.py); None: attachments are refused
 
     def _conversation(self, chat_id: str) -> Chat | StaffRoom:
@@ -112,7 +114,7 @@ class Conversation:
         if isinstance(conv, StaffRoom) or conv.is_open:
             self.events.emit(ev.TYPING, conversation=conv, role=role, typing=cmd.typing,
                              preview=cmd.preview if role == PATRON and cmd.typing
-                             and self.typing_preview else None,
+                             and self.previews(conv) else None,
                              connection_id=connection_id)
         return []
 

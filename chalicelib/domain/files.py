@@ -123,6 +123,10 @@ class FilesService:
 
     # -------------------------------------------------------- attachments
 
+    def delete_chat(self, chat_id: str) -> int:
+        """Every file of a chat (its prefix), for a transcript's purge (domain/privacy.py)."""
+        return self.store.delete_prefix(chat_prefix(chat_id))
+
     def check_attachment(self, chat_id: str, attachment) -> dict:
         """What a message may carry: the object as S3 has it, or a refusal (nothing is stored).
 

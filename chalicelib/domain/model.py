@@ -273,6 +273,7 @@ class Queue:
     card_reviewed_on: str | None = None
     enabled: bool = True
     waits: list[float] = field(default_factory=list)
+    privacy: dict | None = None  # the admin's settings (domain/privacy.py; absent: defaults)
 
     def to_wire(self) -> dict:
         out = {"id": self.id, "name": self.name, "timezone": self.timezone,
@@ -281,7 +282,7 @@ class Queue:
                             if self.rollover_to else None),
                "card": ({"text": self.card_text, "reviewed_on": self.card_reviewed_on}
                         if self.card_text else None),
-               "enabled": self.enabled}
+               "enabled": self.enabled, "privacy": dict(self.privacy or {})}
         if self.library:
             out["library"] = self.library
         return out

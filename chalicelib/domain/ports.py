@@ -85,8 +85,11 @@ class ChatRepository(Protocol):
             stat: "StatRecord | None" = None) -> None:
         """From the state `chat` was read in, its statistics record put in the same
         transaction. StaleRead."""
-    def close(self, chat: Chat, now: float) -> None:
-        """An ended chat leaves `chat.operator_id`'s dashboard. StaleRead."""
+    def close(self, chat: Chat, now: float, history=(), *, purge_at: float | None = None,
+              strip: bool = False) -> None:
+        """An ended chat leaves `chat.operator_id`'s dashboard (its History entries put, its
+        transcript listed for purging from `purge_at`, its patron's name and e-mail removed
+        when `strip`). StaleRead."""
     def attach_patron(self, chat_id: str, conn_id: str) -> Chat | None: ...
     def attach_operator(self, chat_id: str, operator_id: str, conn_ids: set[str]) -> None: ...
     def detach(self, chat_id: str, conn_id: str) -> Chat | None:
@@ -182,6 +185,8 @@ class FileStore(Protocol):
 
     def head(self, key: str) -> StoredFile | None:
         """The object's real size and type, or None when there is no such object."""
+    def delete_prefix(self, prefix: str) -> int:
+        """Every object under the prefix; how many there were."""
 
 
 class Sender(Protocol):
@@ -266,3 +271,11 @@ class StatsRepository(Protocol):
         """The records asked in [start, end), oldest first (one Query per UTC month)."""
     def target(self) -> int | None: ...
     def set_target(self, seconds: int) -> None: ...
+
+
+class PurgeRepository(Protocol):
+    """Deleting a transcript everywhere but the statistics (domain/privacy.py)."""
+    def mark(self, chat_id: str, at: float) -> bool: ...
+    def strip_names(self, chat_id: str) -> int: ...
+    def due(self, now: float, limit: int) -> "list[Chat]": ...
+    def purge(self, chat: Chat, history: "Iterable[HistoryEntry]" = ()) -> None: ...

@@ -25,6 +25,8 @@ from .access import Access
 from .limits import MAX_NAME
 from .model import WEEKDAYS, Chat, Connection, Operator, Queue, Watch, iso
 from .ports import AlreadyExists, NotFound, OperatorRepository, QueueRepository, WatchRepository
+from .privacy import Policy, policy_of
+from .privacy import parse as parse_privacy
 
 QUEUE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
@@ -37,13 +39,15 @@ ROLLOVER_MIN, ROLLOVER_MAX = 10, 86400
 
 class Desks:
     def __init__(self, repo: QueueRepository, operators: OperatorRepository, access: Access, *,
-                 defaults: Iterable, clock: Callable[[], float], cache_seconds: int = 30) -> None:
+                 defaults: Iterable, clock: Callable[[], float], cache_seconds: int = 30,
+                 retention_days: int = 30, typing_preview: bool = True) -> None:
         self.repo = repo
         self.operators = operators
         self.access = access
         self.defaults = tuple(defaults)  # settings.Queue(id, name): the desks before any admin
         self.clock = clock
         self.cache_seconds = cache_seconds
+        self.privacy_defaults = {"retention_days": retention_days, "typing_preview": typing_preview}
         self._cached: tuple[float, list[Queue]] | None = None
         self._lock = threading.Lock()
 
@@ -91,6 +95,10 @@ class Desks:
 
     def get(self, queue_id: str) -> Queue | None:
         return self.by_id().get(queue_id)
+
+    def policy(self, queue_id: str) -> Policy:
+        """The desk's privacy settings over the service's defaults (domain/privacy.py)."""
+        return policy_of(self.get(queue_id), **self.privacy_defaults)
 
     def peek(self, queue_id: str) -> Queue | None:
         """The desk if this container holds the directory now, without reading it (a claim
@@ -177,6 +185,8 @@ class Desks:
             queue.closed_dates = _dates(body["closed_dates"])
         if "rollover" in body:
             queue.rollover_to, queue.rollover_after = self._rollover(queue.id, body["rollover"])
+        if "privacy" in body:
+            queue.privacy = parse_privacy(body["privacy"]) or None
         if "card" in body:
             queue.card_text, queue.card_reviewed_on = _card(body["card"])
         if "enabled" in body:
@@ -229,7 +239,8 @@ class Desks:
             nxt = by_id.get(q.rollover_to or "")
             return bool(nxt) and nxt.id not in seen and online(nxt, seen | {q.id})
 
-        entries = [self._status_entry(q, now, online(q)) for q in desks]
+        entries = [{**self._status_entry(q, now, online(q)), "typing_preview": self.policy(q.id).typing_preview}
+                   for q in desks]
         out = {"online": any(e["online"] for e in entries), "queues": entries}
         if queue_id is not None:
             entry = next((e for e in entries if e["id"] == queue_id), None)

@@ -135,7 +135,7 @@ class Sessions:
             if chat.status == QUEUED:
                 wire.update(self.place_in_line(chat))
             replies = [{"type": "welcome", "role": PATRON, "chat": wire,
-                        "typing_preview": self.typing_preview}]
+                        "typing_preview": self.desks.policy(chat.queue).typing_preview}]
         else:
             replies = [self._operator_welcome(conn)]
         for chat_id, seq in cmd.after.items():

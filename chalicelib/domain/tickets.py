@@ -64,7 +64,7 @@ class Tickets:
         if desk is None or not desk.enabled:
             raise bad_request(f"'queue' must be one of: {', '.join(self.desks.enabled_ids())}")
         now = self.clock()
-        ticket = Ticket(self.ids(), queue, question, email, now, int(now) + self.retention_seconds,
+        ticket = Ticket(self.ids(), queue, question, email, now, int(now) + self._retention(queue),
                         name=name.strip() if name else None, updated_at=now)
         ticket.add("question", question, now, {"role": PATRON, **({"name": ticket.name} if ticket.name else {})})
         self._mail(ticket, mails.ticket_received(email, question, self.link(ticket), self._library(queue)), now)
@@ -91,7 +91,7 @@ class Tickets:
         messages = self.log.after(chat.chat_id, 0, BACKLOG_PAGE)
         now = self.clock()
         ticket = Ticket(ticket_id, chat.queue, chat.question, email, now,
-                        max(chat.expires_at, int(now) + self.retention_seconds),
+                        max(chat.expires_at, int(now) + self._retention(chat.queue)),
                         name=chat.patron_name, chat_id=chat.chat_id, updated_at=now)
         for entry in mails.message_entries(messages):
             ticket.add("chat", entry["text"], entry["at"], entry["sender"], attachment=entry.get("attachment"))
@@ -224,6 +224,10 @@ class Tickets:
         return True
 
     # ------------------------------------------------------------- helpers
+
+    def _retention(self, queue_id: str) -> int:
+        """The desk's retention (docs/privacy.md), else the service's."""
+        return self.desks.policy(queue_id).retention_seconds
 
     def link(self, ticket: Ticket) -> str:
         token = sign_ticket_link(self.token_secret, ticket.ticket_id, ticket.expires_at)

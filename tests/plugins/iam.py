@@ -171,6 +171,11 @@ def required(call, stage: str) -> list[Permission]:
         if op in _S3_NEEDS_LIST_FOR_404 and not call.presigned:
             out.append(Permission("s3:ListBucket", f"arn:aws:s3:::{bucket}"))
         return out
+    if svc == "s3" and op == "ListObjectsV2":  # a transcript's purge lists the chat's prefix
+        return [Permission("s3:ListBucket", f"arn:aws:s3:::{bucket_name(p['Bucket'])}")]
+    if svc == "s3" and op == "DeleteObjects":  # each key is authorized as its own DeleteObject
+        bucket = bucket_name(p["Bucket"])
+        return [Permission("s3:DeleteObject", f"arn:aws:s3:::{bucket}/{o['Key']}") for o in p["Delete"]["Objects"]]
     if svc == "cognito-idp" and op.startswith("Admin"):
         return [Permission(f"cognito-idp:{op}",
                            f"arn:aws:cognito-idp:{region}:{ACCOUNT}:userpool/{p['UserPoolId']}")]

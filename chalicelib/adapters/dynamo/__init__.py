@@ -24,6 +24,7 @@ from .models import MODELS, SHARED
 from .operators import DynamoOperators
 from .queues import DynamoQueues, DynamoWatches
 from .staff_room import DynamoStaffRoom
+from .purge import DynamoPurge
 from .stats import DynamoStats
 from .surveys import DynamoSurveys
 from .tickets import DynamoHistory, DynamoLists, DynamoTickets
@@ -46,6 +47,7 @@ class DynamoRepositories:
     history: DynamoHistory
     lists: DynamoLists
     stats: DynamoStats
+    purges: DynamoPurge
 
 
 def bind(table_prefix: str, region: str, host: str | None = None) -> None:
@@ -76,4 +78,4 @@ def repositories(region: str, host: str | None = None) -> DynamoRepositories:
                               surveys=DynamoSurveys(db), canned=DynamoCanned(),
                               queues=DynamoQueues(), watches=DynamoWatches(),
                               tickets=DynamoTickets(db), history=DynamoHistory(), lists=DynamoLists(),
-                              stats=DynamoStats())
+                              stats=DynamoStats(), purges=DynamoPurge())

@@ -18,7 +18,7 @@ from ...domain.stats import StatRecord
 from ...domain.ticket_model import HistoryEntry
 from .base import Db, any_cancelled, cancelled_by, get_or_none, stale_tx, unchanged, update_or_none
 from .mapper import CHATS, MESSAGES, ttl
-from .models import WAITING, ChatModel as C, ClaimModel, MessageModel, OperatorModel as O, QueueModel as Q
+from .models import PURGE_DUE, WAITING, ChatModel as C, ClaimModel, MessageModel, OperatorModel as O, QueueModel as Q
 from .queues import wait_slot
 from .stats import form_update, stat_item
 from .tickets import HISTORY
@@ -168,12 +168,19 @@ class DynamoChats:
             if stat is not None:
                 tx.save(stat_item(stat))
 
-    def close(self, chat: Chat, now: float, history: Iterable[HistoryEntry] = ()) -> None:
+    def close(self, chat: Chat, now: float, history: Iterable[HistoryEntry] = (), *,
+              purge_at: float | None = None, strip: bool = False) -> None:
         """One TransactWriteItems: an ended chat of chat.operator_id becomes "closed" and leaves
         that operator's `chats`, and its History entries (one per desk it was offered to) are
-        put in the same step. StaleRead."""
+        put in the same step. The desk's privacy settings ride along: the chat listed in
+        by_purge from `purge_at`, the patron's name and e-mail removed (`strip`). StaleRead."""
+        actions = [C.status.set(CLOSED), C.closed_at.set(now)]
+        if purge_at is not None:
+            actions += [C.purge.set(PURGE_DUE), C.purge_at.set(purge_at)]
+        if strip:
+            actions += [C.patron_name.remove(), C.patron_email.remove()]
         with stale_tx(self.db) as tx:
-            tx.update(C(chat.chat_id), actions=[C.status.set(CLOSED), C.closed_at.set(now)],
+            tx.update(C(chat.chat_id), actions=actions,
                       condition=(C.status == ENDED) & (C.operator_id == chat.operator_id))
             tx.update(O(chat.operator_id), actions=[O.chats.delete({chat.chat_id})],
                       condition=O.operator_id.exists())

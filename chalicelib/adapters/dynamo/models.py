@@ -42,6 +42,18 @@ class ChatsWaiting(GlobalSecondaryIndex):
     created_at = NumberAttribute(range_key=True)
 
 
+PURGE_DUE = "due"  # ChatModel.purge while the chat's transcript waits to be deleted
+
+
+class ChatsToPurge(GlobalSecondaryIndex):
+    """Chats whose transcript is to be deleted (docs/privacy.md): Query purge = "due",
+    purge_at <= now. Sparse: only a chat marked at close (or by its patron's delete-now)
+    carries `purge`, and the purge deletes the chat item itself."""
+    Meta = _index("by_purge")
+    purge = UnicodeAttribute(hash_key=True)
+    purge_at = NumberAttribute(range_key=True)
+
+
 class ChatModel(Model):
     """Key: chat_id. The reserved id "staff" is the staff room (StaffRoomModel), not a chat:
     chat writes are conditional on `status`, which the room's item never has."""
@@ -81,7 +93,10 @@ class ChatModel(Model):
     first_claimed_at = NumberAttribute(null=True)  # set once, by the first claim (statistics)
     msgs_patron = NumberAttribute(default=0)  # ADDed by the log's append transaction
     msgs_librarian = NumberAttribute(default=0)
+    purge = UnicodeAttribute(null=True)  # PURGE_DUE while by_purge lists it
+    purge_at = NumberAttribute(null=True)
     by_waiting = ChatsWaiting()
+    by_purge = ChatsToPurge()
 
 
 class StaffRoomModel(Model):
@@ -240,6 +255,7 @@ class QueueModel(Model):
     card_text = UnicodeAttribute(null=True)
     card_reviewed_on = UnicodeAttribute(null=True)
     enabled = BooleanAttribute(default=True)
+    privacy = JSONAttribute(null=True)  # docs/privacy.md: retention, transcripts, strip, typing preview
     wait_0 = NumberAttribute(null=True)
     wait_1 = NumberAttribute(null=True)
     wait_2 = NumberAttribute(null=True)

@@ -12,7 +12,7 @@ from .mapper import ttl
 from .models import DIRECTORY, QueueModel as Q, WatchModel as W
 
 SETTINGS = ("name", "library", "timezone", "hours", "closed_dates", "rollover_to",
-            "rollover_after", "card_text", "card_reviewed_on", "enabled")
+            "rollover_after", "card_text", "card_reviewed_on", "enabled", "privacy")
 
 
 def wait_slot(now: float):
@@ -27,7 +27,7 @@ def _record(item: Q) -> Queue:
                  closed_dates=list(item.closed_dates or []), rollover_to=item.rollover_to,
                  rollover_after=int(item.rollover_after or 0), card_text=item.card_text,
                  card_reviewed_on=item.card_reviewed_on,
-                 enabled=item.enabled is not False,
+                 enabled=item.enabled is not False, privacy=item.privacy or None,
                  waits=[float(w) for w in waits if w is not None])
 
 
