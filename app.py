@@ -9,8 +9,8 @@ and `$disconnect`. Nothing here builds an AWS client: the wiring does, on first 
 from chalice import Chalice, Rate
 
 from chalicelib.edge import ws
-from chalicelib.edge.rest import (ANY_CONTENT_TYPE, accepted, bearer, created, csv_file, json_body,
-                                  params, query, rest, scheduled, sns_messages)
+from chalicelib.edge.rest import (ANY_CONTENT_TYPE, accepted, bearer, client_identity, created, csv_file,
+                                  json_body, params, query, rest, scheduled, sns_messages)
 from chalicelib.settings import mail_events_topic
 from chalicelib.wiring import services, settings
 
@@ -52,7 +52,7 @@ def status():
 @route("/chats", methods=["POST"])
 @rest
 def create_chat():
-    return created(services().chats.create(json_body(_request())))
+    return created(services().chats.create(json_body(_request()), client_identity(_request())))
 
 
 @route("/chats/{chat_id}/messages", methods=["GET"])
@@ -284,6 +284,24 @@ def history():
 @rest
 def delete_chat(chat_id):
     return services().privacy.delete_now(_caller(), chat_id)
+
+
+@route("/chats/{chat_id}/block", methods=["POST"])
+@rest
+def block_patron(chat_id):
+    return created(services().guards.block(_operator(), chat_id, json_body(_request())))
+
+
+@route("/blocks", methods=["GET"])
+@rest
+def blocks_list():
+    return services().guards.list(_operator())
+
+
+@route("/blocks/{block_id}", methods=["DELETE"])
+@rest
+def block_lift(block_id):
+    return services().guards.lift(_operator(), block_id)
 
 
 @route("/privacy", methods=["GET"])

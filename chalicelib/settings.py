@@ -72,6 +72,8 @@ class Settings:
     ticket_offer_seconds: int = 120  # a waiting chat this old is offered to become a ticket
     stats_retention_days: int = 1095  # statistics records hold no identity: kept for reports
     wait_target_seconds: int = 60  # the Reports' wait-to-claim target until an admin sets one
+    chat_rate_limit: int = 5  # new chats per browser per window (a network: 6 times that); 0: off
+    chat_rate_window_seconds: int = 600
 
     @property
     def retention_seconds(self) -> int:
@@ -125,6 +127,8 @@ class Settings:
             ticket_offer_seconds=_seconds(env.get("TICKET_OFFER_SECONDS"), 120, "TICKET_OFFER_SECONDS"),
             stats_retention_days=_positive(env.get("STATS_RETENTION_DAYS"), 1095, "STATS_RETENTION_DAYS"),
             wait_target_seconds=_positive(env.get("WAIT_TARGET_SECONDS"), 60, "WAIT_TARGET_SECONDS"),
+            chat_rate_limit=_seconds(env.get("CHAT_RATE_LIMIT"), 5, "CHAT_RATE_LIMIT"),
+            chat_rate_window_seconds=_positive(env.get("CHAT_RATE_WINDOW_SECONDS"), 600, "CHAT_RATE_WINDOW_SECONDS"),
         )
 
 

@@ -27,7 +27,7 @@ _state: dict = {}
 class Ports:
     """What the outside world is for one composition: the repositories (an object with
     `chats, log, staff_room, connections, operators, surveys, canned, queues, watches,
-    tickets, history, lists, stats, purges`), the WebSocket sender,
+    tickets, history, lists, stats, purges, guards`), the WebSocket sender,
     the operators' authenticator, the files bucket and the notifier (None: off)."""
     repos: Any
     sender: Any
@@ -55,6 +55,7 @@ class Services:
     records: Any
     reports: Any
     privacy: Any
+    guards: Any
     push: Any
     events: Any
     settings: Settings
@@ -73,6 +74,7 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
     from .listeners.line import Line
     from .domain.sessions import Sessions
     from .domain.staff_room import StaffRoomService
+    from .domain.guards import Guards
     from .domain.privacy import PrivacyService
     from .domain.records import Records
     from .domain.reports import Reports
@@ -97,13 +99,15 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
     reports = Reports(r.stats, r.chats, access, desks=desks,
                       retention_seconds=cfg.stats_retention_days * 86400,
                       default_target=cfg.wait_target_seconds, clock=clock)
+    guards = Guards(r.guards, r.chats, access, limit=cfg.chat_rate_limit,
+                    window_seconds=cfg.chat_rate_window_seconds, clock=clock)
     records = Records(r.chats, r.log, r.history, r.lists, access, desks=desks, mailer=ports.mailer,
                       library=cfg.library_name, clock=clock)
     chats = Chats(r.chats, r.connections, access, events, desks=desks, watches=r.watches,
                   ws_url=cfg.ws_url, retention_seconds=cfg.retention_seconds, clock=clock,
                   ids=ids or new_id, history_of=records.chat_history,
                   ticket_offer_seconds=cfg.ticket_offer_seconds, stat_of=reports.chat_stat,
-                  strip_names=r.purges.strip_names)
+                  strip_names=r.purges.strip_names, guard_of=guards.for_create)
     tickets = Tickets(r.tickets, r.chats, r.log, access, desks=desks, mailer=ports.mailer,
                       records=records, end_chat=chats.end_for, token_secret=cfg.patron_token_secret,
                       public_url=cfg.public_url, library=cfg.library_name,
@@ -122,6 +126,7 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
                                   files=files, typing_preview=cfg.typing_preview,
                                   preview_of=lambda chat: desks.policy(chat.queue).typing_preview),
         chats=chats, desks=desks, tickets=tickets, records=records, reports=reports,
+        guards=guards,
         privacy=PrivacyService(r.chats, r.purges, access, desks=desks, end_chat=chats.end_for,
                                history_of=records.chat_history, files=files, clock=clock,
                                facts={"patron_ip_stored": cfg.store_patron_ip,

@@ -10,6 +10,7 @@ DynamoDB request or transaction. Records go in and out as copies, as through Dyn
 from __future__ import annotations
 
 import copy
+import os
 import functools
 import threading
 from datetime import datetime, timezone
@@ -18,7 +19,7 @@ from chalicelib.domain.limits import STAFF_ROOM_SECONDS
 from chalicelib.domain.model import (ACTIVE, CLOSED, ENDED, OPEN_STATES, OPERATOR, PATRON, QUEUED, WAIT_SLOTS, Canned,
                                      Chat, Connection, Member, Message, Operator, Queue, StaffRoom,
                                      Survey, Watch)
-from chalicelib.domain.ports import (AlreadyExists, AtCapacity, BelowActive, ClaimLost,
+from chalicelib.domain.ports import (AlreadyExists, AtCapacity, BelowActive, Blocked, ClaimLost, RateLimited,
                                      DuplicateMessage, NewPasswordRequired, NotFound, StaleRead)
 from chalicelib.errors import ServiceError
 from chalicelib.domain.stats import instant, stat_key
@@ -47,6 +48,7 @@ class MemoryDb:
         self.mail_refs: dict[str, str] = {}
         self.lists: tuple[list, list] = ([], [])
         self.purge_at: dict[str, float] = {}  # ChatModel.purge_at (by_purge)
+        self.guards: dict[str, dict] = {}  # GuardModel items by key
         self.stats: dict = {}  # (month, sk) -> StatRecord (a stub from a form or rating: a dict)
         self.target: int | None = None
         self.calls: list[str] = []
@@ -80,9 +82,17 @@ class MemoryChats(_Repo):
     name = "chats"
 
     @_atomic
-    def create(self, chat: Chat, first: Message) -> None:
+    def create(self, chat: Chat, first: Message, guard=None) -> None:
+        if guard is not None and any(self.db.guards.get(k, {}).get("until", 0) > chat.created_at
+                                     for k in guard.blocks):
+            raise Blocked()
         if chat.chat_id in self.db.chats or (first.chat_id, first.seq) in self.db.messages:
             raise AlreadyExists()
+        if guard is not None:
+            if any(self.db.guards.get(k, {}).get("count", 0) >= limit for k, limit, _ in guard.counters):
+                raise RateLimited()
+            for k, _, _ in guard.counters:
+                self.db.guards.setdefault(k, {"count": 0})["count"] += 1
         self.db.chats[chat.chat_id] = copy.deepcopy(chat)
         self.db.messages[(first.chat_id, first.seq)] = copy.deepcopy(first)
 
@@ -577,6 +587,37 @@ class MemoryPurge(_Repo):
         self.db.closed_at.pop(cid, None)
 
 
+class MemoryGuards(_Repo):
+    name = "guards"
+
+    @_atomic
+    def epoch_key(self, epoch: int, *, create: bool, expires_at: int) -> bytes | None:
+        item = self.db.guards.get(f"key#{epoch}")
+        if item is None and create:
+            item = self.db.guards[f"key#{epoch}"] = {"secret": os.urandom(32).hex()}
+        return bytes.fromhex(item["secret"]) if item else None
+
+    @_atomic
+    def put_block(self, keys: list[str], block: dict) -> None:
+        for key in keys:
+            self.db.guards[key] = {"kind": "block", **block}
+
+    @_atomic
+    def blocks(self) -> list[dict]:
+        out: dict = {}
+        for key, item in self.db.guards.items():
+            if item.get("kind") == "block":
+                out.setdefault(item["block_id"], {**item, "keys": []})["keys"].append(key)
+        return sorted(out.values(), key=lambda b: -b["at"])
+
+    @_atomic
+    def lift(self, block_id: str) -> bool:
+        keys = [k for k, i in self.db.guards.items() if i.get("block_id") == block_id]
+        for key in keys:
+            del self.db.guards[key]
+        return bool(keys)
+
+
 class MemoryRepositories:
     """The repositories over one MemoryDb, as `dynamo.repositories()` builds them."""
 
@@ -596,6 +637,7 @@ class MemoryRepositories:
         self.lists = MemoryLists(self.db)
         self.stats = MemoryStats(self.db)
         self.purges = MemoryPurge(self.db)
+        self.guards = MemoryGuards(self.db)
 
 
 class RecordingSender:

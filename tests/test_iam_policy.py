@@ -182,6 +182,20 @@ def run_scenario(flow) -> None:
     flow.frame("op1=", action="claim", chat_id=chat_id)
     assert wiring.repositories().chats.get(chat_id).operator_id == "ann"
 
+    # abuse (domain/guards.py): a browser's chat, its patron blocked by the librarian (the
+    # block items), a new chat from that browser refused (the create's condition checks),
+    # the admins' list (by_kind) and the block lifted
+    rude_headers = {"Content-Type": "application/json", "X-Client-Id": "browser-0123456789"}
+    rude = json.loads(flow.http.post("/chats", headers=rude_headers, body=json.dumps({"question": "Hey"})).body)
+    flow.frame("op1=", action="claim", chat_id=rude["chat_id"])
+    assert _rest(flow, "post", f"/chats/{rude['chat_id']}/block", ann, {"hours": 2, "reason": "abuse"})[0] == 201
+    assert flow.http.post("/chats", headers=rude_headers, body=json.dumps({"question": "Again"})).status_code == 503
+    status, blocks = _rest(flow, "get", "/blocks", admin)
+    assert status == 200 and len(blocks["blocks"]) == 1
+    assert _rest(flow, "delete", f"/blocks/{blocks['blocks'][0]['id']}", admin)[0] == 200
+    flow.frame("op1=", action="end", chat_id=rude["chat_id"])
+    flow.frame("op1=", action="close", chat_id=rude["chat_id"])
+
     # messages (with a resend: the stored one comes back), typing, presence, history
     flow.frame("op1=", action="send", chat_id=chat_id, text="Second floor.", client_msg_id="o1")
     flow.frame("pat1=", action="send", chat_id=chat_id, text="Thanks", client_msg_id="p1")
@@ -257,7 +271,7 @@ def run_scenario(flow) -> None:
     flow.frame("op2=", action="close", chat_id=chat_id)
     assert _rest(flow, "put", f"/chats/{chat_id}/record", ann, {"read": 3, "tags": ["maps"]})[0] == 200
     assert flow.post(f"/chats/{chat_id}/transcript", {"email": "pat@example.org"}, patron)[0] == 202
-    assert len(flow.get("/history", ann)[1]["items"]) == 1
+    assert len(flow.get("/history", ann)[1]["items"]) == 2  # this chat and the blocked patron's
     assert flow.get("/privacy")[0] == 200
     flow.disconnect("pat1=")
     flow.disconnect("op2=")

@@ -24,7 +24,8 @@ from .model import (ACTIVE, ENDED, OPERATOR, PATRON, QUEUED, STAFF_ROOM_ID, SYST
                     Operator)
 
 ABANDONED = "abandoned"  # Chat.end_reason: the patron left while the chat waited
-from .ports import AtCapacity, ChatRepository, ClaimLost, ConnectionRepository, StaleRead, WatchRepository
+from .ports import (AtCapacity, Blocked, ChatRepository, ClaimLost, ConnectionRepository, RateLimited, StaleRead,
+                    WatchRepository)
 from .queues import Desks, audience_of
 
 
@@ -62,7 +63,7 @@ class Chats:
                  retention_seconds: int, clock: Callable[[], float],
                  ids: Callable[[], str] = new_id, history_of: Callable | None = None,
                  ticket_offer_seconds: int = 0, stat_of: Callable | None = None,
-                 strip_names: Callable | None = None) -> None:
+                 strip_names: Callable | None = None, guard_of: Callable | None = None) -> None:
         self.chats = chats
         self.connections = connections
         self.access = access
@@ -77,13 +78,14 @@ class Chats:
         self.ticket_offer_seconds = ticket_offer_seconds
         self.stat_of = stat_of or (lambda chat: None)  # the statistics record of a chat as it is
         self.strip_names = strip_names or (lambda chat_id: 0)  # the patron's name off its messages
+        self.guard_of = guard_of or (lambda identity: None)  # blocks and rate limits (domain/guards.py)
 
     def live(self, chat_id: str) -> Chat:
         return live_chat(self.chats, chat_id, self.clock())
 
     # ---------------------------------------------------------------- REST
 
-    def create(self, body: dict) -> dict:
+    def create(self, body: dict, identity: dict | None = None) -> dict:
         question = v.string(body, "question", required=True, max_len=MAX_TEXT,
                             too_large_over=MAX_TEXT)
         name = v.string(body, "name", max_len=MAX_NAME)
@@ -97,7 +99,15 @@ class Chats:
                     last_seq=1, expires_at=expires, offered=[queue], offered_at=now, msgs_patron=1)
         first = Message(chat_id=chat.chat_id, seq=1, sender_role=PATRON, sent_at=now,
                         text=chat.question, sender_name=chat.patron_name, expires_at=expires)
-        self.chats.create(chat, first)
+        guard = self.guard_of(identity or {})
+        if guard is not None and guard.fingerprint is not None:
+            chat.guard = guard.fingerprint.to_item()
+        try:
+            self.chats.create(chat, first, guard)
+        except Blocked:
+            raise ServiceError("unavailable", "chat is not available right now") from None
+        except RateLimited:
+            raise ServiceError("rate_limited", "too many new chats from here; try again in a few minutes") from None
         self.events.emit(ev.CHAT_QUEUED, chat=chat)
         return {"chat_id": chat.chat_id, "token": self.access.patron_token(chat.chat_id, now),
                 "ws_url": self.ws_url}

@@ -104,6 +104,7 @@ class Chat:
     first_claimed_at: float | None = None
     msgs_patron: int = 0
     msgs_librarian: int = 0
+    guard: dict | None = None  # the patron's keyed hashes until close (domain/guards.py), never raw
 
     def __post_init__(self) -> None:
         if not self.offered:  # asked before desks rolled over (or just made): its home desk

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 
 from chalice import Response
 
 from .. import observability
 from ..domain import validation
-from ..errors import ServiceError
+from ..errors import ServiceError, bad_request
 
 log = logging.getLogger("libchat")
 JSON = {"Content-Type": "application/json"}
@@ -96,6 +97,21 @@ def csv_file(filename: str, text: str) -> Response:
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Access-Control-Expose-Headers": "Content-Disposition"})
+
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def client_identity(request) -> dict:
+    """What identifies a patron's new chat for blocks and rate limits (domain/guards.py), only
+    ever hashed: the source address API Gateway saw and the widget's random browser id
+    (`X-Client-Id`, optional; a malformed one is refused rather than ignored)."""
+    headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+    browser = headers.get("x-client-id")
+    if browser is not None and not CLIENT_ID.match(browser):
+        raise bad_request("'X-Client-Id' must be 8..64 letters, digits, '-' or '_'")
+    network = ((request.context or {}).get("identity") or {}).get("sourceIp")
+    return {"network": network, "browser": browser}
 
 
 def params(request) -> dict:

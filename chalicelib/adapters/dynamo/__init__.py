@@ -1,7 +1,7 @@
 """DynamoDB adapter: one repository per aggregate behind the ports of domain/ports.py.
 
 One table per entity (chats, messages, message ids, claims, connections, operators, surveys,
-canned, queues, watches, tickets, history, stats), all on-demand; the staff room is an item of the chats table with a model of its own.
+canned, queues, watches, tickets, history, stats, guards), all on-demand; the staff room is an item of the chats table with a model of its own.
 Races are settled here with condition expressions and transactions, never by read-then-write,
 and the repositories raise only the ports' exceptions for a failed condition. Each repository
 method is one DynamoDB request unless its docstring says otherwise.
@@ -24,6 +24,7 @@ from .models import MODELS, SHARED
 from .operators import DynamoOperators
 from .queues import DynamoQueues, DynamoWatches
 from .staff_room import DynamoStaffRoom
+from .guards import DynamoGuards
 from .purge import DynamoPurge
 from .stats import DynamoStats
 from .surveys import DynamoSurveys
@@ -48,6 +49,7 @@ class DynamoRepositories:
     lists: DynamoLists
     stats: DynamoStats
     purges: DynamoPurge
+    guards: DynamoGuards
 
 
 def bind(table_prefix: str, region: str, host: str | None = None) -> None:
@@ -78,4 +80,5 @@ def repositories(region: str, host: str | None = None) -> DynamoRepositories:
                               surveys=DynamoSurveys(db), canned=DynamoCanned(),
                               queues=DynamoQueues(), watches=DynamoWatches(),
                               tickets=DynamoTickets(db), history=DynamoHistory(), lists=DynamoLists(),
-                              stats=DynamoStats(), purges=DynamoPurge())
+                              stats=DynamoStats(), purges=DynamoPurge(),
+                              guards=DynamoGuards())

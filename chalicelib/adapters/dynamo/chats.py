@@ -13,12 +13,13 @@ from typing import Iterable
 from pynamodb.exceptions import TransactWriteError
 
 from ...domain.model import ACTIVE, CLOSED, ENDED, OPEN_STATES, QUEUED, STAFF_ROOM_ID, Chat, Message, Operator
-from ...domain.ports import AlreadyExists, AtCapacity, ClaimLost, StaleRead
+from ...domain.ports import AlreadyExists, AtCapacity, Blocked, ClaimLost, RateLimited, StaleRead
 from ...domain.stats import StatRecord
 from ...domain.ticket_model import HistoryEntry
 from .base import Db, any_cancelled, cancelled_by, get_or_none, stale_tx, unchanged, update_or_none
 from .mapper import CHATS, MESSAGES, ttl
 from .models import PURGE_DUE, WAITING, ChatModel as C, ClaimModel, MessageModel, OperatorModel as O, QueueModel as Q
+from .guards import add_checks
 from .queues import wait_slot
 from .stats import form_update, stat_item
 from .tickets import HISTORY
@@ -40,16 +41,24 @@ class DynamoChats:
     def __init__(self, db: Db) -> None:
         self.db = db
 
-    def create(self, chat: Chat, first: Message) -> None:
+    def create(self, chat: Chat, first: Message, guard=None) -> None:
         """One TransactWriteItems: the chat item (only if the id is new) and its first message
-        at (chat_id, 1) in the messages table. AlreadyExists for a reused id."""
+        at (chat_id, 1) in the messages table, with the guard's block checks and rate counters
+        (adapters/dynamo/guards.py). AlreadyExists for a reused id, Blocked, RateLimited."""
+        checks = 0
         try:
             with self.db.tx() as tx:
+                if guard is not None:
+                    checks = add_checks(tx, guard, chat.created_at)
                 tx.save(CHATS.to_model(chat), condition=C.chat_id.does_not_exist())
                 tx.save(MESSAGES.to_model(first), condition=MessageModel.seq.does_not_exist())
         except TransactWriteError as err:
-            if cancelled_by(err, 0) or cancelled_by(err, 1):
+            if any(cancelled_by(err, i) for i in range(checks)):
+                raise Blocked() from None
+            if cancelled_by(err, checks) or cancelled_by(err, checks + 1):
                 raise AlreadyExists() from None
+            if any_cancelled(err):
+                raise RateLimited() from None
             raise
 
     def get(self, chat_id: str) -> Chat | None:
@@ -174,7 +183,7 @@ class DynamoChats:
         that operator's `chats`, and its History entries (one per desk it was offered to) are
         put in the same step. The desk's privacy settings ride along: the chat listed in
         by_purge from `purge_at`, the patron's name and e-mail removed (`strip`). StaleRead."""
-        actions = [C.status.set(CLOSED), C.closed_at.set(now)]
+        actions = [C.status.set(CLOSED), C.closed_at.set(now), C.guard.remove()]  # no fingerprint after close
         if purge_at is not None:
             actions += [C.purge.set(PURGE_DUE), C.purge_at.set(purge_at)]
         if strip:

@@ -46,9 +46,8 @@ PURGE_DUE = "due"  # ChatModel.purge while the chat's transcript waits to be del
 
 
 class ChatsToPurge(GlobalSecondaryIndex):
-    """Chats whose transcript is to be deleted (docs/privacy.md): Query purge = "due",
-    purge_at <= now. Sparse: only a chat marked at close (or by its patron's delete-now)
-    carries `purge`, and the purge deletes the chat item itself."""
+    """Chats whose transcript is to be deleted (docs/privacy.md), by purge_at. Sparse: only a
+    chat marked at close or by its patron's delete-now carries `purge`."""
     Meta = _index("by_purge")
     purge = UnicodeAttribute(hash_key=True)
     purge_at = NumberAttribute(range_key=True)
@@ -93,6 +92,7 @@ class ChatModel(Model):
     first_claimed_at = NumberAttribute(null=True)  # set once, by the first claim (statistics)
     msgs_patron = NumberAttribute(default=0)  # ADDed by the log's append transaction
     msgs_librarian = NumberAttribute(default=0)
+    guard = JSONAttribute(null=True)  # the patron's keyed hashes until close (domain/guards.py)
     purge = UnicodeAttribute(null=True)  # PURGE_DUE while by_purge lists it
     purge_at = NumberAttribute(null=True)
     by_waiting = ChatsWaiting()
@@ -353,14 +353,10 @@ class ReferenceListsModel(Model):
 
 
 class StatModel(Model):
-    """Key: the UTC month asked ("YYYY-MM") + "<ISO time asked>#<chat or ticket id>": a
-    report Queries each month it spans with `sk BETWEEN`, never a Scan (docs/reports.md).
-
-    Compact on purpose: a year of a busy library is 40,000 items read per report, and the
-    client's cost is per attribute value parsed. What never changes after the end is one JSON
-    array in `r` (adapters/dynamo/stats.py FACTS); the close form (`f`, set whole) and the
-    survey's rating are attributes of their own, each updated in its own transaction. An item they reach
-    before its chat's record exists (a chat ended before statistics) has no `r`: reports skip it."""
+    """Key: the UTC month asked ("YYYY-MM") + "<ISO time asked>#<chat or ticket id>": a report
+    Queries each month it spans (docs/reports.md). Compact: the facts are one JSON array in
+    `r` (adapters/dynamo/stats.py FACTS), the close form `f` and the rating are set by their
+    own transactions; an item without `r` (a chat ended before statistics) is skipped."""
     Meta = _table("stats")
     month = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -370,9 +366,35 @@ class StatModel(Model):
     expires_at = TTLAttribute(null=True)
 
 
+class GuardsByKind(GlobalSecondaryIndex):  # the admins' list of blocks: only they carry `kind`
+    Meta = _index("by_kind")
+    kind = UnicodeAttribute(hash_key=True)
+    until = NumberAttribute(range_key=True)
+
+
+class GuardModel(Model):
+    """Key: "key#<epoch>" (a period's random key), "block#<epoch>#<hash>" (a block),
+    "rate#<epoch>#<hash>#<window>" (a counter); all expire (domain/guards.py). Only hashes."""
+    Meta = _table("guards")
+    key = UnicodeAttribute(hash_key=True)
+    secret = UnicodeAttribute(null=True)
+    count = NumberAttribute(null=True)
+    kind = UnicodeAttribute(null=True)
+    until = NumberAttribute(null=True)
+    block_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    by = UnicodeAttribute(null=True)
+    by_name = UnicodeAttribute(null=True)
+    queue = UnicodeAttribute(null=True)
+    at = NumberAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    by_kind = GuardsByKind()
+
+
 MODELS = {"chats": ChatModel, "messages": MessageModel, "message-ids": MessageIdModel,
           "claims": ClaimModel, "connections": ConnectionModel, "operators": OperatorModel,
           "surveys": SurveyModel, "canned": CannedModel, "queues": QueueModel,
-          "watches": WatchModel, "tickets": TicketModel, "history": HistoryModel, "stats": StatModel}
+          "watches": WatchModel, "tickets": TicketModel, "history": HistoryModel, "stats": StatModel,
+          "guards": GuardModel}
 # Models that live in a table of MODELS under a reserved key: bound with it, never created.
 SHARED = {"chats": (StaffRoomModel,), "tickets": (MailRefModel,), "canned": (ReferenceListsModel,)}
