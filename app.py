@@ -6,7 +6,7 @@ REST routes are served under the API's `api` stage (`/api/...`); the WebSocket A
 `$connect`, `$default` (every action, dispatched by chalicelib/edge/ws.py's one action table)
 and `$disconnect`. Nothing here builds an AWS client: the wiring does, on first use.
 """
-from chalice import Chalice, Rate
+from chalice import Chalice, CORSConfig, Rate
 
 from chalicelib.edge import ws
 from chalicelib.edge.rest import (ANY_CONTENT_TYPE, accepted, bearer, client_identity, created, csv_file,
@@ -15,7 +15,10 @@ from chalicelib.settings import mail_events_topic
 from chalicelib.wiring import services, settings
 
 app = Chalice(app_name="library-chat")
-app.api.cors = True  # bearer tokens, no cookies: any library page may embed the widget
+# Bearer tokens, no cookies: any library page may embed the widget. The widget's browser id
+# (docs/privacy.md) is a header of its own; the dashboard reads a CSV's file name.
+app.api.cors = CORSConfig(allow_origin="*", allow_headers=["X-Client-Id"],
+                          expose_headers=["Content-Disposition"])
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 
 

@@ -132,12 +132,16 @@ def shot(page, name: str) -> Path:
     return path
 
 
+# WCAG 2.2 A/AA (axe-core 4.12 is vendored by axe-playwright-python; "wcag22aa" runs its
+# target-size rule, WCAG 2.5.8, which axe leaves off unless asked) and axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+
+
 def axe_serious(page, context: str | None = None) -> list[dict]:
     """axe-core violations of impact serious or critical (what the issue forbids)."""
     from axe_playwright_python.sync_playwright import Axe
-    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
-                                                     "best-practice"]}}
-    results = Axe().run(page, context=context, options=options)
+    results = Axe().run(page, context=context, options=AXE_OPTIONS)
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
@@ -270,3 +274,139 @@ def library_site(html: str):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ------------------------------------------------ accessibility checks (WCAG 2.2 AA)
+# Shared by tests/test_accessibility_widget_browser.py and ..._dashboard_browser.py; each runs
+# in one document (a page or a frame) and walks its open shadow roots too (the launcher).
+
+_ROOTS_JS = """() => { const roots = [document];
+    const walk = (root) => root.querySelectorAll('*').forEach((el) => { if (el.shadowRoot) { roots.push(el.shadowRoot); walk(el.shadowRoot); } });
+    walk(document); return roots; }"""
+
+_TARGETS_JS = """([minSize, shadowOnly]) => { const roots = (%s)().filter((r) => !shadowOnly || r !== document);
+    const SEL = 'button, a[href], input:not([type=hidden]), select, textarea, summary, [role=button], [role=link], [role=tab], [role=checkbox], [role=radio]';
+    const out = []; let seen = 0;
+    for (const root of roots) for (const el of root.querySelectorAll(SEL)) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;           // not rendered (hidden, closed)
+      const s = getComputedStyle(el);
+      if (s.visibility === 'hidden') continue;
+      if (r.width <= 1 || r.height <= 1) continue;              // visually hidden (lc-vh, sr-only): no pointer target
+      seen += 1;
+      // WCAG 2.5.8 "inline" exception: a link inside a sentence, sized by the line it sits in.
+      if (el.tagName === 'A' && s.display === 'inline' && el.parentElement
+          && el.parentElement.textContent.trim() !== el.textContent.trim()) continue;
+      if (r.width < minSize - 0.01 || r.height < minSize - 0.01) out.push({ tag: el.tagName.toLowerCase(),
+        name: (el.getAttribute('aria-label') || el.textContent || el.name || el.id || '').trim().slice(0, 40),
+        cls: String(el.className).slice(0, 60), w: Math.round(r.width * 10) / 10, h: Math.round(r.height * 10) / 10 });
+    }
+    return { seen, small: out }; }""" % _ROOTS_JS
+
+
+def small_targets(doc, min_size: int = 24, shadow_only: bool = False) -> list[dict]:
+    """Every rendered button, link, input, select, textarea and summary of `doc` whose bounding
+    box is under `min_size` CSS px either way (WCAG 2.5.8; links inside a sentence excepted).
+    `shadow_only`: only what lives in shadow roots (on a host page: the embed's launcher)."""
+    result = doc.evaluate(_TARGETS_JS, [min_size, shadow_only])
+    assert result["seen"] > 0, "no interactive target was measured"
+    return result["small"]
+
+
+_MOTION_JS = """() => { const roots = (%s)(); const out = [];
+    const secs = (v) => v.split(',').map((x) => x.trim()).map((x) => x.endsWith('ms') ? parseFloat(x) / 1000 : parseFloat(x));
+    for (const root of roots) for (const el of root.querySelectorAll('*')) for (const pseudo of [null, '::before', '::after']) {
+      const s = getComputedStyle(el, pseudo);
+      const moving = (s.animationName !== 'none' && secs(s.animationDuration).some((d) => d > 0))
+        || secs(s.transitionDuration).some((d) => d > 0);
+      if (moving) out.push({ el: el.tagName.toLowerCase() + '.' + String(el.className).slice(0, 40) + (pseudo || ''),
+        animation: s.animationName + ' ' + s.animationDuration, transition: s.transitionProperty + ' ' + s.transitionDuration });
+    }
+    return out; }""" % _ROOTS_JS
+
+
+def moving_elements(doc) -> list[dict]:
+    """Elements (and ::before/::after) with a running animation or a transition longer than 0."""
+    return doc.evaluate(_MOTION_JS)
+
+
+def horizontal_overflow(doc) -> dict | None:
+    """None when nothing in `doc` scrolls sideways (WCAG 1.4.10); else what does. Scrolling
+    regions that are meant to (a data table's wrapper) are not expected in these UIs."""
+    return doc.evaluate("""() => {
+        const de = document.documentElement;
+        if (de.scrollWidth > de.clientWidth + 1) return { what: 'page', scrollWidth: de.scrollWidth, clientWidth: de.clientWidth };
+        for (const el of document.querySelectorAll('body *')) {
+          const s = getComputedStyle(el);
+          if (!['auto', 'scroll'].includes(s.overflowX) || el.clientWidth === 0) continue;
+          if (el.scrollWidth > el.clientWidth + 1) return { what: el.tagName + '.' + el.className, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
+        }
+        return null; }""")
+
+
+def clipped_text(doc) -> list[dict]:
+    """Rendered elements with their own text that is cut off by overflow: hidden/clip (text
+    that would be lost at 200 % text size). Visually hidden helpers are skipped, and so are
+    previews meant to be cut (ellipsis, line clamp) whose whole text is on screen elsewhere."""
+    return doc.evaluate("""() => { const out = [];
+        for (const el of document.querySelectorAll('body *')) {
+          const s = getComputedStyle(el);
+          if (!['hidden', 'clip'].includes(s.overflowX) && !['hidden', 'clip'].includes(s.overflowY)) continue;
+          // A deliberate one- or two-line preview (ellipsis, line clamp) of text shown in full elsewhere is not lost.
+          if (el.clientWidth <= 1 || el.clientHeight <= 1 || s.textOverflow === 'ellipsis' || s.webkitLineClamp !== 'none') continue;
+          if (!el.innerText || !el.innerText.trim() || el.closest('[aria-hidden=true]')) continue;
+          if (el.matches('html, body, .lc-app, .lc-root, .lcd-app, .lcd-body') || getComputedStyle(el).position === 'fixed') continue;
+          const cut = (axis) => ['hidden', 'clip'].includes(axis);
+          if ((cut(s.overflowX) && el.scrollWidth > el.clientWidth + 2) || (cut(s.overflowY) && el.scrollHeight > el.clientHeight + 2))
+            out.push({ el: el.tagName.toLowerCase() + '.' + String(el.className).slice(0, 50), text: el.innerText.trim().slice(0, 40),
+              sw: el.scrollWidth, cw: el.clientWidth, sh: el.scrollHeight, ch: el.clientHeight });
+        }
+        return out; }""")
+
+
+_UNNAMED = re.compile(r"^\s*- (button|link|textbox|combobox|checkbox|radio|spinbutton|slider|tab|switch|searchbox|listbox|menuitem)"
+                      r"(?:\s*\[[^\]]*\])*\s*(?::.*)?$")
+
+
+def unnamed_controls(locator) -> list[str]:
+    """Lines of `locator`'s ARIA snapshot that are a control without an accessible name."""
+    return [line for line in locator.aria_snapshot().splitlines() if _UNNAMED.match(line)]
+
+
+def focused(doc) -> str:
+    """The focused element of `doc` as its ARIA snapshot's first line: role "name"."""
+    loc = doc.locator(":focus")
+    if loc.count() == 0:
+        return "(nothing)"
+    return loc.first.aria_snapshot().splitlines()[0].strip().removeprefix("- ").rstrip(":")
+
+
+def tab_names(page, doc, presses: int, key: str = "Tab") -> list[str]:
+    """Press `key` `presses` times on `page`; the focused element of `doc` after each."""
+    names = []
+    for _ in range(presses):
+        page.keyboard.press(key)
+        names.append(focused(doc))
+    return names
+
+
+def live_regions_with(doc, text: str) -> list[str]:
+    """The live regions of `doc` (role log/status/alert or aria-live) whose text holds `text`."""
+    return doc.evaluate("""(text) => [...document.querySelectorAll('[role=log], [role=status], [role=alert], [aria-live]')]
+        .filter((el) => el.getAttribute('aria-live') !== 'off' && el.textContent.includes(text))
+        .map((el) => (el.getAttribute('role') || 'live') + '.' + el.className)""", text)
+
+
+def axe_rules_that_ran(page) -> set[str]:
+    """The ids of every axe rule that ran with AXE_OPTIONS (to prove target-size is among them)."""
+    from axe_playwright_python.sync_playwright import Axe
+    r = Axe().run(page, options=AXE_OPTIONS).response
+    return {rule["id"] for key in ("passes", "violations", "incomplete", "inapplicable") for rule in r[key]}
+
+
+def apply_text_spacing(doc) -> None:
+    """WCAG 1.4.12's spacing, as a user style sheet would set it: line height 1.5, paragraphs
+    2 em apart, letters 0.12 em, words 0.16 em."""
+    doc.evaluate("""() => { const s = document.createElement('style'); s.textContent =
+        '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+        document.head.appendChild(s); }""")

@@ -11,6 +11,7 @@
  *           data-rest-url="https://.../api" data-ws-url="wss://..."  override the service's URLs
  *           data-offline-email="ask@library.example" data-offline-phone="+1 555 0100"
  *           data-offline-url="https://library.example/contact" data-offline-message="..."
+ *           data-abandon-after="120"        the service's ABANDON_AFTER_SECONDS, if changed (the warning before it)
  *           data-label="Ask a librarian"></script>
  *
  * The widget runs in an <iframe> served by the chat service, so the host page's CSS and
@@ -39,8 +40,7 @@
   };
 
   function text(value, max) {
-    if (typeof value !== "string") return "";
-    var trimmed = value.trim();
+    var trimmed = typeof value === "string" ? value.trim() : "";
     return trimmed.length <= (max || 500) ? trimmed : "";
   }
 
@@ -90,15 +90,14 @@
       offlineUrl: absoluteUrl(d.offlineUrl, pageHref, http),
       offlineMessage: text(d.offlineMessage, 500),
       label: text(d.label, 60),
+      abandonAfter: /^\d{1,6}$/.test(text(d.abandonAfter, 6)) ? text(d.abandonAfter, 6) : "",
     };
   }
 
   /** The frame's URL: /patron/ on the service, the settings in its query string. */
   function frameSrc(opts, pageOrigin) {
     var params = new URLSearchParams();
-    var add = function (name, value) {
-      if (value) params.set(name, value);
-    };
+    var add = function (name, value) { if (value) params.set(name, value); };
     add("mode", opts.mode);
     add("origin", pageOrigin);
     add("queue", opts.queue);
@@ -109,13 +108,12 @@
     add("phone", opts.offlinePhone);
     add("help", opts.offlineUrl);
     add("message", opts.offlineMessage);
+    add("abandon", opts.abandonAfter);
     return opts.service + "/patron/?" + params.toString();
   }
 
   function format(template, vars) {
-    return template.replace(/\{(\w+)\}/g, function (whole, key) {
-      return vars[key] !== undefined ? String(vars[key]) : whole;
-    });
+    return template.replace(/\{(\w+)\}/g, function (whole, key) { return vars[key] !== undefined ? String(vars[key]) : whole; });
   }
 
   root.LibChatEmbed = { parseOptions: parseOptions, frameSrc: frameSrc, LABELS: LABELS, pickLang: pickLang };
@@ -139,16 +137,9 @@
   var SVG_NS = "http://www.w3.org/2000/svg";
   function svgIcon(paths) {
     var svg = doc.createElementNS(SVG_NS, "svg");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("width", "22");
-    svg.setAttribute("height", "22");
-    svg.setAttribute("fill", "none");
-    svg.setAttribute("stroke", "currentColor");
-    svg.setAttribute("stroke-width", "2");
-    svg.setAttribute("stroke-linecap", "round");
-    svg.setAttribute("stroke-linejoin", "round");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
+    var attrs = { viewBox: "0 0 24 24", width: "22", height: "22", fill: "none", stroke: "currentColor", "stroke-width": "2",
+      "stroke-linecap": "round", "stroke-linejoin": "round", "aria-hidden": "true", focusable: "false" };
+    for (var name in attrs) svg.setAttribute(name, attrs[name]);
     paths.forEach(function (d) {
       var path = doc.createElementNS(SVG_NS, "path");
       path.setAttribute("d", d);
@@ -199,10 +190,8 @@
       return {};
     }
   }
-  function saveHostState(state) {
-    try {
-      root.sessionStorage.setItem(hostStateKey(), JSON.stringify(state));
-    } catch (e) { /* private mode: the chat still works, the panel just won't reopen by itself */ }
+  function saveHostState(state) { // private mode: the chat still works, the panel just won't reopen by itself
+    try { root.sessionStorage.setItem(hostStateKey(), JSON.stringify(state)); } catch (e) { /* ignored */ }
   }
 
   /** The iframe and its postMessage channel, shared by both modes. */
@@ -323,9 +312,7 @@
         baseTitle = null;
       }
     }
-    doc.addEventListener("visibilitychange", function () {
-      if (!doc.hidden) markTitle(0);
-    });
+    doc.addEventListener("visibilitychange", function () { if (!doc.hidden) markTitle(0); });
 
     function setUnread(count) {
       markTitle(count);
@@ -363,6 +350,30 @@
       if (frame) frame.post({ type: "close" });
       if (returnFocus) launcher.focus();
     }
+
+    // WCAG 2.4.11: the launcher and the open panel float over the page's bottom corner. A page
+    // element that takes the focus under them is scrolled clear (once the browser's own
+    // scroll-into-view is done), with room added at the page's end when it is too short to
+    // scroll; under a full-screen panel (small screens) the panel is minimized instead.
+    doc.addEventListener("focusin", function (event) {
+      var el = event.target;
+      if (el === host || el === doc.body || !el.getBoundingClientRect) return;
+      root.requestAnimationFrame(function () {
+        var r = el.getBoundingClientRect();
+        var top = Infinity;
+        [launcher, panel].forEach(function (cover) {
+          var b = cover.getBoundingClientRect();
+          if (!b.width || r.left >= b.right || r.right <= b.left || r.top >= b.bottom || r.bottom <= b.top) return;
+          if (b.top <= 0 && b.bottom >= root.innerHeight) close(false);
+          else top = Math.min(top, b.top);
+        });
+        if (top === Infinity) return;
+        var delta = r.height + 16 > top ? r.top - 8 : r.bottom - top + 8; // too tall for the room: its top shows
+        var room = doc.documentElement.scrollHeight - root.innerHeight - root.scrollY;
+        if (room < delta) host.style.cssText = "display:block;height:" + ((parseFloat(host.style.height) || 0) + delta - room) + "px";
+        root.scrollBy({ top: delta, behavior: "instant" });
+      });
+    });
 
     launcher.addEventListener("click", function () {
       if (isOpen) close(true);

@@ -29,7 +29,7 @@ from .model import CLOSED, Operator
 ROTATION_DAYS = 30
 PERIOD = ROTATION_DAYS * 86400
 MAX_BLOCK_HOURS = ROTATION_DAYS * 24
-NETWORK_FACTOR = 6
+NETWORK_FACTOR = 20  # a library's public computers share one address
 KINDS = ("browser", "network")
 
 

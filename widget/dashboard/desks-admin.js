@@ -3,7 +3,8 @@
 // local-information card, and the short summaries the desk list shows. No DOM, no network; the
 // view (view-desks-tab.js, view-desks-form.js) renders and the service has the last word (a
 // rollover loop is refused there, and its message shown). Unit-tested in
-// widget/tests/dashboard-desks-admin.test.mjs.
+// widget/tests/dashboard-desks-admin.test.mjs; the privacy settings (docs/privacy.md) in
+// widget/tests/dashboard-desks-privacy.test.mjs.
 
 import { S } from "./strings.js";
 
@@ -15,6 +16,10 @@ export const MAX_NAME = 100;
 export const ROLLOVER_MIN = 10;
 export const ROLLOVER_MAX = 86400;
 export const DEFAULT_ROLLOVER_SECONDS = 60;
+// docs/privacy.md "Settings per desk" (chalicelib/domain/privacy.py has the same bounds)
+export const RETENTION_MIN = 1;
+export const RETENTION_MAX = 3650;
+export const DELETE_AFTER_MAX = 720;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** "HH:MM" as minutes since midnight (24:00 = 1440). */
@@ -246,7 +251,67 @@ export function formToBody(form, { creating, intl = globalThis.Intl } = {}) {
   if (reviewed && !text) fail("card-text", S.desks.err.cardNeedsText);
   body.card = text ? { text, reviewed_on: reviewed || null } : null;
   if (!creating || form.enabled === false) body.enabled = form.enabled !== false;
+  if (form.privacy !== undefined) { // a form without the fieldset leaves the stored settings alone
+    const made = formToPrivacy(form.privacy);
+    if (made.errors) errors.push(...made.errors);
+    else if (!creating || Object.keys(made.privacy).length) body.privacy = made.privacy;
+  }
   return errors.length ? { errors } : { body };
+}
+
+/**
+ * A desk's stored `privacy` as the form's Privacy fieldset shows it: numbers as typed ("" for
+ * the service's default), transcripts "keep" | "delete", typing preview "" (the service's
+ * default) | "on" | "off".
+ */
+export function privacyToForm(privacy) {
+  const p = privacy && typeof privacy === "object" ? privacy : {};
+  const whole = (n) => (Number.isInteger(n) ? String(n) : "");
+  return {
+    retentionDays: whole(p.retention_days),
+    transcripts: p.transcripts === "delete" ? "delete" : "keep",
+    deleteAfterHours: whole(p.delete_after_hours),
+    stripIdentity: p.strip_identity === true,
+    typingPreview: p.typing_preview === true ? "on" : p.typing_preview === false ? "off" : "",
+  };
+}
+
+// A whole number typed in a box: "" -> undefined (not set), else the number or NaN.
+function wholeNumber(text) {
+  const raw = String(text ?? "").trim();
+  if (!raw) return undefined;
+  return /^\d+$/.test(raw) ? Number(raw) : NaN;
+}
+
+/**
+ * The Privacy fieldset's values as the desk's `privacy` (PUT /api/queues/{id}): only the
+ * settings the admin set, so `{}` is "every default". Keeping transcripts and not stripping
+ * identity are the defaults, so they are left out; the hours after close only go with
+ * "delete". Returns `{privacy}` or `{errors: [{field, text}]}`.
+ */
+export function formToPrivacy(form) {
+  const f = form || {};
+  const errors = [];
+  const privacy = {};
+  const days = wholeNumber(f.retentionDays);
+  if (days !== undefined) {
+    if (!Number.isInteger(days) || days < RETENTION_MIN || days > RETENTION_MAX) {
+      errors.push({ field: "privacy-retention", text: S.desks.err.badRetention(RETENTION_MIN, RETENTION_MAX) });
+    } else privacy.retention_days = days;
+  }
+  if (f.transcripts === "delete") {
+    privacy.transcripts = "delete";
+    const hours = wholeNumber(f.deleteAfterHours);
+    if (hours !== undefined) {
+      if (!Number.isInteger(hours) || hours > DELETE_AFTER_MAX) {
+        errors.push({ field: "privacy-hours", text: S.desks.err.badDeleteAfter(DELETE_AFTER_MAX) });
+      } else privacy.delete_after_hours = hours;
+    }
+  }
+  if (f.stripIdentity === true) privacy.strip_identity = true;
+  if (f.typingPreview === "on") privacy.typing_preview = true;
+  else if (f.typingPreview === "off") privacy.typing_preview = false;
+  return errors.length ? { errors } : { privacy };
 }
 
 /** id -> name of every desk. */
@@ -262,6 +327,11 @@ export function deskNames(queues) {
  */
 export function fieldOfMessage(message) {
   const m = String(message || "").toLowerCase();
+  if (/privacy\.delete_after_hours/.test(m)) return "privacy-hours";
+  if (/privacy\.transcripts/.test(m)) return "privacy-transcripts";
+  if (/privacy\.strip_identity/.test(m)) return "privacy-strip";
+  if (/privacy\.typing_preview/.test(m)) return "privacy-typing";
+  if (/privacy/.test(m)) return "privacy-retention";
   if (/rollover\.after_seconds|after_seconds/.test(m)) return "rollover-after";
   if (/rollover|roll over|loop/.test(m)) return "rollover-to";
   if (/timezone|time zone/.test(m)) return "timezone";

@@ -1,6 +1,7 @@
 // The Desks tab's form: a new desk or one being edited (docs/desks.md "Queue"): name, id (new
 // desks only), library, time zone (suggested from the browser's list), weekly hours or always
-// open, closed dates, rollover, the local-information card and whether it is enabled. It reads
+// open, closed dates, rollover, the local-information card, privacy (view-desks-privacy.js,
+// docs/privacy.md) and whether it is enabled. It reads
 // and shows values; the rules (what is valid, the request body) are desks-admin.js's, the
 // request the tab's (view-desks-tab.js). Problems, the service's refusals too, go in the form's
 // role="alert" box next to the fields.
@@ -11,6 +12,7 @@ import {
   removeDate, rolloverTargets, ROLLOVER_MAX, ROLLOVER_MIN, suggestId, timeZones, WEEKDAYS,
 } from "./desks-admin.js";
 import { S } from "./strings.js";
+import { PrivacyFields } from "./view-desks-privacy.js";
 import { button, choice, clearInvalid, field, fieldset, messageBoxes, setStatus, showErrors } from "./view-desks-fields.js";
 
 const F = () => S.desks.form;
@@ -138,6 +140,8 @@ export class DeskForm {
     const reviewed = field(d, { id: "lcd-desk-card-reviewed", label: f.reviewed, type: "date", className: "lcd-field--short" });
     cardSet.append(cardText.wrap, reviewed.wrap);
 
+    this.privacy = new PrivacyFields(d);
+
     const enabled = choice(d, { id: "lcd-desk-enabled", label: f.enabled });
     enabled.wrap.classList.add("lcd-desk-enabled");
 
@@ -149,7 +153,7 @@ export class DeskForm {
 
     this.idWrap = id.wrap;
     form.append(this.boxes.alert, this.boxes.status, name.wrap, id.wrap, this.idFixed, library.wrap, timezone.wrap,
-      hours, closed, rollover, cardSet, enabled.wrap, actions);
+      hours, closed, rollover, cardSet, this.privacy.el, enabled.wrap, actions);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.submit();
@@ -170,7 +174,7 @@ export class DeskForm {
       "rollover-to": c.to, "rollover-after": c.after, "card-text": c.cardText, "card-reviewed": c.reviewed,
     };
     for (const day of WEEKDAYS) out[`day-${day}`] = this.dayInputs[day];
-    return out;
+    return { ...out, ...this.privacy.controls() };
   }
 
   /** Show the form for `queue` (null: a new desk); `queues`: every desk, for the rollover. */
@@ -200,6 +204,7 @@ export class DeskForm {
     this.syncRollover();
     c.cardText.value = v.cardText;
     c.reviewed.value = v.cardReviewed;
+    this.privacy.show(queue && queue.privacy);
     c.enabled.checked = v.enabled;
     clearInvalid(this.controls());
     this.boxes.alert.replaceChildren();
@@ -268,6 +273,7 @@ export class DeskForm {
       alwaysOpen: c.always.checked, days, closedDates: this.closedDates,
       rolloverTo: c.to.value, rolloverAfter: c.after.value,
       cardText: c.cardText.value, cardReviewed: c.reviewed.value, enabled: c.enabled.checked,
+      privacy: this.privacy.values(),
     };
   }
 

@@ -29,8 +29,8 @@ export class JsonHttp {
   }
 
   /** One REST call; resolves with the JSON body ({} for none), rejects with an ApiError. */
-  async request(method, path, { body, token } = {}) {
-    const headers = { Accept: "application/json" };
+  async request(method, path, { body, token, headers: extra } = {}) {
+    const headers = { Accept: "application/json", ...(extra || {}) };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (token) headers.Authorization = `Bearer ${token}`;
     let response;

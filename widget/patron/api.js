@@ -7,15 +7,36 @@ import { httpUrl } from "../js/urls.js";
 
 export { ApiError };
 
+const BROWSER_ID_KEY = "lcw-browser-id";
+let pageBrowserId = null;
+
+/** A random id for this browser (kept in localStorage; for this page only when storage is
+ * off): 128 random bits, never anything about the patron. */
+export function storedBrowserId(storage = globalThis.localStorage, crypto = globalThis.crypto) {
+  const make = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  try {
+    let id = storage && storage.getItem(BROWSER_ID_KEY);
+    if (!id || !/^[0-9a-f]{32}$/.test(id)) {
+      id = make();
+      storage.setItem(BROWSER_ID_KEY, id);
+    }
+    return id;
+  } catch {
+    pageBrowserId = pageBrowserId || make();
+    return pageBrowserId;
+  }
+}
+
 export class PatronApi {
-  constructor(restUrl, fetchFn = globalThis.fetch.bind(globalThis)) {
+  constructor(restUrl, fetchFn = globalThis.fetch.bind(globalThis), browserId = storedBrowserId) {
     this.http = new JsonHttp(restUrl, fetchFn);
     this.base = this.http.base;
+    this.browserId = browserId;
   }
 
   /** One REST call (the shared wrapper in ../js/http.js): the JSON body, or an ApiError. */
-  call(method, path, { body, token } = {}) {
-    return this.http.request(method, path, { body, token });
+  call(method, path, { body, token, headers } = {}) {
+    return this.http.request(method, path, { body, token, headers });
   }
 
   /** `/api/status`; with a desk, `?queue=` adds that desk's QueueStatus as `queue` (docs/desks.md). */
@@ -28,7 +49,9 @@ export class PatronApi {
     if (name) body.name = name;
     if (email) body.email = email;
     if (queue) body.queue = queue;
-    return this.call("POST", "/chats", { body });
+    // The browser's random id: the service only ever keeps a keyed hash of it, for blocks and
+    // the new-chat rate limit (docs/privacy.md).
+    return this.call("POST", "/chats", { body, headers: { "X-Client-Id": this.browserId() } });
   }
 
   async history(chatId, token, after = 0) {

@@ -2,6 +2,8 @@
 //   1. same-origin defaults (`{origin}/api`, `ws(s)://{host}/ws`): what `make run` serves;
 //   2. `config.json` at the root of the published folder (written by the AWS deploy);
 //   3. the embedding page's script attributes, passed to this frame in its query string.
+// `abandonAfter` (config.json "abandonAfterSeconds", ?abandon=) mirrors the service's
+// ABANDON_AFTER_SECONDS for the warning before a waiting chat is given up (stay.js).
 // Pure functions only (no DOM, no fetch), so Node's test runner covers them. The URL guards,
 // the defaults and config.json's URLs are shared with the dashboard (../js/).
 
@@ -18,7 +20,7 @@ export const PLACEMENTS = ["bottom-right", "bottom-left"];
 const PARAMS = {
   queue: "queue", lang: "lang", mode: "mode", origin: "parentOrigin", rest: "restUrl",
   ws: "wsUrl", email: "offlineEmail", phone: "offlinePhone", help: "offlineUrl",
-  message: "offlineMessage", placement: "placement",
+  message: "offlineMessage", placement: "placement", abandon: "abandonAfter",
 };
 
 export function defaultsFor(location) {
@@ -46,6 +48,7 @@ export function fromFile(json) {
     offlinePhone: clean(offline.phone, 60),
     offlineUrl: safeUrl(offline.url),
     offlineMessage: clean(offline.message, 500),
+    abandonAfter: seconds(json.abandonAfterSeconds === undefined ? undefined : String(json.abandonAfterSeconds)),
   });
 }
 
@@ -71,7 +74,14 @@ export function fromQuery(search) {
     offlinePhone: clean(raw.offlinePhone, 60),
     offlineUrl: safeUrl(raw.offlineUrl),
     offlineMessage: clean(raw.offlineMessage, 500),
+    abandonAfter: seconds(raw.abandonAfter),
   });
+}
+
+/** The service's ABANDON_AFTER_SECONDS as a library set it ("120"), else undefined (stay.js's default). */
+function seconds(value) {
+  const text = clean(value, 6);
+  return text && /^\d+$/.test(text) && Number(text) >= 1 ? Number(text) : undefined;
 }
 
 function pick(obj) {

@@ -6,6 +6,7 @@
 
 import { PresenceReporter, TypingNotifier } from "./activity.js";
 import { ConnectionProbe, GONE_STATUSES } from "./session.js";
+import { AbandonWarning } from "./stay.js";
 
 export class ChatConnection {
   /**
@@ -18,8 +19,10 @@ export class ChatConnection {
    * @param {object} o.timers {setTimeout, clearTimeout}
    * @param {Function} o.onGone  () => void: the chat's token is refused or the chat is gone
    * @param {Function} [o.onState]  () => void: the connection's state changed (the header follows)
+   * @param {number} [o.abandonAfter]  the service's ABANDON_AFTER_SECONDS (stay.js warns before it)
+   * @param {Function} [o.onWarn]  () => void: that warning appeared
    */
-  constructor({ createClient, api, view, page, now, timers, onGone, onState }) {
+  constructor({ createClient, api, view, page, now, timers, onGone, onState, abandonAfter, onWarn }) {
     Object.assign(this, { createClient, api, view, page });
     this.onState = onState || (() => {});
     this.client = null;
@@ -32,6 +35,7 @@ export class ChatConnection {
     this.typing = new TypingNotifier({ ...timers, now, previews: () => Boolean(this.session) && previews(),
       send: (typing, preview) => Boolean(this.client)
         && this.client.typing(chatId(), typing, typing && previews() ? preview : undefined) });
+    this.stay = new AbandonWarning({ view, now, ...timers, abandonAfter, onWarn });
     this.presence = new PresenceReporter((state) => (this.isOpen ? this.client.presence(chatId(), state) : false));
   }
 
@@ -47,6 +51,7 @@ export class ChatConnection {
     client.on("state", ({ state }) => {
       this.view.setConnection(state, this.page.offline());
       this.probe.watch(state);
+      this.stay.connectionChanged(state, this.session === session && chat.status === "queued");
       this.onState(state);
     });
     for (const [type, handler] of Object.entries(on)) client.on(type, handler);
@@ -60,6 +65,12 @@ export class ChatConnection {
     this.client = null;
     this.session = null;
     this.probe.stop();
+    this.stay.stop();
+  }
+
+  /** "Stay connected" (stay.js): try again now rather than at the next backoff step. */
+  stayConnected() {
+    if (this.client) this.client.reconnectNow();
   }
 
   get isOpen() {

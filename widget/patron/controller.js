@@ -52,6 +52,7 @@ export class PatronController {
       timers: { setTimeout: this.setTimeout, clearTimeout: this.clearTimeout } });
     this.connection = new ChatConnection({ createClient, api, view, page: this.page, now: this.now,
       timers: { setTimeout: this.setTimeout, clearTimeout: this.clearTimeout }, onGone: () => this.gone(),
+      abandonAfter: config.abandonAfter, onWarn: () => this.panel.noteUnread(),
       onState: (state) => {
         this.updateHeader();
         this.tickets.connectionChanged(state);
@@ -95,6 +96,7 @@ export class PatronController {
       onAttach: (files, options) => this.attachments.choose(files, options),
       onUpload: () => this.attachments.upload(),
       onCancelUpload: () => this.attachments.cancel(),
+      onStayConnected: () => this.connection.stayConnected(), // "Are you still there?" (stay.js)
       onThumbnail: (file, options) => this.attachments.thumbnailUrl(file, options),
       ...this.tickets.intents(),
     };

@@ -16,6 +16,7 @@ import { closingCard, surveyCard } from "./view-after.js";
 import { QuestionForm } from "./view-form.js";
 import { alternativeLinks, closedIntro } from "./view-offline.js";
 import { ticketViewMethods } from "./view-tickets.js";
+import { stayViewMethods } from "./view-stay.js";
 
 const NEAR_BOTTOM = 80;
 let uid = 0;
@@ -440,4 +441,4 @@ export class View {
 }
 
 // The ticket form, the waiting chat's offer and the transcript tools (view-tickets.js).
-Object.assign(View.prototype, ticketViewMethods);
+Object.assign(View.prototype, ticketViewMethods, stayViewMethods); // + "Are you still there?" (view-stay.js)

@@ -1,7 +1,7 @@
 // REST calls: bodies, headers, and errors mapped to the protocol's codes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError, PatronApi, surveyBody } from "../patron/api.js";
+import { ApiError, PatronApi, storedBrowserId, surveyBody } from "../patron/api.js";
 
 function fakeFetch(respond) {
   const calls = [];
@@ -72,4 +72,20 @@ test("a file link is asked for per click, with the patron's token; only http(s) 
   assert.equal(f.calls[0].headers.Authorization, "Bearer tok");
   const evil = new PatronApi("http://x/api", fakeFetch(() => ({ body: { url: "javascript:alert(1)" } })).fn);
   await assert.rejects(evil.fileUrl("c1", "tok", "k"), (err) => err.code === "bad_request");
+});
+
+test("a new chat carries the browser's random id, kept in storage (docs/privacy.md)", async () => {
+  const f = fakeFetch(() => ({ status: 201, body: { chat_id: "c1" } }));
+  const api = new PatronApi("http://x/api/", f.fn, () => "0123456789abcdef0123456789abcdef");
+  await api.createChat({ question: "Q" });
+  assert.equal(f.calls[0].headers["X-Client-Id"], "0123456789abcdef0123456789abcdef");
+  const store = new Map();
+  const storage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v) };
+  const first = storedBrowserId(storage);
+  assert.match(first, /^[0-9a-f]{32}$/);
+  assert.equal(storedBrowserId(storage), first);
+  const broken = { getItem() { throw new Error("storage off"); }, setItem() { throw new Error("off"); } };
+  const pageOnly = storedBrowserId(broken);
+  assert.match(pageOnly, /^[0-9a-f]{32}$/);
+  assert.equal(storedBrowserId(broken), pageOnly); // the same for the page's lifetime
 });
