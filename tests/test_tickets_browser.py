@@ -228,3 +228,32 @@ def test_a_librarian_records_a_chat_at_close_and_finds_it_in_history(tsvc, new_c
     expect(lib.locator("#lcd-history-chat")).to_contain_text(question)
     patron.close()
     assert lib.errors == []
+
+
+def test_the_patron_deletes_the_chat_from_the_widget_and_it_is_gone(tsvc, new_context):
+    """docs/privacy.md: "Delete this chat" under the transcript tools, asked again, then the
+    chat is gone everywhere (its history answers 404) and the screen says so; the privacy
+    page is linked beside it."""
+    op = Client(tsvc.ws_url, tsvc.login("librarian"), hello={})
+    op.wait("welcome")
+    page = page_of(new_context, f"{tsvc.base_url}/")
+    chat, chat_id = start_chat(page, op, f"Please forget this ({uuid.uuid4().hex[:4]})")
+    op.send(action="claim", chat_id=chat_id)
+    op.wait("chat.claimed", chat_id=chat_id)
+    op.send(action="end", chat_id=chat_id)
+    delete = chat.get_by_role("button", name="Delete this chat", exact=True)
+    expect(delete).to_be_visible()
+    link = chat.get_by_role("link", name="How we handle your chat (privacy)")
+    expect(link).to_have_attribute("href", "privacy.html")
+    delete.click()
+    expect(chat.get_by_text("This cannot be undone.", exact=False)).to_be_visible()
+    assert axe_serious(patron_frame(page)) == [], "widget: delete asked again"
+    chat.get_by_role("button", name="Delete now", exact=True).click()
+    expect(chat.get_by_role("heading", name="Your chat has been deleted")).to_be_focused()
+    expect(chat.get_by_text("Please forget this", exact=False)).to_have_count(0)
+    assert axe_serious(patron_frame(page)) == [], "widget: the chat deleted"
+    shot(page, "tickets-07-chat-deleted")
+    status, body = tsvc.request("GET", f"/api/chats/{chat_id}/messages", token=tsvc.admin)
+    assert status == 404, body
+    op.close()
+    assert page.errors == []

@@ -113,6 +113,11 @@ export class PatronApi {
     return this.call("POST", `/chats/${encodeURIComponent(chatId)}/transcript`, { body: { email }, token });
   }
 
+  /** The patron's own chat deleted everywhere now (docs/privacy.md): {deleted: true}. */
+  deleteChat(chatId, token) {
+    return this.call("DELETE", `/chats/${encodeURIComponent(chatId)}`, { token });
+  }
+
   /** The patron's view of a ticket, with the link token of its e-mails. */
   publicTicket(ticketId, linkToken) {
     return this.call("GET", `/public/tickets/${encodeURIComponent(ticketId)}`, { token: linkToken });

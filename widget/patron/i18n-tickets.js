@@ -61,6 +61,13 @@ export const TICKET_STRINGS = {
     "tk.invalidNone": "Please contact the library to ask again.",
     "tk.error": "We couldn't load your question",
     "tk.retry": "Try again",
+    "delete.ask": "Delete this chat",
+    "delete.confirm": "Delete this conversation and its files now, everywhere? This cannot be undone.",
+    "delete.now": "Delete now",
+    "delete.cancel": "Keep it",
+    "delete.doneHeading": "Your chat has been deleted",
+    "delete.doneBody": "The conversation and its files are gone. Only an anonymous count of the chat is kept, with no names, words or addresses.",
+    "privacy.link": "How we handle your chat (privacy)",
   },
 
   es: {
@@ -120,5 +127,12 @@ export const TICKET_STRINGS = {
     "tk.invalidNone": "Póngase en contacto con la biblioteca para preguntar de nuevo.",
     "tk.error": "No pudimos cargar su pregunta",
     "tk.retry": "Intentar de nuevo",
+    "delete.ask": "Eliminar este chat",
+    "delete.confirm": "¿Eliminar ahora esta conversación y sus archivos en todas partes? No se puede deshacer.",
+    "delete.now": "Eliminar ahora",
+    "delete.cancel": "Conservarlo",
+    "delete.doneHeading": "Su chat ha sido eliminado",
+    "delete.doneBody": "La conversación y sus archivos ya no existen. Solo se guarda un recuento anónimo del chat, sin nombres, palabras ni direcciones.",
+    "privacy.link": "Cómo tratamos su chat (privacidad)",
   },
 };

@@ -46,6 +46,7 @@ export class ChatTickets {
       onKeepWaiting: () => this.keepWaiting(),
       onEmailTranscript: (email) => this.emailTranscript(email),
       onPrint: () => c.view.printTranscript(),
+      onDeleteChat: () => this.deleteChat(),
     };
   }
 
@@ -190,5 +191,25 @@ export class ChatTickets {
       this.mailing = false;
       c.view.setTranscriptBusy(false);
     }
+  }
+
+  /** "Delete this chat" (confirmed in the view): the chat on screen, everywhere, now. */
+  async deleteChat() {
+    const c = this.c;
+    const chat = (c.session || c.lastChat || {}).chat;
+    if (!chat || this.deleting) return;
+    this.deleting = true;
+    try {
+      await c.api.deleteChat(chat.chat_id, chat.token);
+    } catch (err) {
+      c.view.setDeleteResult({ ok: false, text: ticketErrorText(c.t, err) });
+      return;
+    } finally {
+      this.deleting = false;
+    }
+    c.leave();
+    c.lastChat = null;
+    c.view.showDeleted();
+    if (c.seen) c.view.focusAfter();
   }
 }

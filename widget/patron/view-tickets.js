@@ -269,7 +269,8 @@ export const ticketViewMethods = {
         icon("download"), t("action.download")),
       h("button", { type: "button", class: "lc-btn lc-btn--link lc-print", onclick: () => this.handlers.onPrint() },
         t("transcript.print")));
-    if (!mail) return h("div", { class: "lc-transcript-tools" }, buttons);
+    const privacy = this.privacyTools();
+    if (!mail) return h("div", { class: "lc-transcript-tools" }, buttons, privacy);
     const input = h("input", { class: "lc-input", type: "email", maxlength: String(MAX_EMAIL), autocomplete: "email",
       inputmode: "email", spellcheck: "false" });
     input.value = this.transcriptEmail || "";
@@ -296,7 +297,51 @@ export const ticketViewMethods = {
     h("div", { class: "lc-inline-row" }, input, send),
     error, status);
     this.tools = { input, send, error, status };
-    return h("div", { class: "lc-transcript-tools" }, buttons, form);
+    return h("div", { class: "lc-transcript-tools" }, buttons, form, privacy);
+  },
+
+  /**
+   * "Delete this chat" (asked again before it is done: it cannot be undone) and the library's
+   * privacy page (docs/privacy.md), under the transcript tools.
+   */
+  privacyTools() {
+    const t = this.t;
+    const status = h("p", { class: "lc-field-error", role: "alert" });
+    const confirm = h("div", { class: "lc-delete-confirm", hidden: true },
+      h("p", { text: t("delete.confirm") }),
+      h("div", { class: "lc-actions" },
+        h("button", { type: "button", class: "lc-btn lc-btn--primary", onclick: () => this.handlers.onDeleteChat() },
+          t("delete.now")),
+        h("button", { type: "button", class: "lc-btn lc-btn--secondary", onclick: () => {
+          confirm.hidden = true;
+          ask.focus();
+        } }, t("delete.cancel"))));
+    const ask = h("button", { type: "button", class: "lc-btn lc-btn--link lc-delete", onclick: () => {
+      confirm.hidden = false;
+      confirm.querySelector("button").focus();
+    } }, t("delete.ask"));
+    const link = h("a", { class: "lc-link lc-privacy-link", href: "privacy.html", target: "_blank", rel: "noopener",
+      text: t("privacy.link") });
+    this.deleteTools = { status };
+    return h("div", { class: "lc-privacy-tools" }, h("div", { class: "lc-actions" }, ask, link), confirm, status);
+  },
+
+  setDeleteResult({ ok, text }) {
+    if (this.deleteTools) this.deleteTools.status.textContent = ok ? "" : text;
+  },
+
+  /** The chat is gone: the conversation leaves the screen too; a way to start over. */
+  showDeleted() {
+    const t = this.t;
+    this.clearFooter();
+    const headingId = id("deleted");
+    const heading = h("h2", { class: "lc-heading", id: headingId, tabindex: "-1", text: t("delete.doneHeading") });
+    this.afterHeading = heading;
+    this.body.replaceChildren(h("div", { class: "lc-conversation" }, h("section",
+      { class: "lc-card lc-after", "aria-labelledby": headingId }, heading, h("p", { text: t("delete.doneBody") }),
+      h("div", { class: "lc-actions" },
+        h("button", { type: "button", class: "lc-btn lc-btn--primary", onclick: () => this.handlers.onNewChat() },
+          t("action.newChat"))))));
   },
 
   setTranscriptBusy(busy) {
