@@ -257,3 +257,38 @@ def test_the_patron_deletes_the_chat_from_the_widget_and_it_is_gone(tsvc, new_co
     assert status == 404, body
     op.close()
     assert page.errors == []
+
+
+def test_the_typing_preview_notice_shows_only_where_the_desk_has_previews_on(tsvc, new_context):
+    """docs/privacy.md: a desk with `typing_preview: false` sends no draft and the widget says
+    nothing about one; with it on (the default), the notice is there before the first message."""
+    from tests.test_widget_live_browser import PREVIEW_NOTE
+    assert tsvc.request("PUT", "/api/queues/general", {"privacy": {"typing_preview": False}}, token=tsvc.admin)[0] == 200
+    try:
+        op = Client(tsvc.ws_url, tsvc.login("librarian"), hello={})
+        op.wait("welcome")
+        page = page_of(new_context, f"{tsvc.base_url}/")
+        chat, chat_id = start_chat(page, op, f"No preview here ({uuid.uuid4().hex[:4]})")
+        op.send(action="claim", chat_id=chat_id)
+        op.wait("chat.claimed", chat_id=chat_id)
+        draft = chat.get_by_label("Message")
+        expect(draft).to_be_visible()
+        expect(chat.get_by_text(PREVIEW_NOTE)).to_be_hidden()
+        draft.press_sequentially("secret draft", delay=30)
+        typing = op.wait("chat.typing", chat_id=chat_id)
+        assert typing.get("preview") is None  # the notice without the draft
+        op.send(action="end", chat_id=chat_id)
+        op.wait("chat.ended", chat_id=chat_id)
+        op.close()
+    finally:
+        assert tsvc.request("PUT", "/api/queues/general", {"privacy": {}}, token=tsvc.admin)[0] == 200
+    page = page_of(new_context, f"{tsvc.base_url}/")
+    op = Client(tsvc.ws_url, tsvc.login("librarian"), hello={})
+    op.wait("welcome")
+    chat, chat_id = start_chat(page, op, f"Preview here ({uuid.uuid4().hex[:4]})")
+    expect(chat.get_by_text(PREVIEW_NOTE)).to_be_visible()
+    op.send(action="claim", chat_id=chat_id)
+    op.wait("chat.claimed", chat_id=chat_id)
+    op.send(action="end", chat_id=chat_id)
+    op.wait("chat.ended", chat_id=chat_id)
+    op.close()
