@@ -151,6 +151,25 @@ def botocore_models_parsed_once():
 MAIL_FROM = "chat@library.example"  # the verified SES identity the aws fixture makes
 
 
+_moto_request_lock = threading.RLock()
+
+
+@pytest.fixture(autouse=True)
+def moto_requests_are_atomic(monkeypatch):
+    """DynamoDB applies each request atomically (a conditional PutItem checks and writes as one
+    step); moto in this process does not: two threads' conditional writes can interleave
+    between its check and its write, and both "win". Tests that race threads (a claim between
+    two librarians) must see DynamoDB's semantics, so each moto request runs under one lock,
+    as if it were served by one partition. Our code's own concurrency is untouched."""
+    from moto.core.botocore_stubber import BotocoreStubber
+    original = BotocoreStubber.__call__
+
+    def atomic(self, event_name, request, **kwargs):
+        with _moto_request_lock:
+            return original(self, event_name, request, **kwargs)
+    monkeypatch.setattr(BotocoreStubber, "__call__", atomic)
+
+
 @pytest.fixture
 def aws(monkeypatch, moto_jwks_url):
     """moto for everything, with the app's settings pointing at it and its resources made."""
