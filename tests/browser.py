@@ -124,6 +124,34 @@ def new_context(request, browser):
         ctx.close()
 
 
+@contextmanager
+def own_runner(env: dict | None = None):
+    """A module's own local runner, for tests whose data must stay out of the shared one (a
+    closed desk, a seeded month, a desk's privacy): signed in as the demo admin
+    (`service.admin`), stopped afterwards with every WebSocket client closed, and required to
+    exit cleanly."""
+    from tests.e2e import Client, LocalService
+    service = LocalService(env=env)
+    try:
+        service.admin = service.login("admin")
+        yield service
+    finally:
+        Client.close_all()
+        code = service.stop()
+        assert code == 0, f"local runner exit code {code}\n" + "".join(service.output[-60:])
+
+
+def page_of(new_context, url: str, **ctx):
+    """A page at `url` in a new context (reduced motion unless told), collecting page errors
+    in `page.errors` for the test to assert empty."""
+    ctx.setdefault("reduced_motion", "reduce")
+    page = new_context(**ctx).new_page()
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    page.goto(url)
+    return page
+
+
 def shot(page, name: str) -> Path:
     """Save a screenshot as artifacts/screenshots/<name>.png (overwritten each run)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

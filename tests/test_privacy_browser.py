@@ -19,8 +19,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import axe_serious, shot, sign_in
-from tests.e2e import Client, LocalService
+from tests.browser import own_runner, page_of, axe_serious, shot, sign_in
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -37,22 +36,8 @@ def patient_expect():
 
 @pytest.fixture(scope="module")
 def psvc():
-    service = LocalService(env={"QUEUE_CACHE_SECONDS": "0"})
-    try:
-        service.admin = service.login("admin")
+    with own_runner({"QUEUE_CACHE_SECONDS": "0"}) as service:
         yield service
-    finally:
-        Client.close_all()
-        code = service.stop()
-        assert code == 0, f"local runner exit code {code}\n" + "".join(service.output[-60:])
-
-
-def page_of(new_context, url: str):
-    page = new_context(reduced_motion="reduce").new_page()
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.goto(url)
-    return page
 
 
 def general(svc) -> dict:

@@ -28,8 +28,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib.domain import stats
-from tests.browser import ROOT, axe_serious, shot, sign_in
-from tests.e2e import Client, LocalService
+from tests.browser import ROOT, axe_serious, own_runner, page_of, shot, sign_in
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -53,25 +52,15 @@ def patient_expect():
 def rsvc():
     from local.runner import TABLE_PREFIX
     from local.stats_seed import put_records, synthetic_records
-    service = LocalService()
-    try:
+    with own_runner() as service:
         service.records = synthetic_records(date(2026, 11, 1), 30, 20, queues=DESKS, operators=LIBRARIANS,
                                             tags=TAGS, question_types=TYPES, seed=12, libraries=LIBRARIES)
         assert put_records(service.aws_url, TABLE_PREFIX, service.records) == len(service.records)
-        service.admin = service.login("admin")
         yield service
-    finally:
-        Client.close_all()
-        code = service.stop()
-        assert code == 0, f"local runner exit code {code}\n" + "".join(service.output[-60:])
 
 
 def reports_page(new_context, svc, user: str, **ctx):
-    ctx.setdefault("reduced_motion", "reduce")  # Chart.js draws at once (and steady screenshots)
-    page = new_context(**ctx).new_page()
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.goto(f"{svc.base_url}/dashboard/")
+    page = page_of(new_context, f"{svc.base_url}/dashboard/", **ctx)  # reduced motion: Chart.js draws at once
     sign_in(page, user)
     return page
 

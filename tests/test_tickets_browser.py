@@ -18,8 +18,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import FRAME, LAUNCHER, axe_serious, library_site, patron_frame, shot, sign_in
-from tests.e2e import Client, LocalService
+from tests.browser import own_runner, page_of, FRAME, LAUNCHER, axe_serious, library_site, patron_frame, shot, sign_in
+from tests.e2e import Client
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -33,22 +33,8 @@ def patient_expect():
 
 @pytest.fixture(scope="module")
 def tsvc():
-    service = LocalService(env={"QUEUE_CACHE_SECONDS": "0"})
-    try:
-        service.admin = service.login("admin")
+    with own_runner({"QUEUE_CACHE_SECONDS": "0"}) as service:
         yield service
-    finally:
-        Client.close_all()
-        code = service.stop()
-        assert code == 0, f"local runner exit code {code}\n" + "".join(service.output[-60:])
-
-
-def page_of(new_context, url: str):
-    page = new_context(reduced_motion="reduce").new_page()
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.goto(url)
-    return page
 
 
 def dashboard(new_context, svc, user: str):

@@ -5,10 +5,11 @@
 // All text goes in with textContent.
 
 import { el } from "../js/dom.js";
+import { RangeFormView } from "./view-range-form.js";
 import { formatWhen } from "./history.js";
 import { S } from "./strings.js";
 import { actionButton, setBusy } from "./view-composer.js";
-import { button, clearInvalid, field, showErrors } from "./view-desks-fields.js";
+import { button, field } from "./view-desks-fields.js";
 
 const H = S.history;
 const R = S.record;
@@ -151,23 +152,6 @@ export class HistoryView {
 
   // ------------------------------------------------------------ what the controller calls
 
-  notice(text) {
-    if (text) this.e.notice.replaceChildren(el(this.doc, "p", "lcd-pane-notice", text));
-    else this.e.notice.replaceChildren();
-  }
-
-  formErrors(errors) {
-    const e = this.e;
-    const controls = { from: e.from, to: e.to };
-    clearInvalid(controls);
-    if (errors.length) showErrors(this.doc, e.alert, errors, { controls });
-    else e.alert.replaceChildren();
-  }
-
-  status(text) {
-    this.e.status.replaceChildren(...(text ? [el(this.doc, "p", null, text)] : []));
-  }
-
   busy(what, on) {
     if (what === "search") setBusy(this.e.search, on, on ? H.searching : H.search);
     else setBusy(this.e.more, on, on ? H.loadingMore : H.more);
@@ -238,3 +222,5 @@ export class HistoryView {
     return li;
   }
 }
+
+Object.assign(HistoryView.prototype, RangeFormView); // notice, formErrors, status (view-range-form.js)

@@ -6,10 +6,11 @@
 // what to show; intents go to `handlers`. All text goes in with textContent; Chart.js draws.
 
 import { el } from "../js/dom.js";
+import { RangeFormView } from "./view-range-form.js";
 import { RECORDS } from "./reports.js";
 import { REPORTS } from "./strings-reports.js";
 import { setBusy } from "./view-composer.js";
-import { button, clearInvalid, field, showErrors } from "./view-desks-fields.js";
+import { button, field } from "./view-desks-fields.js";
 
 const R = REPORTS;
 const NUMERIC = /^[-+]?\d[\d,.]*( ?(%|s|min))?$/;
@@ -126,23 +127,6 @@ export class ReportsView {
   }
 
   // ------------------------------------------------------------ what the controller calls
-
-  notice(text) {
-    if (text) this.e.notice.replaceChildren(el(this.doc, "p", "lcd-pane-notice", text));
-    else this.e.notice.replaceChildren();
-  }
-
-  formErrors(errors) {
-    const e = this.e;
-    const controls = { from: e.from, to: e.to };
-    clearInvalid(controls);
-    if (errors.length) showErrors(this.doc, e.alert, errors, { controls });
-    else e.alert.replaceChildren();
-  }
-
-  status(text) {
-    this.e.status.replaceChildren(...(text ? [el(this.doc, "p", null, text)] : []));
-  }
 
   /** Loading: the Apply button says so, and the results are aria-busy until drawn. */
   busy(on) {
@@ -336,3 +320,5 @@ function getFontFamily(win, doc) {
     return "system-ui, sans-serif";
   }
 }
+
+Object.assign(ReportsView.prototype, RangeFormView); // notice, formErrors, status (view-range-form.js)
