@@ -24,7 +24,7 @@ from typing import Callable
 from ..errors import ServiceError, bad_request, forbidden, not_found
 from . import validation as v
 from .access import Access
-from .model import CLOSED, Operator
+from .model import CLOSED, Operator, iso
 
 ROTATION_DAYS = 30
 PERIOD = ROTATION_DAYS * 86400
@@ -133,7 +133,6 @@ class Guards:
 
 
 def _wire(block: dict) -> dict:
-    from .model import iso
     return {"id": block["block_id"], "until": iso(block["until"]), "reason": block["reason"],
             "by": {"id": block["by"], "name": block.get("by_name") or block["by"]},
             "queue": block.get("queue"), "at": iso(block["at"])}

@@ -14,11 +14,14 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from ..errors import bad_request, forbidden
+from . import hours as h
 from . import stats as st
 from . import stats_tables as tb
 from .access import Access
 from .limits import QUEUED_PAGE
 from .model import Operator
+from .records import _day
+from .tickets import may_work
 from .stats import StatRecord
 
 MAX_DAYS = 366
@@ -27,13 +30,9 @@ TARGET_MIN, TARGET_MAX = 10, 3600
 FILTERS = ("queue", "library", "operator", "tag")
 
 
-def _date(raw: str | None, name: str) -> date | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except (TypeError, ValueError):
-        raise bad_request(f"'{name}' must be a date, YYYY-MM-DD") from None
+def _zone(desk) -> ZoneInfo:
+    """The desk's zone (UTC when none or unknown): the days and hours a report counts in."""
+    return (h.zone(desk.timezone) if desk else None) or ZoneInfo("UTC")
 
 
 class Reports:
@@ -66,10 +65,7 @@ class Reports:
     def _visible(self, operator: Operator) -> list:
         """The desks whose records this operator may read: admins every desk, a librarian
         theirs (one of no named desk: every desk, as elsewhere)."""
-        desks = self.desks.all()
-        if operator.is_admin or not operator.queues:
-            return desks
-        return [d for d in desks if d.id in operator.queues]
+        return [d for d in self.desks.all() if may_work(operator, d.id)]
 
     def _scope(self, operator: Operator, params: dict):
         params = {k: (v.strip() if isinstance(v, str) else v) for k, v in (params or {}).items()}
@@ -79,37 +75,31 @@ class Reports:
         if queue and queue not in ids:
             raise forbidden("that desk is not one of yours")
         zone_desk = next((d for d in visible if d.id == queue), visible[0] if visible else None)
-        try:
-            tz = ZoneInfo(zone_desk.timezone if zone_desk else "UTC")
-        except (KeyError, ValueError):
-            tz = ZoneInfo("UTC")
+        tz = _zone(zone_desk)
         today = datetime.fromtimestamp(self.clock(), tz).date()
-        last = _date(params.get("to"), "to") or today
-        first = _date(params.get("from"), "from") or last - timedelta(days=DEFAULT_DAYS - 1)
+        last = _day(params.get("to"), "to", today)
+        first = _day(params.get("from"), "from", last - timedelta(days=DEFAULT_DAYS - 1))
         if first > last:
             raise bad_request("'from' must not be after 'to'")
         if (last - first).days + 1 > MAX_DAYS:
             raise bad_request(f"a report covers at most {MAX_DAYS} days")
         filters = {name: (params.get(name) or None) for name in FILTERS}
-        return visible, ids, tz, first, last, filters
+        return visible, tz, first, last, filters
 
-    def _records(self, operator: Operator, ids: set, tz: ZoneInfo, first: date, last: date) -> list[StatRecord]:
+    def _records(self, operator: Operator, tz: ZoneInfo, first: date, last: date) -> list[StatRecord]:
         start = datetime.combine(first, dtime(0), tz).timestamp()
         end = datetime.combine(last + timedelta(days=1), dtime(0), tz).timestamp()
-        found = self.stats.between(start, end)
-        if operator.is_admin or not operator.queues:
-            return found
-        return [r for r in found if r.queue in ids]
+        return [r for r in self.stats.between(start, end) if may_work(operator, r.queue)]
 
     def target(self) -> int:
         return self.stats.target() or self.default_target
 
     def report(self, operator: Operator, params: dict) -> dict:
-        visible, ids, tz, first, last, filters = self._scope(operator, params)
-        records = self._records(operator, ids, tz, first, last)
+        visible, tz, first, last, filters = self._scope(operator, params)
+        records = self._records(operator, tz, first, last)
         target = self.target()
-        rep = st.report(records, tz=tz, target_seconds=target, filters=filters)
         chosen = [r for r in records if st.matches(r, filters)]
+        rep = st.report(chosen, tz=tz, target_seconds=target)
         rep["per_day"] = tb.per_day_rows(chosen, tz, first, last)
         rep["wait"]["labels"], rep["duration"]["labels"] = tb.WAIT_LABELS, tb.DURATION_LABELS
         operators = {r.operator_id: r.operator_name or r.operator_id for r in records if r.operator_id}
@@ -126,8 +116,8 @@ class Reports:
         if table != "records" and table not in tb.TABLES:
             raise bad_request(f"'table' must be one of: records, {', '.join(tb.TABLES)}")
         if table == "records":
-            visible, ids, tz, first, last, filters = self._scope(operator, params)
-            records = [r for r in self._records(operator, ids, tz, first, last) if st.matches(r, filters)]
+            visible, tz, first, last, filters = self._scope(operator, params)
+            records = [r for r in self._records(operator, tz, first, last) if st.matches(r, filters)]
             text = st.records_csv(records)
         else:
             rep = self.report(operator, params)
@@ -146,10 +136,7 @@ class Reports:
             return {"desks": [], "target_seconds": self.target()}
         starts = {}
         for d in desks:
-            try:
-                tz = ZoneInfo(d.timezone)
-            except (KeyError, ValueError):
-                tz = ZoneInfo("UTC")
+            tz = _zone(d)
             starts[d.id] = datetime.combine(datetime.fromtimestamp(now, tz).date(), dtime(0), tz).timestamp()
         records = [r for r in self.stats.between(min(starts.values()), now + 1) if r.kind == "chat"]
         waiting = self.chats.queued(QUEUED_PAGE)

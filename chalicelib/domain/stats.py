@@ -159,10 +159,6 @@ def matches(record: StatRecord, filters: dict) -> bool:
     return True
 
 
-def _local(ts: float, tz: ZoneInfo) -> datetime:
-    return datetime.fromtimestamp(ts, tz=tz)
-
-
 class LocalClock:
     """(local day, weekday, hour) of a time in one zone, one zone conversion per UTC quarter
     hour: every zone's offset (and every DST change) is a whole number of quarter hours, so all
