@@ -9,19 +9,10 @@ import json
 import boto3
 import pytest
 
-from tests.harness import Flow
-from tests.test_tickets import rest
+from tests.test_tickets import flow, rest  # noqa: F401  (flow: ada, ann and bo)
 
 REGION = "us-east-1"
 BROWSER = "browser-aaaaaaaaaaaa"
-
-
-@pytest.fixture
-def flow(aws, ws_event):
-    aws.add_operator("ada", "Ada Admin", role="admin")
-    aws.add_operator("ann", "Ann Archivist")
-    aws.add_operator("bo", "Bo Binder")
-    return Flow(aws, ws_event)
 
 
 def ask(flow, browser: str | None = BROWSER, ip: str = "203.0.113.7", question: str = "Hello"):

@@ -15,19 +15,11 @@ import pytest
 
 from chalicelib.domain import stats as st
 from local.stats_seed import put_records, synthetic_records
-from tests.harness import Flow, claimed_chat
-from tests.test_tickets import rest
+from tests.harness import claimed_chat
+from tests.test_tickets import flow, rest  # noqa: F401  (flow: ada, ann and bo)
 
 REGION = "us-east-1"
 ALLOWED = {"month", "sk", "r", "f", "rating", "expires_at"}  # r: the facts (FACTS), f: the close form
-
-
-@pytest.fixture
-def flow(aws, ws_event):
-    aws.add_operator("ada", "Ada Admin", role="admin")
-    aws.add_operator("ann", "Ann Archivist")
-    aws.add_operator("bo", "Bo Binder")
-    return Flow(aws, ws_event)
 
 
 def stat_items() -> list[dict]:

@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import FRAME, LAUNCHER, axe_serious, library_site, patron_frame
-from tests.e2e import Client, LocalService
+from tests.browser import FRAME, LAUNCHER, axe_serious, library_site, own_runner, patron_frame
+from tests.e2e import Client
 from tests.test_widget_browser import snap
 
 pytestmark = pytest.mark.timeout(240)
@@ -42,14 +42,8 @@ def patient_expect():
 
 @pytest.fixture(scope="module")
 def desks_svc():
-    service = LocalService(env={"QUEUE_CACHE_SECONDS": "0"})
-    try:
-        service.admin = service.login("admin")
+    with own_runner({"QUEUE_CACHE_SECONDS": "0"}) as service:
         yield service
-    finally:
-        Client.close_all()
-        code = service.stop()
-        assert code == 0, f"local runner exit code {code}\n" + "".join(service.output[-60:])
 
 
 def make_desk(svc, **desk) -> dict:
