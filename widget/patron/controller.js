@@ -56,6 +56,7 @@ export class PatronController {
       onState: (state) => {
         this.updateHeader();
         this.tickets.connectionChanged(state);
+        if (state === "open") this.ending.connected();
       } });
     this.typing = this.connection.typing;
     this.presence = this.connection.presence;
@@ -360,10 +361,7 @@ export class PatronController {
   }
 
   endChat() {
-    if (!this.session || !this.client) return;
-    if (this.client.state !== "open" || !this.client.end(this.session.chat.chat_id, "end")) {
-      this.view.showComposerError(this.t("error.notConnected"));
-    }
+    this.ending.request();
   }
 
   /** The chat ended (live, or found ended on reconnect): keep the transcript, offer the survey. */

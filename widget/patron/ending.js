@@ -3,13 +3,44 @@
 // librarian answered) or "You left the queue" (or, for a chat that became a ticket, tickets.js's
 // "we'll answer you by e-mail"), and the survey sent once. It works on the
 // controller's session, view and connection (controller.js hands itself over); no DOM here.
+// It also sends the End the patron confirmed, holding it while the socket is still opening.
 
 import { surveyBody } from "./api.js";
+import { isEnded } from "./session.js";
 
 export class ChatEnding {
   /** @param {object} controller  the PatronController whose chat this is */
   constructor(controller) {
     this.c = controller;
+    this.wanted = null; // the chat whose End was confirmed before the socket was open
+  }
+
+  /**
+   * End confirmed. While the socket is still opening (a patron can reach End within a second of
+   * Start chat) or reconnecting on a page that is online, the end waits for the connection
+   * instead of failing: the patron asked for it once and should not have to ask again.
+   */
+  request() {
+    const c = this.c;
+    if (!c.session || !c.client) return;
+    const chatId = c.session.chat.chat_id;
+    if (c.client.state === "open" && c.client.end(chatId, "end")) return;
+    if (c.client.state !== "open" && !c.page.offline()) {
+      this.wanted = chatId;
+      c.view.showComposerError(c.t("status.endingWhenConnected"));
+      return;
+    }
+    c.view.showComposerError(c.t("error.notConnected"));
+  }
+
+  /** The socket is open (again): send the end the patron confirmed while it was not. */
+  connected() {
+    const c = this.c;
+    const chatId = this.wanted;
+    this.wanted = null;
+    if (!chatId || !c.session || c.session.chat.chat_id !== chatId || isEnded(c.session.chat)) return;
+    c.view.showComposerError("");
+    if (!c.client.end(chatId, "end")) c.view.showComposerError(c.t("error.notConnected"));
   }
 
   /**

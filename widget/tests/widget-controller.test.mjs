@@ -1038,3 +1038,27 @@ test("place in line: a service that sends none shows none; back in the queue, th
   client().frame({ type: "chat.line", chat_id: "c1", position: 3, expected_wait_seconds: 30 });
   assert.deepEqual(fv.last("setLine"), ["You are number 3 in line. Expected wait: less than a minute."]);
 });
+
+test("End confirmed while the socket is still opening: it waits for the connection, then goes out once", async () => {
+  const { fv, client } = await inChat({}, { welcome: false });
+  assert.equal(client().state, "connecting");
+  fv.ui().onEndConfirmed();
+  assert.deepEqual(client().actions("end"), []);
+  assert.deepEqual(fv.last("showComposerError"), ["Connecting… the chat will end as soon as we're connected."]);
+  client().welcome({ chat_id: "c1", status: "queued" });
+  assert.deepEqual(client().actions("end"), [["c1", "end"]]);
+  assert.deepEqual(fv.last("showComposerError"), [""]);
+  client().setState("reconnecting");
+  client().setState("open");
+  assert.deepEqual(client().actions("end"), [["c1", "end"]], "asked once, sent once");
+});
+
+test("End confirmed while the page is offline: the patron is told to try again, nothing is held", async () => {
+  const { fv, client, page } = await inChat();
+  client().setState("reconnecting");
+  page.offline = true;
+  fv.ui().onEndConfirmed();
+  assert.deepEqual(fv.last("showComposerError"), ["You're not connected right now. Please try again once we've reconnected."]);
+  client().setState("open");
+  assert.deepEqual(client().actions("end"), []);
+});
