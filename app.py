@@ -331,6 +331,12 @@ def reports_today():
     return services().reports.today(_operator())
 
 
+@route("/supervision", methods=["GET"])
+@rest
+def supervision_live():
+    return services().supervision.live(_operator())
+
+
 @route("/reports/target", methods=["PUT"])
 @rest
 def reports_target():

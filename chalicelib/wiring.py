@@ -56,6 +56,7 @@ class Services:
     reports: Any
     privacy: Any
     guards: Any
+    supervision: Any
     push: Any
     events: Any
     settings: Settings
@@ -78,6 +79,7 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
     from .domain.privacy import PrivacyService
     from .domain.records import Records
     from .domain.reports import Reports
+    from .domain.supervision import Supervision
     from .domain.surveys import Surveys
     from .domain.tickets import Tickets
     from .listeners.metrics import Metrics
@@ -103,11 +105,14 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
                     window_seconds=cfg.chat_rate_window_seconds, clock=clock)
     records = Records(r.chats, r.log, r.history, r.lists, access, desks=desks, mailer=ports.mailer,
                       library=cfg.library_name, clock=clock)
+    supervision = Supervision(r.chats, r.connections, r.operators, r.log, access, events, desks=desks,
+                              clock=clock)
     chats = Chats(r.chats, r.connections, access, events, desks=desks, watches=r.watches,
                   ws_url=cfg.ws_url, retention_seconds=cfg.retention_seconds, clock=clock,
                   ids=ids or new_id, history_of=records.chat_history,
                   ticket_offer_seconds=cfg.ticket_offer_seconds, stat_of=reports.chat_stat,
-                  strip_names=r.purges.strip_names, guard_of=guards.for_create)
+                  strip_names=r.purges.strip_names, guard_of=guards.for_create,
+                  supervisor_of=supervision.supervisor_ref)
     tickets = Tickets(r.tickets, r.chats, r.log, access, desks=desks, mailer=ports.mailer,
                       records=records, end_chat=chats.end_for, token_secret=cfg.patron_token_secret,
                       public_url=cfg.public_url, library=cfg.library_name,
@@ -126,7 +131,7 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
                                   files=files, typing_preview=cfg.typing_preview,
                                   preview_of=lambda chat: desks.policy(chat.queue).typing_preview),
         chats=chats, desks=desks, tickets=tickets, records=records, reports=reports,
-        guards=guards,
+        guards=guards, supervision=supervision,
         privacy=PrivacyService(r.chats, r.purges, access, desks=desks, end_chat=chats.end_for,
                                history_of=records.chat_history, files=files, clock=clock,
                                facts={"patron_ip_stored": cfg.store_patron_ip,

@@ -150,6 +150,7 @@ class MemoryChats(_Repo):
             raise StaleRead()
         stored.operator_id, stored.operator_name = target.id, target.name
         stored.operator_conns, stored.claimed_at = set(target_conns), now
+        stored.observer_conns -= set(target_conns)
         tgt.active_chats += 1
         tgt.chats.add(chat.chat_id)
         holder.active_chats -= 1
@@ -253,6 +254,19 @@ class MemoryChats(_Repo):
             return None
         chat.patron_conns.discard(conn_id)
         chat.operator_conns.discard(conn_id)
+        chat.observer_conns.discard(conn_id)
+        chat.conn_version += 1
+        return copy.deepcopy(chat)
+
+    @_atomic
+    def observe(self, chat_id: str, conn_id: str, on: bool) -> Chat | None:
+        chat = self.db.chats.get(chat_id)
+        if chat is None or (on and chat.status not in OPEN_STATES):
+            return None
+        if on:
+            chat.observer_conns.add(conn_id)
+        else:
+            chat.observer_conns.discard(conn_id)
         chat.conn_version += 1
         return copy.deepcopy(chat)
 
@@ -358,6 +372,12 @@ class MemoryConnections(_Repo):
     @_atomic
     def delete(self, conn_id: str) -> None:
         self.db.connections.pop(conn_id, None)
+
+    @_atomic
+    def observing(self, conn_id: str, chat_id: str, on: bool) -> None:
+        conn = self.db.connections.get(conn_id)
+        if conn is not None:
+            (conn.observing.add if on else conn.observing.discard)(chat_id)
 
     @_atomic
     def operators(self) -> list[Connection]:

@@ -130,7 +130,8 @@ def test_retention_typing_preview_and_the_public_page_follow_the_desk(pflow):
     status, page = pflow.get("/privacy?library=Law")
     assert status == 200 and [d["id"] for d in page["desks"]] == ["law"]
     assert page["desks"][0]["policy"] == {"retention_days": 7, "transcripts": "keep", "delete_after_hours": 0,
-                                          "strip_identity": False, "typing_preview": False}
+                                          "strip_identity": False, "typing_preview": False,
+                                          "observer_notice": True}
     assert page["patron_ip_stored"] is False and page["statistics_days"] == 1095
     assert pflow.get("/privacy?library=Nowhere")[0] == 404
     assert len(pflow.get("/privacy")[1]["desks"]) == 2

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Union
 
 from ..errors import forbidden, unauthorized
-from .model import OPERATOR, PATRON, Chat, Operator, StaffRoom
+from .model import OBSERVER, OPERATOR, PATRON, Chat, Operator, StaffRoom
 from .ports import Authenticator, OperatorRepository
 from .tokens import is_patron_token, sign_patron_token, verify_patron_token
 
@@ -110,8 +110,9 @@ class Access:
         return OPERATOR
 
     @staticmethod
-    def member_role(conversation: Chat | StaffRoom, connection_id: str) -> str:
-        """The role of a connection in a conversation, from its delivery lists."""
+    def member_role(conversation: Chat | StaffRoom, connection_id: str, *, observers: bool = False) -> str:
+        """The role of a connection in a conversation, from its delivery lists. A supervisor
+        looking in (observer) is refused unless the caller allows `observers` (ending)."""
         if isinstance(conversation, StaffRoom):
             if connection_id in conversation.members:
                 return OPERATOR
@@ -119,6 +120,10 @@ class Access:
             return PATRON
         elif connection_id in conversation.operator_conns:
             return OPERATOR
+        elif connection_id in conversation.observer_conns:
+            if observers:
+                return OBSERVER
+            raise forbidden("you are looking in read-only; take the chat over to write to it")
         raise forbidden("this connection is not part of that chat")
 
     @staticmethod

@@ -20,8 +20,8 @@ from . import events as ev
 from . import validation as v
 from .access import Access
 from .limits import MAX_NAME, MAX_TEXT, QUEUED_PAGE, WRITE_ATTEMPTS
-from .model import (ACTIVE, ENDED, OPERATOR, PATRON, QUEUED, STAFF_ROOM_ID, SYSTEM, Chat, Message,
-                    Operator)
+from .model import (ACTIVE, ENDED, OBSERVER, OPERATOR, PATRON, QUEUED, STAFF_ROOM_ID, SYSTEM, Chat,
+                    Message, Operator)
 
 ABANDONED = "abandoned"  # Chat.end_reason: the patron left while the chat waited
 from .ports import (AtCapacity, Blocked, ChatRepository, ClaimLost, ConnectionRepository, RateLimited, StaleRead,
@@ -63,7 +63,8 @@ class Chats:
                  retention_seconds: int, clock: Callable[[], float],
                  ids: Callable[[], str] = new_id, history_of: Callable | None = None,
                  ticket_offer_seconds: int = 0, stat_of: Callable | None = None,
-                 strip_names: Callable | None = None, guard_of: Callable | None = None) -> None:
+                 strip_names: Callable | None = None, guard_of: Callable | None = None,
+                 supervisor_of: Callable | None = None) -> None:
         self.chats = chats
         self.connections = connections
         self.access = access
@@ -79,6 +80,7 @@ class Chats:
         self.stat_of = stat_of or (lambda chat: None)  # the statistics record of a chat as it is
         self.strip_names = strip_names or (lambda chat_id: 0)  # the patron's name off its messages
         self.guard_of = guard_of or (lambda identity: None)  # blocks and rate limits (domain/guards.py)
+        self.supervisor_of = supervisor_of  # (connection id, chat) -> who ends it, checked (supervision.py)
 
     def live(self, chat_id: str) -> Chat:
         return live_chat(self.chats, chat_id, self.clock())
@@ -146,19 +148,24 @@ class Chats:
         raise ServiceError("conflict", "the chat is busy; try again")
 
     def end(self, connection_id: str, cmd) -> list[dict]:
+        """The patron, the chat's librarian, or a supervisor looking in (`by` names them; it
+        ends as the librarian's side, ended_by "operator") ends an open chat."""
         chat_id = chat_id_of(self.connections, connection_id, cmd.chat_id)
+        by = None
         for _ in range(WRITE_ATTEMPTS):
             chat = self.live(chat_id)
-            role = self.access.member_role(chat, connection_id)
+            role = self.access.member_role(chat, connection_id, observers=self.supervisor_of is not None)
             if not chat.is_open:
                 raise ServiceError("invalid_state", f"this chat is already {chat.status}")
+            if role == OBSERVER:
+                by, role = by or self.supervisor_of(connection_id, chat), OPERATOR
             previous = chat.status
             now = self.clock()
             try:
                 chat = self._end(chat, role, now)
             except StaleRead:
                 continue  # claimed, or a connection came or went meanwhile: read again
-            self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=role, previous_status=previous)
+            self.events.emit(ev.CHAT_ENDED, chat=chat, ended_by=role, previous_status=previous, by=by)
             return []
         raise ServiceError("conflict", "the chat is busy; try again")
 

@@ -22,6 +22,7 @@ CHAT_OFFERED = "chat_offered"  # a waiting chat rolled over: also offered to one
 WATCHING_CHANGED = "watching_changed"  # a librarian's desks changed: tell their other tabs
 CHAT_WAITING = "chat_waiting"  # still unclaimed after the configured wait (one reminder)
 TICKET_OFFERED = "ticket_offered"  # its patron may leave the question as a ticket (once)
+CHAT_OBSERVED = "chat_observed"  # a supervisor looked into a chat, or stopped (supervision.py)
 
 Listener = Callable[..., Any]
 

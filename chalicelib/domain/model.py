@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 QUEUED, ACTIVE, ENDED, CLOSED = "queued", "active", "ended", "closed"
 OPEN_STATES = (QUEUED, ACTIVE)
 PATRON, OPERATOR, SYSTEM = "patron", "operator", "system"
+OBSERVER = "observer"  # a supervisor looking into a chat, read-only (docs/supervision.md)
 WATCHER = "watcher"  # a widget waiting to hear that someone can answer (no token, no chat)
 AVAILABLE, AWAY, OFFLINE = "available", "away", "offline"
 STAFF_ROOM_ID = "staff"  # the staff room's id on the wire and in the message log
@@ -60,6 +61,10 @@ class Operator:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    def supervises(self, queue_id: str) -> bool:
+        """Admins supervise every desk; a supervisor the desks they belong to."""
+        return self.is_admin or (self.role == "supervisor" and self.member_of(queue_id))
+
     def public(self) -> dict:
         out = {"id": self.id, "name": self.name, "role": self.role, "max_chats": self.max_chats,
                "availability": self.availability}
@@ -92,6 +97,7 @@ class Chat:
     end_reason: str | None = None  # why the system ended it ("abandoned")
     patron_conns: set[str] = field(default_factory=set)
     operator_conns: set[str] = field(default_factory=set)
+    observer_conns: set[str] = field(default_factory=set)  # supervisors looking in, read-only
     expires_at: int = 0
     conn_version: int = 0
     offered: list[str] = field(default_factory=list)  # desks it is asked of, home first
@@ -241,6 +247,7 @@ class Connection:
     expires_at: int = 0
     watching: set[str] = field(default_factory=set)  # desks whose watch list holds this id
     member_of: set[str] = field(default_factory=set)  # the operator's desks; empty: every desk
+    observing: set[str] = field(default_factory=set)  # chats whose observer list holds this id
 
 
 @dataclass(frozen=True)

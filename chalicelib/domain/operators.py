@@ -22,7 +22,7 @@ from .ports import (Accounts, AlreadyExists, Authenticator, BelowActive, Connect
                     NewPasswordRequired, NotFound, OperatorRepository)
 from .queues import Desks
 
-ROLES = ("librarian", "admin")
+ROLES = ("librarian", "supervisor", "admin")
 USERNAME = re.compile(r"^[A-Za-z0-9._@+-]{1,64}$")
 
 

@@ -102,6 +102,8 @@ class ChatRepository(Protocol):
         when `strip`). StaleRead."""
     def attach_patron(self, chat_id: str, conn_id: str) -> Chat | None: ...
     def attach_operator(self, chat_id: str, operator_id: str, conn_ids: set[str]) -> None: ...
+    def observe(self, chat_id: str, conn_id: str, on: bool) -> Chat | None:
+        """A supervisor's connection onto (only while open) or off the observer list."""
     def detach(self, chat_id: str, conn_id: str) -> Chat | None:
         """Remove the id from both delivery lists; idempotent; None when there is no chat."""
     def mark_patron_offline(self, chat_id: str, now: float) -> bool: ...
@@ -147,6 +149,8 @@ class ConnectionRepository(Protocol):
     def get(self, conn_id: str) -> Connection | None: ...
     def delete(self, conn_id: str) -> None:
         """Idempotent."""
+    def observing(self, conn_id: str, chat_id: str, on: bool) -> None:
+        """Name (or stop naming) a chat the connection observes, if the row still exists."""
     def operators(self) -> list[Connection]:
         """Operator connections that said hello: the one Query behind broadcasts."""
     def watchers(self) -> list[Connection]:

@@ -21,7 +21,8 @@ TRANSCRIPTS = ("keep", "delete")
 MAX_RETENTION_DAYS = 3650
 MAX_DELETE_AFTER_HOURS = 720
 DELETED = "deleted"  # Chat.end_reason of a chat its patron deleted
-FIELDS = ("retention_days", "transcripts", "delete_after_hours", "strip_identity", "typing_preview")
+FIELDS = ("retention_days", "transcripts", "delete_after_hours", "strip_identity", "typing_preview",
+          "observer_notice")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Policy:
     delete_after_hours: int = 0
     strip_identity: bool = False
     typing_preview: bool = True
+    observer_notice: bool = True  # the patron is told when a supervisor looks in (supervision.py)
 
     @property
     def retention_seconds(self) -> int:
@@ -65,7 +67,7 @@ def parse(raw) -> dict:
         if raw["transcripts"] not in TRANSCRIPTS:
             raise bad_request("'privacy.transcripts' must be 'keep' or 'delete'")
         out["transcripts"] = raw["transcripts"]
-    for name in ("strip_identity", "typing_preview"):
+    for name in ("strip_identity", "typing_preview", "observer_notice"):
         if raw.get(name) is not None:
             if not isinstance(raw[name], bool):
                 raise bad_request(f"'privacy.{name}' must be true or false")
@@ -80,7 +82,8 @@ def policy_of(queue, *, retention_days: int, typing_preview: bool) -> Policy:
                   transcripts=stored.get("transcripts", "keep"),
                   delete_after_hours=stored.get("delete_after_hours", 0),
                   strip_identity=stored.get("strip_identity", False),
-                  typing_preview=stored.get("typing_preview", typing_preview))
+                  typing_preview=stored.get("typing_preview", typing_preview),
+                  observer_notice=stored.get("observer_notice", True))
 
 
 class PrivacyService:

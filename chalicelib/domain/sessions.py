@@ -33,6 +33,7 @@ from .ports import (ChatRepository, ConnectionRepository, ConversationLog, Opera
                     WatchRepository)
 from .queues import DESKS_ORIGIN, Desks, line_positions
 from .staff_room import StaffRoomService
+from .supervision import observed
 from .limits import QUEUED_PAGE
 
 
@@ -201,8 +202,13 @@ class Sessions:
         elif conn.role == OPERATOR and conn.operator_id:
             self.watches.remove(connection_id, conn.watching)
             operator = self.operators.get(conn.operator_id)
-            for chat_id in (operator.chats if operator else ()):
+            held = operator.chats if operator else set()
+            for chat_id in held:
                 self.chats.detach(chat_id, connection_id)
+            for chat_id in conn.observing - held:  # a supervisor looking in (supervision.py)
+                chat = self.chats.detach(chat_id, connection_id)
+                if chat is not None and chat.is_open:
+                    observed(self.events, self.desks, chat, {"id": conn.operator_id, "name": conn.operator_name}, False)
             if conn.joined:
                 self.staff_room.leave(connection_id)
                 busy = self._cleaning.ids

@@ -150,6 +150,18 @@ class Close(_OneChat):
     """An ended chat leaves the operator's dashboard."""
 
 
+class Observe(_OneChat):
+    """A supervisor looks into an open chat, read-only (docs/supervision.md)."""
+
+
+class Unobserve(_OneChat):
+    """A supervisor stops looking in."""
+
+
+class TakeOver(_OneChat):
+    """A supervisor becomes the chat's librarian."""
+
+
 @dataclass(frozen=True)
 class End:
     chat_id: str | None  # a patron may omit it
@@ -217,7 +229,7 @@ class SetStatus:
 COMMANDS = {
     "hello": Hello, "ping": Ping, "keepalive": Keepalive, "send": Send, "typing": Typing, "presence": Presence,
     "claim": Claim, "end": End, "close": Close, "transfer": Transfer, "status": SetStatus,
-    "watch": Watch,
+    "watch": Watch, "observe": Observe, "unobserve": Unobserve, "take_over": TakeOver,
 }
 
 

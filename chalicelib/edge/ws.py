@@ -30,6 +30,9 @@ ACTIONS = {
     "transfer": lambda s, conn, cmd: s.chats.transfer(conn, cmd),
     "status": lambda s, conn, cmd: s.operators.set_status(conn, cmd),
     "watch": lambda s, conn, cmd: s.sessions.watch(conn, cmd),
+    "observe": lambda s, conn, cmd: s.supervision.observe(conn, cmd),
+    "unobserve": lambda s, conn, cmd: s.supervision.unobserve(conn, cmd),
+    "take_over": lambda s, conn, cmd: s.supervision.take_over(conn, cmd),
 }
 assert set(ACTIONS) == set(frames.COMMANDS), "every parsed action has exactly one use case"
 

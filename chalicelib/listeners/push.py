@@ -65,6 +65,7 @@ class Push:
         dispatcher.subscribe(ev.CHAT_OFFERED, self.chat_offered)
         dispatcher.subscribe(ev.WATCHING_CHANGED, self.watching_changed)
         dispatcher.subscribe(ev.TICKET_OFFERED, self.ticket_offered)
+        dispatcher.subscribe(ev.CHAT_OBSERVED, self.chat_observed)
 
     def deliver(self, connection_ids: Iterable[str], frame: dict, origin: str | None = None) -> int:
         """Post `frame` to each connection once; returns how many took it. `origin`: the list
@@ -126,15 +127,15 @@ class Push:
         """Everyone who had it on their waiting list, the claimer's tabs and the patron."""
         frame = {"type": "chat.claimed", "chat_id": chat.chat_id, "operator": chat.operator(),
                  "chat": chat.to_wire()}  # the claimer's pane starts with presence and all
-        self._to_desks(chat, frame, audience, [*chat.operator_conns, *chat.patron_conns])
+        self._to_desks(chat, frame, audience, [*chat.operator_conns, *chat.patron_conns, *chat.observer_conns])
 
     def message_sent(self, conversation: Chat | StaffRoom, message: Message) -> None:
         frame = {"type": "chat.message", "chat_id": conversation.id, "message": message.to_wire()}
         if isinstance(conversation, StaffRoom):
             self.deliver(conversation.conns, frame, conversation.id)
-        else:
-            self.deliver([*conversation.patron_conns, *conversation.operator_conns], frame,
-                         conversation.id)
+        else:  # supervisors looking in read along
+            self.deliver([*conversation.patron_conns, *conversation.operator_conns,
+                          *conversation.observer_conns], frame, conversation.id)
 
     def typing(self, conversation: Chat | StaffRoom, role: str, typing: bool,
                preview: str | None, connection_id: str) -> None:
@@ -148,6 +149,7 @@ class Push:
             others = conversation.conns - {connection_id}
         else:
             others = conversation.operator_conns if role == PATRON else conversation.patron_conns
+            others = others | conversation.observer_conns
         self.deliver(others, frame, conversation.id)
 
     def presence_changed(self, chat: Chat, presence: str) -> None:
@@ -157,20 +159,31 @@ class Push:
         if presence == "offline" and chat.patron_left_at:
             frame["patron_left_at"] = iso(chat.patron_left_at)
         if chat.status == QUEUED:
-            self._to_desks(chat, frame, None)
+            self._to_desks(chat, frame, None, chat.observer_conns)
         else:
-            self.deliver(chat.operator_conns, frame, chat.chat_id)
+            self.deliver([*chat.operator_conns, *chat.observer_conns], frame, chat.chat_id)
 
     def chat_ended(self, chat: Chat, ended_by: str, previous_status: str,
-                   reason: str | None = None) -> None:
-        """A chat that was still waiting leaves the waiting lists it was on."""
+                   reason: str | None = None, by: dict | None = None) -> None:
+        """A chat that was still waiting leaves the waiting lists it was on. `by`: the
+        supervisor who ended it (else its patron, librarian or the system, as `ended_by`)."""
         frame = {"type": "chat.ended", "chat_id": chat.chat_id, "ended_by": ended_by}
         if reason:
             frame["reason"] = reason
+        if by:
+            frame["by"] = by
         if previous_status == QUEUED:
-            self._to_desks(chat, frame, None, chat.patron_conns)
+            self._to_desks(chat, frame, None, [*chat.patron_conns, *chat.observer_conns])
         else:
-            self.deliver([*chat.patron_conns, *chat.operator_conns], frame, chat.chat_id)
+            self.deliver([*chat.patron_conns, *chat.operator_conns, *chat.observer_conns], frame, chat.chat_id)
+
+    def chat_observed(self, chat: Chat, supervisor: dict, observed: bool, tell_patron: bool) -> None:
+        """The chat's librarian learns who looks in (or stopped); the patron, where the desk's
+        policy says so, only that someone does (the first in, the last out)."""
+        frame = {"type": "chat.observed", "chat_id": chat.chat_id, "observed": observed}
+        self.deliver(chat.operator_conns, {**frame, "supervisor": supervisor}, chat.chat_id)
+        if tell_patron:
+            self.deliver(chat.patron_conns, frame, chat.chat_id)
 
     def ticket_offered(self, chat: Chat, waited_seconds: int) -> None:
         """Only the waiting patron hears it: the widget offers to leave the question."""
@@ -200,7 +213,8 @@ class Push:
 
     def chat_transferred(self, chat: Chat, from_operator: dict, to_operator: dict | None,
                          note: str | None, online: list[Connection],
-                         previous_conns: set[str], to_queue: str | None = None) -> None:
+                         previous_conns: set[str], to_queue: str | None = None,
+                         taken_over: bool = False) -> None:
         """The librarians of its desks learn who has the chat now (the note is for them only;
         the old pane hears it too); the patron sees who is helping now (`chat.claimed`), or
         that it waits for a librarian again."""
@@ -210,7 +224,9 @@ class Push:
             frame["to_queue"] = to_queue
         if note:
             frame["note"] = note
-        self._to_desks(chat, frame, None, [*chat.operator_conns, *previous_conns])
+        if taken_over:  # a supervisor took it (supervision.py)
+            frame["taken_over"] = True
+        self._to_desks(chat, frame, None, [*chat.operator_conns, *previous_conns, *chat.observer_conns])
         if to_operator:
             patron = {"type": "chat.claimed", "chat_id": chat.chat_id, "operator": to_operator}
         else:

@@ -122,7 +122,8 @@ class DynamoChats:
                                    from_operator_id=holder, note=note, expires_at=ttl(chat.expires_at)))
                 tx.update(C(chat.chat_id),
                           actions=[C.operator_id.set(target.id), C.operator_name.set(target.name),
-                                   C.operator_conns.set(set(target_conns) or None), C.claimed_at.set(now)],
+                                   C.operator_conns.set(set(target_conns) or None), C.claimed_at.set(now),
+                                   C.observer_conns.delete(set(target_conns))],  # a supervisor taking over
                           condition=(C.status == ACTIVE) & (C.operator_id == holder))
                 tx.update(O(target.id), actions=[O.active_chats.add(1), O.chats.add({chat.chat_id})],
                           condition=_has_room())
@@ -230,11 +231,19 @@ class DynamoChats:
                          C.operator_id == operator_id)
 
     def detach(self, chat_id: str, conn_id: str) -> Chat | None:
-        """One UpdateItem: DELETE the id from patron_conns AND operator_conns (a 410 or a
-        disconnect need not know which list holds it), bump conn_version; ALL_NEW tells the
-        caller whether patron_conns is now empty (DynamoDB drops an emptied set)."""
-        return self._update(chat_id, [C.patron_conns.delete({conn_id}),
-                                      C.operator_conns.delete({conn_id}), C.conn_version.add(1)])
+        """One UpdateItem: DELETE the id from all three delivery lists (a 410 or a disconnect
+        need not know which holds it), bump conn_version; ALL_NEW tells the caller whether
+        patron_conns is now empty (DynamoDB drops an emptied set)."""
+        return self._update(chat_id, [C.patron_conns.delete({conn_id}), C.operator_conns.delete({conn_id}),
+                                      C.observer_conns.delete({conn_id}), C.conn_version.add(1)])
+
+    def observe(self, chat_id: str, conn_id: str, on: bool) -> Chat | None:
+        """One UpdateItem: ADD the id to observer_conns (only while the chat is open) or
+        DELETE it, bumping conn_version either way; the chat as it now is, None if refused."""
+        if on:
+            return self._update(chat_id, [C.observer_conns.add({conn_id}), C.conn_version.add(1)],
+                                C.status.is_in(*OPEN_STATES))
+        return self._update(chat_id, [C.observer_conns.delete({conn_id}), C.conn_version.add(1)])
 
     def mark_patron_offline(self, chat_id: str, now: float) -> bool:
         """One UpdateItem, only while open and no patron connection came back meanwhile; the

@@ -4,7 +4,7 @@ audience + connection_id, sparse: only connections that said hello carry an audi
 from __future__ import annotations
 
 from ...domain.model import Connection
-from .base import get_or_none
+from .base import get_or_none, update_or_none
 from .mapper import CONNECTIONS
 from .models import OPERATORS_AUDIENCE, WATCHERS_AUDIENCE, ConnectionModel
 
@@ -24,6 +24,13 @@ class DynamoConnections:
         """One DeleteItem without a condition: deleting twice, or a row already gone, is fine.
         The delivery lists that hold the id are cleaned by their own repositories."""
         ConnectionModel(conn_id).delete()
+
+    def observing(self, conn_id: str, chat_id: str, on: bool) -> None:
+        """One UpdateItem: ADD or DELETE the chat in the row's `observing` (only while the row
+        exists), so `$disconnect` knows which observer lists to leave."""
+        attr = ConnectionModel.observing
+        action = attr.add({chat_id}) if on else attr.delete({chat_id})
+        update_or_none(ConnectionModel(conn_id), [action], ConnectionModel.connection_id.exists())
 
     def operators(self) -> list[Connection]:
         """One Query of by_audience (audience = "operators"): whom a broadcast reaches."""

@@ -4,9 +4,8 @@ Names and region come from `bind()`; nothing opens a connection at import. infra
 holds exactly these keys and indexes (tests/test_infra.py compares them)."""
 from __future__ import annotations
 
-from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, MapAttribute,
-                                 NumberAttribute, TTLAttribute, UnicodeAttribute,
-                                 UnicodeSetAttribute)
+from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, MapAttribute, NumberAttribute,
+                                 TTLAttribute, UnicodeAttribute, UnicodeSetAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -80,8 +79,8 @@ class ChatModel(Model):
     # Delivery lists: who gets this chat's pushes. DynamoDB drops a set that becomes empty.
     patron_conns = UnicodeSetAttribute(null=True)
     operator_conns = UnicodeSetAttribute(null=True)
-    # Bumped by every change to the delivery lists; writes that push to the lists they read
-    # are conditional on it, so a join between read and write retries instead of missing out.
+    observer_conns = UnicodeSetAttribute(null=True)  # supervisors looking in (read-only)
+    # Bumped by every change to the delivery lists; pushing writes are conditional on it.
     conn_version = NumberAttribute(default=0)
     expires_at = TTLAttribute()
     # The desks it is asked of, home first; each rollover appends one (conditional on the
@@ -169,6 +168,7 @@ class ConnectionModel(Model):
     expires_at = TTLAttribute()
     watching = UnicodeSetAttribute(null=True)  # desks whose watch list holds this id
     member_of = UnicodeSetAttribute(null=True)  # the operator's desks (absent: every desk)
+    observing = UnicodeSetAttribute(null=True)  # chats whose observer list holds this id
     by_audience = ConnectionsByAudience()
 
 
