@@ -40,6 +40,7 @@ DEMO_OPERATORS = (
     ("admin", "Ada Admin", "admin", 3),
     ("librarian", "Libby Librarian", "librarian", 3),
     ("trainee", "Theo Trainee", "librarian", 1),  # new operators take one chat at a time
+    ("supervisor", "Sam Supervisor", "supervisor", 3),  # looks into chats, takes them over (docs/supervision.md)
     # two libraries sharing a co-op desk: Central's questions roll over to it after 30 s
     ("central", "Cass Central", "librarian", 3),
     ("riverside", "Remy Riverside", "librarian", 3),

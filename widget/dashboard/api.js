@@ -52,6 +52,11 @@ export class Api {
     }
   }
 
+  /** docs/supervision.md: the desks, librarians and chats an admin or supervisor oversees. */
+  supervision() {
+    return this.request("GET", "/supervision");
+  }
+
   status() {
     return this.request("GET", "/status");
   }

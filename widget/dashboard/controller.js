@@ -7,10 +7,12 @@
 
 import { CONFLICT_TEXT, errorText, newRequestId, patronName, transferErrorText, transferTargets } from "./logic.js";
 import { S } from "./strings.js";
+import { SV } from "./strings-supervise.js";
 import { Conversations } from "./controller-chats.js";
 import { transferDesks } from "./desks.js";
 import { WaitingQueue } from "./controller-queue.js";
 import { STAFF, StaffRoom } from "./controller-staff.js";
+import { supervises } from "./supervise.js";
 
 export { STAFF };
 
@@ -136,6 +138,11 @@ export class Dashboard {
       case "operator.status":
         this.staff.onOperatorStatus(frame.operator);
         break;
+      case "chat.observed": // a supervisor looks into one of my chats, or stopped (docs/supervision.md)
+        if (this.chats.has(frame.chat_id) && frame.supervisor) {
+          this.view.showPaneNotice(frame.chat_id, SV.paneObserved(frame.supervisor.name || S.colleague, frame.observed));
+        }
+        break;
       case "error":
         this.onError(frame);
         break;
@@ -155,6 +162,7 @@ export class Dashboard {
 
   /** An `error` frame: in words, where the librarian was acting (the request it answers). */
   onError(frame) {
+    if (String(frame.request_id || "").startsWith("sv-")) return; // the Supervise tab's own (supervise.js)
     const req = frame.request_id ? this.requests.get(frame.request_id) : null;
     if (req) this.requests.delete(frame.request_id);
     const action = req ? req.action : null;
@@ -204,17 +212,19 @@ export class Dashboard {
     if (fromMe && !toMe && this.chats.has(chatId)) {
       const name = patronName(this.chats.get(chatId).chat);
       this.chats.drop(chatId, { announce: false });
-      this.view.announce(frame.to ? S.announce.wentTo(name, frame.to.name)
+      if (frame.taken_over) this.view.showNotice(SV.tookOverFromYou(frame.to.name, name)); // an alert: said once
+      else this.view.announce(frame.to ? S.announce.wentTo(name, frame.to.name)
         : frame.to_queue ? S.announce.requeuedTo(name, this.queue.deskLabel(frame.to_queue)) : S.announce.requeued(name));
     }
     if (toMe && frame.chat) {
       this.queue.remove(chatId);
       const from = (frame.from && frame.from.name) || S.colleague;
-      const note = { transferNote: { from, note: frame.note || "" } };
+      const note = frame.taken_over ? {} : { transferNote: { from, note: frame.note || "" } };
       if (this.chats.has(chatId)) this.chats.updateChat({ ...frame.chat, ...note });
       else {
         this.chats.open({ ...frame.chat, ...note, status: "active" }, { alreadySeen: false });
-        this.view.announce(S.announce.passedYou(from, patronName(frame.chat)));
+        this.view.announce(frame.taken_over ? SV.youTookOver(from, patronName(frame.chat))
+          : S.announce.passedYou(from, patronName(frame.chat)));
       }
     }
   }
@@ -245,6 +255,7 @@ export class Dashboard {
 
   isFixed(tabId) {
     if (tabId === "chats" || tabId === STAFF || tabId === "tickets" || tabId === "history" || tabId === "reports") return true;
+    if (tabId === "supervise") return supervises(this.me);
     return (tabId === "team" || tabId === "desks") && this.me.role === "admin";
   }
 

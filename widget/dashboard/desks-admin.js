@@ -273,6 +273,7 @@ export function privacyToForm(privacy) {
     deleteAfterHours: whole(p.delete_after_hours),
     stripIdentity: p.strip_identity === true,
     typingPreview: p.typing_preview === true ? "on" : p.typing_preview === false ? "off" : "",
+    observerNotice: p.observer_notice !== false, // docs/supervision.md: on unless turned off
   };
 }
 
@@ -311,6 +312,7 @@ export function formToPrivacy(form) {
   if (f.stripIdentity === true) privacy.strip_identity = true;
   if (f.typingPreview === "on") privacy.typing_preview = true;
   else if (f.typingPreview === "off") privacy.typing_preview = false;
+  if (f.observerNotice === false) privacy.observer_notice = false;
   return errors.length ? { errors } : { privacy };
 }
 

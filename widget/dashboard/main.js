@@ -9,6 +9,7 @@ import { CannedMessages } from "./canned.js";
 import { Dashboard } from "./controller.js";
 import { deskNames } from "./desks-admin.js";
 import { startReports } from "./main-reports.js";
+import { startSupervise } from "./main-supervise.js";
 import { startTickets } from "./main-tickets.js";
 import { isDisabledError, newPasswordProblem, TeamTab } from "./team.js";
 import { DesksTab } from "./view-desks-tab.js";
@@ -187,6 +188,8 @@ async function boot() {
     // docs/reports.md: the Reports tab, and the Chats tab's line of today's waits
     const reports = startReports({ doc: document, win: window, api, dash, authLost });
     client.on("frame", (f) => reports.onFrame(f));
+    // docs/supervision.md: the Supervise tab (admins, supervisors)
+    const supervision = startSupervise({ doc: document, win: window, api, client, dash, view, authLost });
 
     // Intents from the view.
     Object.assign(view.handlers, {
@@ -196,6 +199,7 @@ async function boot() {
         if (dash.active === "desks") desks.refresh();
         after.shown(dash.active);
         reports.shown(dash.active);
+        supervision.shown(dash.active);
       },
       ...after.handlers,
       openCanned: (textarea) => canned.open(textarea),
@@ -263,6 +267,7 @@ async function boot() {
       if (dash.active === "desks") desks.refresh();
       after.shown(dash.active);
       reports.shown(dash.active);
+      supervision.shown(dash.active);
     });
     alerts.onNotificationClick = () => dash.select("chats", { focus: "tab" });
     view.setSound(alerts.muted);

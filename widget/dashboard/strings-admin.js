@@ -17,7 +17,7 @@ export const ACCOUNTS = {
   signsInAs: (username) => `Signs in as ${username}`,
   name: "Name",
   role: "Role",
-  roles: { librarian: "Librarian", admin: "Administrator" },
+  roles: { librarian: "Librarian", supervisor: "Supervisor", admin: "Administrator" },
   desksLegend: "Desks they answer",
   allDesksOption: "All desks (and any desk added later)",
   desksHint: "Librarians see and claim only the chats of their desks.",
@@ -156,6 +156,8 @@ export const DESKS = {
     typingDefault: "Service default",
     typingOn: "Yes",
     typingOff: "No",
+    observed: "Tell the patron when a supervisor looks into their chat",
+    observedHint: "Supervisors and admins can read a chat in progress without taking part. When this is on, the patron sees a line in the chat while someone looks in.",
   },
   err: {
     needId: "Give the desk an id.",

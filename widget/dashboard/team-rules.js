@@ -8,7 +8,7 @@ export const USERNAME = /^[A-Za-z0-9._@+-]{1,64}$/;
 export const EMAIL = /^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$/;
 export const MAX_CHATS_CEILING = 10;
 export const MAX_NAME = 100;
-export const ROLES = ["librarian", "admin"];
+export const ROLES = ["librarian", "supervisor", "admin"];
 
 // ------------------------------------------------------------------ pure rules
 

@@ -55,8 +55,14 @@ export class PrivacyFields {
       options: [{ value: "", label: p.typingDefault }, { value: "on", label: p.typingOn }, { value: "off", label: p.typingOff }],
     });
 
-    this.el.append(retention.wrap, transcripts, stripWrap, typing.wrap);
-    this.c = { retention: retention.input, keep: keep.input, del: del.input, hours: hours.input, strip: strip.input, typing: typing.input };
+    const observed = choice(d, { id: "lcd-desk-observed", label: p.observed }); // docs/supervision.md
+    const observedHint = helped(d, observed.input, "lcd-desk-observed-hint", p.observedHint);
+    const observedWrap = el(d, "div", "lcd-field lcd-desk-observed");
+    observedWrap.append(observed.wrap, observedHint);
+
+    this.el.append(retention.wrap, transcripts, stripWrap, typing.wrap, observedWrap);
+    this.c = { retention: retention.input, keep: keep.input, del: del.input, hours: hours.input, strip: strip.input,
+      typing: typing.input, observed: observed.input };
   }
 
   /** Controls per field name of desks-admin.js's errors (and fieldOfMessage's). */
@@ -75,6 +81,7 @@ export class PrivacyFields {
     c.hours.value = v.deleteAfterHours;
     c.strip.checked = v.stripIdentity;
     c.typing.value = v.typingPreview;
+    c.observed.checked = v.observerNotice;
     this.sync();
   }
 
@@ -89,6 +96,7 @@ export class PrivacyFields {
     return {
       retentionDays: c.retention.value, transcripts: c.del.checked ? "delete" : "keep",
       deleteAfterHours: c.hours.value, stripIdentity: c.strip.checked, typingPreview: c.typing.value,
+      observerNotice: c.observed.checked,
     };
   }
 }

@@ -12,6 +12,7 @@ import { confirmDialog, transferDialog } from "./view-dialogs.js";
 import { MessageLog } from "./view-log.js";
 import { NewPasswordStep } from "./view-new-password.js";
 import { ChatPane, setBadge } from "./view-pane.js";
+import { supervises } from "./supervise.js";
 import { WaitingList } from "./view-waiting.js";
 
 const TICK_MS = 5000; // how often wait times refresh
@@ -73,6 +74,7 @@ export class DashboardView {
       ["tickets", { tab: $("lcd-tab-tickets"), panel: $("lcd-panel-tickets") }], // docs/tickets.md
       ["history", { tab: $("lcd-tab-history"), panel: $("lcd-panel-history") }],
       ["reports", { tab: $("lcd-tab-reports"), panel: $("lcd-panel-reports") }], // docs/reports.md
+      ["supervise", { tab: $("lcd-tab-supervise"), panel: $("lcd-panel-supervise") }], // docs/supervision.md
     ]);
     // the first sign-in's new password, when a temporary one was used (view-new-password.js)
     this.newPassword = new NewPasswordStep(doc, this.e.signinForm, (name, ...args) => this.call(name, ...args));
@@ -175,6 +177,7 @@ export class DashboardView {
     this.e.userRole.textContent = S.header.role(me.role, me.max_chats);
     this.e.teamTab.hidden = me.role !== "admin";
     this.e.desksTab.hidden = me.role !== "admin";
+    this.fixed.get("supervise").tab.hidden = !supervises(me);
   }
 
   /** The header's Available / Away and the staff tab's "one chat at a time" box. */

@@ -302,8 +302,11 @@ export class PatronController {
       case "chat.line": // the line ahead moved (docs/desks.md)
         this.line.note(mine, frame);
         break;
-      case "chat.ended":
-        this.ended(frame.ended_by || null, { catchUp: false, reason: frame.reason });
+      case "chat.ended": // `by`: a supervisor ended it (docs/supervision.md)
+        this.ended(frame.ended_by || null, { catchUp: false, reason: frame.reason, by: frame.by });
+        break;
+      case "chat.observed": // the library's policy tells the patron a supervisor looks in
+        this.notice(`observed:${frame.observed ? 1 : 0}:${this.now()}`, "observed", { on: Boolean(frame.observed) });
         break;
       case "chat.ticket_offer": // still waiting: "leave your question and we'll e-mail you"
         this.tickets.offerFrame();

@@ -49,12 +49,12 @@ export class ChatEnding {
    * survey, the view says the answer comes by e-mail. While this patron's own "E-mail me the
    * answer" is under way, its answer decides (tickets.js); the end waits for it.
    */
-  async ended(endedBy, { catchUp, reason } = {}) {
+  async ended(endedBy, { catchUp, reason, by } = {}) {
     const c = this.c;
     const session = c.session;
     if (!session || session.endedHandled) return;
     if (c.tickets.pending === session) {
-      session.endedLate = { endedBy, options: { catchUp, reason } };
+      session.endedLate = { endedBy, options: { catchUp, reason, by } };
       return;
     }
     session.endedHandled = true;
@@ -69,7 +69,7 @@ export class ChatEnding {
     if (catchUp) for (const m of await c.connection.missed(session)) c.onMessage(m);
     if (c.session !== session) return;
     const ticket = reason === "ticket";
-    c.notice("ended", "ended", ticket ? { by: "ticket" } : { by: mine.ended_by, name: mine.operator && mine.operator.name },
+    c.notice("ended", "ended", ticket ? { by: "ticket" } : { by: mine.ended_by, name: (by && by.name) || (mine.operator && mine.operator.name) },
       { final: true });
     c.connection.close();
     c.view.setConnection("closed", false);

@@ -25,6 +25,8 @@ export const PRIVACY_STRINGS = {
     "pv.identityKept": "Your name and e-mail address, if you give them, are kept with the chat for as long as it is kept.",
     "pv.typingOn": "Librarians can see what you type before you send it. The chat window tells you this before your first message.",
     "pv.typingOff": "Librarians see your messages only when you send them, not while you type.",
+    "pv.supervisorsTold": "A supervisor of the desk may read a chat while it is going on, to help or to train. If one does, the chat window tells you.",
+    "pv.supervisorsSilent": "A supervisor of the desk may read a chat while it is going on, to help or to train, without the chat window telling you.",
     "pv.ipStored": "Your IP address is stored with the chat.",
     "pv.ipNotStored": "Your IP address is not stored.",
     "pv.statistics": "Anonymous statistics are kept for {days}: when chats happen, how long they take and how they end. They hold no names, no questions and no addresses.",

@@ -88,6 +88,8 @@ export const STRINGS = {
     "notice.endedByPatron": "You ended the chat",
     "notice.endedBySystem": "The chat was closed",
     "notice.ended": "This chat has ended",
+    "notice.observed": "A supervisor is now viewing this chat, as the library's privacy policy allows.",
+    "notice.unobserved": "The supervisor is no longer viewing this chat.",
     "typing": "{name} is typing…",
 
     "composer.label": "Message",
@@ -241,6 +243,8 @@ export const STRINGS = {
     "notice.endedByPatron": "Usted finalizó el chat",
     "notice.endedBySystem": "El chat se cerró",
     "notice.ended": "Este chat ha finalizado",
+    "notice.observed": "Una persona supervisora está viendo este chat, como permite la política de privacidad de la biblioteca.",
+    "notice.unobserved": "La persona supervisora ya no está viendo este chat.",
     "typing": "{name} está escribiendo…",
 
     "composer.label": "Mensaje",

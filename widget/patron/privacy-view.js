@@ -30,6 +30,7 @@ export function deskLines(desk, facts, t) {
   }
   add("identity", t(p.strip_identity === true ? "pv.identityStripped" : "pv.identityKept"));
   add("typing", t(p.typing_preview === false ? "pv.typingOff" : "pv.typingOn"));
+  add("supervisors", t(p.observer_notice === false ? "pv.supervisorsSilent" : "pv.supervisorsTold"));
   add("ip", t(f.patron_ip_stored === true ? "pv.ipStored" : "pv.ipNotStored"));
   if (Number.isInteger(f.statistics_days)) {
     add("statistics", t("pv.statistics", { days: plural(t, f.statistics_days, "pv.day", "pv.days") }));

@@ -195,6 +195,7 @@ export function noticeText(item, t) {
   const vars = item.vars || {};
   if (item.type === "joined") return t("notice.joined", { name: vars.name || t("who.librarian") });
   if (item.type === "requeued") return t("notice.requeued");
+  if (item.type === "observed") return t(vars.on ? "notice.observed" : "notice.unobserved"); // docs/supervision.md
   if (item.type === "ended") {
     if (vars.by === "ticket") return t("notice.endedTicket"); // it became an e-mail question (tickets.js)
     if (vars.by === "patron") return t("notice.endedByPatron");

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { deskToForm, fieldOfMessage, formToBody, formToPrivacy, privacyToForm } from "../dashboard/desks-admin.js";
 
-const EMPTY = { retentionDays: "", transcripts: "keep", deleteAfterHours: "", stripIdentity: false, typingPreview: "" };
+const EMPTY = { retentionDays: "", transcripts: "keep", deleteAfterHours: "", stripIdentity: false, typingPreview: "", observerNotice: true };
 
 test("a desk without settings shows every default, and sends an empty object back", () => {
   for (const stored of [undefined, null, {}, "rubbish"]) assert.deepEqual(privacyToForm(stored), EMPTY);
@@ -18,12 +18,16 @@ test("a desk without settings shows every default, and sends an empty object bac
 test("every setting in the form and back, as it was stored", () => {
   const stored = { retention_days: 7, transcripts: "delete", delete_after_hours: 2, strip_identity: true, typing_preview: false };
   const form = privacyToForm(stored);
-  assert.deepEqual(form, { retentionDays: "7", transcripts: "delete", deleteAfterHours: "2", stripIdentity: true, typingPreview: "off" });
+  assert.deepEqual(form, { retentionDays: "7", transcripts: "delete", deleteAfterHours: "2", stripIdentity: true, typingPreview: "off",
+    observerNotice: true });
   assert.deepEqual(formToPrivacy(form), { privacy: stored });
   assert.equal(privacyToForm({ typing_preview: true }).typingPreview, "on");
   assert.deepEqual(formToPrivacy({ ...EMPTY, typingPreview: "on" }), { privacy: { typing_preview: true } });
   assert.deepEqual(formToPrivacy(privacyToForm({ transcripts: "delete", delete_after_hours: 0 })),
     { privacy: { transcripts: "delete", delete_after_hours: 0 } }, "0 hours: at the next purge run");
+  // docs/supervision.md: telling the patron is the default, so only "off" is stored
+  assert.equal(privacyToForm({ observer_notice: false }).observerNotice, false);
+  assert.deepEqual(formToPrivacy({ ...EMPTY, observerNotice: false }), { privacy: { observer_notice: false } });
 });
 
 test("only the settings set are sent: defaults left out, the hours only with delete", () => {

@@ -1062,3 +1062,16 @@ test("End confirmed while the page is offline: the patron is told to try again, 
   client().setState("open");
   assert.deepEqual(client().actions("end"), []);
 });
+
+test("chat.observed: the patron is told in the log when a supervisor looks in and stops; `by` names who ended it", async () => {
+  const { fv, client, clock } = await inChat();
+  client().frame({ type: "chat.claimed", chat_id: "c1", operator: librarian });
+  client().frame({ type: "chat.observed", chat_id: "c1", observed: true });
+  assert.equal(noticeText(notices(fv).at(-1), t), "A supervisor is now viewing this chat, as the library's privacy policy allows.");
+  clock.advance(1000);
+  client().frame({ type: "chat.observed", chat_id: "c1", observed: false });
+  assert.equal(noticeText(notices(fv).at(-1), t), "The supervisor is no longer viewing this chat.");
+  client().frame({ type: "chat.ended", chat_id: "c1", ended_by: "operator", by: { id: "sue", name: "Sue Supervisor" } });
+  await flush();
+  assert.equal(noticeText(notices(fv).at(-1), t), "Sue Supervisor ended the chat");
+});

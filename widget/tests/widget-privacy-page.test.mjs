@@ -18,12 +18,13 @@ const byKey = (lines) => Object.fromEntries(lines.map((l) => [l.key, l.text]));
 
 test("a desk on the defaults: every sentence, in the order a patron asks", () => {
   const lines = deskLines(desk({}), FACTS, t);
-  assert.deepEqual(lines.map((l) => l.key), ["retention", "transcripts", "identity", "typing", "ip", "statistics", "who", "delete"]);
+  assert.deepEqual(lines.map((l) => l.key), ["retention", "transcripts", "identity", "typing", "supervisors", "ip", "statistics", "who", "delete"]);
   const s = byKey(lines);
   assert.equal(s.retention, "Everything about your chat is deleted for good 30 days after you ask your question, at the latest.");
   assert.match(s.transcripts, /conversation is kept, also after the chat is closed/);
   assert.match(s.identity, /name and e-mail address, if you give them, are kept with the chat/);
   assert.match(s.typing, /^Librarians can see what you type before you send it/);
+  assert.match(s.supervisors, /If one does, the chat window tells you\.$/);
   assert.equal(s.ip, "Your IP address is not stored.");
   assert.match(s.statistics, /^Anonymous statistics are kept for 730 days/);
   assert.match(s.statistics, /no names, no questions and no addresses/);
@@ -38,6 +39,7 @@ test("the settings change the sentences: delete after close, strip identity, no 
   assert.equal(s.transcripts, "The conversation is deleted sooner: 2 hours after the chat is closed.");
   assert.equal(s.identity, "Your name and e-mail address, if you give them, are removed from the chat when it is closed.");
   assert.equal(s.typing, "Librarians see your messages only when you send them, not while you type.");
+  assert.match(byKey(deskLines(desk({ observer_notice: false }), FACTS, t)).supervisors, /without the chat window telling you/);
   const soon = byKey(deskLines(desk({ transcripts: "delete", delete_after_hours: 0 }), FACTS, t));
   assert.match(soon.transcripts, /within about 5 minutes after the chat is closed/);
   const one = byKey(deskLines(desk({ retention_days: 1, transcripts: "delete", delete_after_hours: 1 }), { ...FACTS, statistics_days: 1 }, t));
