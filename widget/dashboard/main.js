@@ -8,6 +8,7 @@ import { Api } from "./api.js";
 import { CannedMessages } from "./canned.js";
 import { Dashboard } from "./controller.js";
 import { deskNames } from "./desks-admin.js";
+import { startBlocks } from "./main-blocks.js";
 import { startReports } from "./main-reports.js";
 import { startSupervise } from "./main-supervise.js";
 import { startTickets } from "./main-tickets.js";
@@ -190,6 +191,8 @@ async function boot() {
     client.on("frame", (f) => reports.onFrame(f));
     // docs/supervision.md: the Supervise tab (admins, supervisors)
     const supervision = startSupervise({ doc: document, win: window, api, client, dash, view, authLost });
+    // docs/privacy.md "Blocks": a pane's "Block patron…", the admins' Blocks in the Team tab
+    startBlocks({ doc: document, api, dash, view, authLost });
 
     // Intents from the view.
     Object.assign(view.handlers, {

@@ -1,14 +1,16 @@
 // One claimed chat in the dashboard's DOM: its tab in the tab strip, its row under "My chats",
 // and its pane (who and what, the patron's status in colour and words, "rolled over from"
-// another library's desk, Print / E-mail transcript, End / Close / Transfer, notices, the home
-// desk's local-information card (view-card.js), the message log, the typing notice, the
-// composer, and once the chat ended its inline close form, view-record-inline.js).
+// another library's desk, Block patron… under them (view-blocks.js), Print / E-mail transcript,
+// End / Close / Transfer, notices, the home desk's local-information card (view-card.js), the
+// message log, the typing notice, the composer, and once the chat ended its inline close form,
+// view-record-inline.js).
 // `update(model)` renders the controller's model of the chat; all text goes in with textContent.
 
 import { el } from "../js/dom.js";
 import { elapsed, formatClock, formatWait, snippet } from "./logic.js";
 import { S } from "./strings.js";
 import { actionButton, Composer, setBusy } from "./view-composer.js";
+import { PaneBlock } from "./view-blocks.js";
 import { InfoCard } from "./view-card.js";
 import { MessageLog } from "./view-log.js";
 import { RecordPanel } from "./view-record-inline.js";
@@ -95,7 +97,8 @@ export class ChatPane {
     this.meta = el(d, "p", "lcd-pane-meta");
     this.rolled = el(d, "p", "lcd-rolled lcd-pane-rolled");
     this.rolled.hidden = true;
-    who.append(titleRow, this.question, this.meta, this.rolled);
+    this.block = new PaneBlock(d, () => call("blockPatron", chatId)); // docs/privacy.md "Blocks"
+    who.append(titleRow, this.question, this.meta, this.rolled, this.block.button);
     const actions = el(d, "div", "lcd-pane-actions");
     this.endBtn = actionButton(d, "lcd-btn lcd-btn--danger lcd-end", S.pane.end, () => call("end", chatId));
     this.closeBtn = actionButton(d, "lcd-btn lcd-btn--primary lcd-close", S.pane.close, () => call("close", chatId));
@@ -146,7 +149,7 @@ export class ChatPane {
       clearNotice: () => this.clearNotice(),
     });
 
-    panel.append(head, this.notice, this.transferNote, this.card.root, scroll, this.typing, this.ended, this.composer.form);
+    panel.append(head, this.block.note, this.notice, this.transferNote, this.card.root, scroll, this.typing, this.ended, this.composer.form);
   }
 
   /** Render the controller's model: {name, question, queue, created_at, claimed_at, status, ended, ...}. */

@@ -14,7 +14,7 @@ import { fillRecord, readRecord, recordControls, recordFields } from "./view-rec
 const R = S.record;
 
 /** A modal <dialog> with a heading (its accessible name) and a form; appended to `host`. */
-function makeDialog(doc, host, id, className) {
+export function makeDialog(doc, host, id, className) {
   const dialog = el(doc, "dialog", `lcd-dialog ${className}`);
   dialog.id = id;
   dialog.setAttribute("aria-labelledby", `${id}-title`);
@@ -37,7 +37,7 @@ function makeDialog(doc, host, id, className) {
  * null when it closed otherwise (Cancel, Escape). Focus goes back to what had it, or to
  * `fallback()` when that is gone (a chat pane closed meanwhile).
  */
-function modal(doc, dialog, first, fallback) {
+export function modal(doc, dialog, first, fallback) {
   const opener = doc.activeElement;
   let result = null;
   return {

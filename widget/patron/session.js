@@ -10,7 +10,8 @@ export const ENDED_STATES = new Set(["ended", "closed"]);
 export const GONE_CODES = new Set(["unauthorized", "forbidden", "not_found"]);
 /** REST statuses that say the same about the chat's token. */
 export const GONE_STATUSES = new Set([401, 403, 404]);
-const KNOWN_ERRORS = new Set(["too_large", "rate_limited", "invalid_state", "bad_request", "network"]);
+// "unavailable": a blocked patron's new chat (docs/privacy.md "Blocks"), said neutrally
+const KNOWN_ERRORS = new Set(["too_large", "rate_limited", "invalid_state", "bad_request", "network", "unavailable"]);
 
 export function isEnded(chat) {
   return Boolean(chat) && ENDED_STATES.has(chat.status);
