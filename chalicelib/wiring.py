@@ -138,7 +138,7 @@ def build(settings: Settings, ports: Ports, *, clock: Callable[[], float] = time
                                       "statistics_days": cfg.stats_retention_days}),
         surveys=Surveys(r.surveys, r.chats, access, clock=clock),
         canned=CannedService(r.canned, clock),
-        files=ChatFiles(files, r.chats, access, clock=clock),
+        files=ChatFiles(files, r.chats, access, clock=clock, purges=r.purges, bucket_days=cfg.retention_days),
         push=Push(ports.sender, r.connections, sessions.gone, r.watches),
         events=events, settings=cfg)
     services.push.subscribe(events)

@@ -567,8 +567,8 @@ class MemoryPurge(_Repo):
     name = "purges"
 
     @_atomic
-    def mark(self, chat_id: str, at: float) -> bool:
-        if chat_id not in self.db.chats:
+    def mark(self, chat_id: str, at: float, *, unless_sooner: bool = False) -> bool:
+        if chat_id not in self.db.chats or (unless_sooner and self.db.purge_at.get(chat_id, at + 1) <= at):
             return False
         self.db.purge_at[chat_id] = at
         return True

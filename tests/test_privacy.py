@@ -148,3 +148,28 @@ def test_bad_privacy_settings_are_refused_and_nothing_is_written(pflow, privacy,
     assert field in body["error"]["message"]
     (desk,) = [d for d in rest(pflow, "get", "/queues", ada)[1]["queues"] if d["id"] == "general"]
     assert desk["name"] != "Renamed" and desk["privacy"] == {}
+
+
+def test_files_go_with_a_desks_shorter_retention_not_the_buckets_longer_lifecycle(pflow):
+    """The bucket's lifecycle is one period for every desk (RETENTION_DAYS, 30 here); a desk
+    that keeps chats 7 days has a chat with a file listed for the purge an hour before its TTL,
+    and the purge takes the S3 objects with the items. A desk on the bucket's period: no mark."""
+    from chalicelib.adapters.dynamo.models import ChatModel
+    import app as app_module
+    plain, _, _ = a_chat_with_a_file(pflow, name="Dana")
+    assert ChatModel.get(plain).purge is None  # the bucket's lifecycle is the desk's period
+    ada = pflow.aws.token("ada")
+    assert rest(pflow, "put", "/queues/general", ada, {"privacy": {"retention_days": 7}})[0] == 200
+    chat_id, _, _ = a_chat_with_a_file(pflow)
+    item = ChatModel.get(chat_id)
+    expires = item.expires_at.timestamp()
+    assert expires == pytest.approx(item.created_at + 7 * 86400, abs=2)
+    assert item.purge == "due" and item.purge_at == pytest.approx(expires - 3600)
+    pflow.frame("op1=", action="end", chat_id=chat_id)
+    pflow.frame("op1=", action="close", chat_id=chat_id)
+    assert ChatModel.get(chat_id).purge_at == pytest.approx(expires - 3600)  # the close kept the mark
+    assert app_module.purge_transcripts(SCHEDULED, None) == 0  # a week to go
+    ChatModel(chat_id).update(actions=[ChatModel.purge_at.set(item.created_at)])  # the week has passed
+    assert app_module.purge_transcripts(SCHEDULED, None) == 1
+    assert objects(pflow.bucket, chat_id) == [] and holding(chat_id) == ["stats"]
+    assert objects(pflow.bucket, plain)  # the other desk's chat keeps its file

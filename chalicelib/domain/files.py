@@ -227,11 +227,13 @@ class ChatFiles:
     about which chats exist."""
 
     def __init__(self, files: FilesService | None, chats: ChatRepository, access: Access, *,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], purges=None, bucket_days: int = 0) -> None:
         self.files = files
         self.chats = chats
         self.access = access
         self.clock = clock
+        self.purges = purges  # a PurgeRepository: files outlive a desk's shorter retention otherwise
+        self.bucket_days = bucket_days  # the files bucket's lifecycle (RETENTION_DAYS)
 
     def _member(self, caller: Caller, chat_id: str):
         if self.files is None:
@@ -244,11 +246,26 @@ class ChatFiles:
         chat, role = self._member(caller, chat_id)
         if not chat.is_open:
             raise ServiceError("invalid_state", f"this chat is {chat.status}; files cannot be sent")
-        return self.files.upload_url(chat, role, body)
+        slot = self.files.upload_url(chat, role, body)
+        self._expire_files_with_the_chat(chat)
+        return slot
+
+    def _expire_files_with_the_chat(self, chat) -> None:
+        """S3 deletes files by the bucket's lifecycle, one period for every desk. A desk that
+        keeps chats for less (docs/privacy.md) gets its chat listed for the scheduled purge an
+        hour before DynamoDB's TTL may take the chat item (and with it the listing), so its
+        files go when its messages do. One UpdateItem, once per chat (unless listed sooner)."""
+        if self.purges is None or chat.expires_at >= int(chat.created_at) + self.bucket_days * 86400:
+            return
+        self.purges.mark(chat.chat_id, max(chat.created_at, chat.expires_at - PURGE_AHEAD_SECONDS),
+                         unless_sooner=True)
 
     def download(self, caller: Caller, chat_id: str, key: str | None) -> dict:
         chat, _ = self._member(caller, chat_id)
         return self.files.download_url(chat.chat_id, key)
+
+
+PURGE_AHEAD_SECONDS = 3600  # the purge runs every 5 minutes; TTL never deletes before expires_at
 
 
 def chat_prefix(chat_id: str) -> str:

@@ -20,10 +20,13 @@ from .models import (PURGE_DUE, ChatModel as C, ClaimModel, ConnectionModel, His
 
 
 class DynamoPurge:
-    def mark(self, chat_id: str, at: float) -> bool:
-        """One UpdateItem: the chat is listed for purging from `at` (only if it exists)."""
-        return update_or_none(C(chat_id), [C.purge.set(PURGE_DUE), C.purge_at.set(at)],
-                              C.status.exists()) is not None
+    def mark(self, chat_id: str, at: float, *, unless_sooner: bool = False) -> bool:
+        """One UpdateItem: the chat is listed for purging from `at` (only if it exists; with
+        `unless_sooner`, only if it is not listed for an earlier time already)."""
+        condition = C.status.exists()
+        if unless_sooner:
+            condition &= C.purge_at.does_not_exist() | (C.purge_at > at)
+        return update_or_none(C(chat_id), [C.purge.set(PURGE_DUE), C.purge_at.set(at)], condition) is not None
 
     def due(self, now: float, limit: int) -> list[Chat]:
         """One Query of by_purge: the chats marked for purging at or before `now`, oldest first."""
