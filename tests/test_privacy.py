@@ -173,3 +173,35 @@ def test_files_go_with_a_desks_shorter_retention_not_the_buckets_longer_lifecycl
     assert app_module.purge_transcripts(SCHEDULED, None) == 1
     assert objects(pflow.bucket, chat_id) == [] and holding(chat_id) == ["stats"]
     assert objects(pflow.bucket, plain)  # the other desk's chat keeps its file
+
+
+def test_a_desk_that_strips_identity_strips_a_closed_tickets_name_and_address(pflow):
+    """strip_identity applies to tickets at their close as to chats: name and address gone
+    from every table (the mail log included), the patron's link still opens the thread, and a
+    reply after a reopen is kept and says it was not e-mailed."""
+    from tests.test_tickets import link_of, sent_mail
+    ada, ann = pflow.aws.token("ada"), pflow.aws.token("ann")
+    assert rest(pflow, "put", "/queues/general", ada, {"privacy": {"strip_identity": True}})[0] == 200
+    status, asked = pflow.post("/tickets", {"question": "Do you hold the 1890s parish maps?", "name": "Quinn Quill",
+                                            "email": "quinn@example.org"})
+    assert status == 201, asked
+    tid = asked["ticket_id"]
+    assert rest(pflow, "post", f"/tickets/{tid}/claim", ann)[0] == 200
+    assert rest(pflow, "post", f"/tickets/{tid}/replies", ann, {"text": "Yes, in the map room."})[0] == 201
+    assert "quinn@example.org" in json.dumps(every_item())  # kept while it is answered
+    status, closed = rest(pflow, "post", f"/tickets/{tid}/close", ann, {})
+    assert status == 200, closed
+    assert holding("quinn@example.org") == [] and holding("Quinn Quill") == []
+    assert closed["email"] == "" and closed.get("name") is None
+    assert closed["entries"][-1]["text"].startswith("The patron's name and e-mail address were removed")
+    link_tid, key = link_of(sent_mail()[-1])
+    status, page = pflow.get(f"/public/tickets/{link_tid}", key)
+    assert status == 200 and [e["kind"] for e in page["entries"]] == ["question", "reply"]
+    mails_before = len(sent_mail())
+    assert rest(pflow, "post", f"/tickets/{tid}/reopen", ann)[0] == 200
+    assert rest(pflow, "post", f"/tickets/{tid}/claim", ann)[0] == 200
+    status, ticket = rest(pflow, "post", f"/tickets/{tid}/replies", ann, {"text": "One more thing: bring ID."})
+    assert status == 201, ticket
+    assert len(sent_mail()) == mails_before
+    assert ticket["entries"][-1]["text"].startswith("Not e-mailed: the patron's address was removed")
+    assert pflow.get(f"/public/tickets/{link_tid}", key)[1]["entries"][-1]["text"] == "One more thing: bring ID."

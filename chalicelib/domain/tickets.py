@@ -159,6 +159,10 @@ class Tickets:
             self._require_holder(ticket, operator, "reply to")
             sent["entry"] = ticket.add("reply", text, now, {"role": "operator", "id": operator.id, "name": operator.name})
         ticket = self._change(ticket_id, change, operator)
+        if not ticket.email:  # removed at an earlier close: the patron reads it at their link
+            return self._change(ticket_id, lambda t, now: t.add(
+                "event", "Not e-mailed: the patron's address was removed when the ticket was closed; "
+                "they see the reply at their link.", now, {"role": "system"})).staff_view()
         mail = mails.ticket_reply(ticket.email, operator.name, text, ticket.question, self.link(ticket),
                                   self._library(ticket.queue))
         return self._send_and_record(ticket, mail).staff_view()
@@ -180,6 +184,10 @@ class Tickets:
             if record is not None:
                 ticket.record = {**record, "by": operator.id, "at": iso(now)}
             ticket.add("event", f"Closed by {operator.name}.", now, {"role": "system"})
+            if self.desks.policy(ticket.queue).strip_identity:
+                strip_identity(ticket)
+                ticket.add("event", "The patron's name and e-mail address were removed (this desk's privacy setting).",
+                           now, {"role": "system"})
         return self._change(ticket_id, change, operator).staff_view()
 
     def reopen(self, operator: Operator, ticket_id: str) -> dict:
@@ -327,3 +335,20 @@ class Tickets:
         if required and not email:
             raise bad_request("'email' is required: it is how the answer reaches you")
         return email
+
+
+def strip_identity(ticket: Ticket) -> None:
+    """A desk that strips identity at close (docs/privacy.md): the name and the address off the
+    ticket, off its e-mail log, and out of any text that quotes the address (a bounce's
+    diagnostic); the patron's own words stay, as a chat's do."""
+    address, ticket.name, ticket.email = ticket.email, None, ""
+    for mail in ticket.mail:
+        mail.pop("to", None)
+        if address and isinstance(mail.get("detail"), str):
+            mail["detail"] = mail["detail"].replace(address, "[removed]")
+    for entry in ticket.entries:
+        sender = entry.get("sender")
+        if isinstance(sender, dict) and sender.get("role") == "patron":
+            sender.pop("name", None)
+        if address and isinstance(entry.get("text"), str):
+            entry["text"] = entry["text"].replace(address, "[removed]")

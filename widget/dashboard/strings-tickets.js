@@ -50,7 +50,8 @@ export const TICKETS = {
   emailTranscript: "E-mail transcript",
   reply: "Send reply",
   replying: "Sending…",
-  replyLabel: (email) => `Reply to the patron (e-mailed${email ? ` to ${email}` : ""})`,
+  replyLabel: (email) => (email ? `Reply to the patron (e-mailed to ${email})`
+    : "Reply to the patron (no e-mail address is kept: they read it at their link)"),
   replyHint: "Claim the ticket to reply.",
   otherHolds: (who) => `${who} claimed this ticket: only they can reply.`,
   note: "Add internal note",
