@@ -176,6 +176,9 @@ def test_place_in_line_two_patrons_at_one_desk(desks_svc, new_context):
     with library_site(embed_html(desks_svc, "riverside")) as host:
         first_page, first = desk_page(desks_svc, new_context, host)
         expect(first.get_by_label("Your question")).to_be_visible()
+        # the privacy page of this desk's library, linked before the patron asks (docs/privacy.md)
+        expect(first.get_by_role("link", name="How we handle your chat (privacy)")).to_have_attribute(
+            "href", "privacy.html?library=Riverside%20Library")
         first_id = ask(first_page, first, remy, "Line test: is the river archive open to visitors?")
         line1 = first.locator(".lc-line")
         expect(line1).to_have_text("You are next in line.")

@@ -11,8 +11,9 @@ export class QuestionForm {
    * @param {object} handlers  the view's handlers (onSubmitQuestion)
    * @param {string} headingId
    * @param {object} values  {question, name, email} to start from
+   * @param {string} [privacyHref]  the public privacy page of this desk's library (view-tickets.js)
    */
-  constructor(t, handlers, headingId, values = {}) {
+  constructor(t, handlers, headingId, values = {}, privacyHref = "privacy.html") {
     this.t = t;
     this.handlers = handlers;
     this.busy = false;
@@ -36,7 +37,8 @@ export class QuestionForm {
     this.field("email", "form.email", email, { hint: t("form.emailHint") }),
     this.error,
     this.submitButton,
-    h("p", { class: "lc-fineprint", text: t("form.privacy") }));
+    h("p", { class: "lc-fineprint" }, t("form.privacy"), " ",
+      h("a", { class: "lc-link lc-privacy-link", href: privacyHref, target: "_blank", rel: "noopener", text: t("privacy.link") })));
     this.section = h("section", { class: "lc-screen lc-start" },
       h("h2", { class: "lc-heading", id: headingId, text: t("form.heading") }),
       h("p", { class: "lc-lead", text: t("form.intro") }),

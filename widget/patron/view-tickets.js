@@ -124,6 +124,11 @@ function sentNote(t, email, { level = "h3", body = "ticket.sentBody" } = {}) {
 }
 
 export const ticketViewMethods = {
+  /** The privacy page of the desk's library (`?library=`), linked from the form and the end. */
+  setPrivacyLibrary(library) {
+    this.privacyHref = library ? `privacy.html?library=${encodeURIComponent(library)}` : "privacy.html";
+  },
+
   // ------------------------------------------------ offline and closed screens
 
   /**
@@ -320,7 +325,7 @@ export const ticketViewMethods = {
       confirm.hidden = false;
       confirm.querySelector("button").focus();
     } }, t("delete.ask"));
-    const link = h("a", { class: "lc-link lc-privacy-link", href: "privacy.html", target: "_blank", rel: "noopener",
+    const link = h("a", { class: "lc-link lc-privacy-link", href: this.privacyHref || "privacy.html", target: "_blank", rel: "noopener",
       text: t("privacy.link") });
     this.deleteTools = { status };
     return h("div", { class: "lc-privacy-tools" }, h("div", { class: "lc-actions" }, ask, link), confirm, status);

@@ -228,7 +228,7 @@ export class View {
   showForm(values = {}) {
     this.setScreen("form");
     this.clearFooter();
-    this.questionForm = new QuestionForm(this.t, this.handlers, id("form"), values);
+    this.questionForm = new QuestionForm(this.t, this.handlers, id("form"), values, this.privacyHref);
     this.body.replaceChildren(this.questionForm.section);
   }
 
