@@ -33,6 +33,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync", "--disable-dev-shm-usage"]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def patient_expect(request):
+    """Every browser module's `expect` waits up to 10 s (a module may set EXPECT_TIMEOUT_MS):
+    on a loaded 2-core CI machine the service answers, just slower. Waiting longer for a fact
+    is not waiting for time: `expect` returns the moment it holds."""
+    if not request.module.__name__.endswith("_browser"):
+        yield
+        return
+    expect.set_options(timeout=getattr(request.module, "EXPECT_TIMEOUT_MS", 10_000))
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="session")
 def local_service():
     """One local runner for the session (starting one costs seconds: moto, the Cognito pool,
@@ -222,6 +235,24 @@ def sign_in(page, user: str) -> None:
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#lcd-conn")).to_have_attribute("data-state", "open")
+
+
+def dashboard_as(new_context, svc, user: str):
+    """A dashboard page of `svc`, signed in as the demo `user`, its socket open."""
+    page = page_of(new_context, f"{svc.base_url}/dashboard/")
+    sign_in(page, user)
+    return page
+
+
+def claim_waiting(page, question: str):
+    """Claim Chat on the one waiting row asking `question`: (the pane's locator, the chat id)."""
+    row = page.locator(".lcd-wait-row").filter(has_text=question)
+    expect(row).to_have_count(1)
+    chat_id = row.get_attribute("data-chat-id")
+    row.get_by_role("button", name="Claim Chat").click()
+    pane = page.locator(f'.lcd-pane[data-chat-id="{chat_id}"]')
+    expect(pane).to_be_visible()
+    return pane, chat_id
 
 
 def waiting_count(page) -> int:

@@ -23,13 +23,6 @@ from tests.e2e import DEMO_PASSWORD, Client
 pytestmark = pytest.mark.timeout(150)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def open_dashboard(new_context, svc, **ctx):
     page = new_context(**ctx).new_page()
     page.errors = []

@@ -29,13 +29,6 @@ LIBRARIAN = "Libby Librarian"
 LAUNCHER_FOCUSED = "() => document.activeElement?.shadowRoot?.activeElement?.className === 'lc-launcher'"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture
 def op(svc):
     """A librarian connected on the dashboard's protocol (so the widget shows its form)."""

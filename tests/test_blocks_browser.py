@@ -23,7 +23,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import FRAME, LAUNCHER, axe_serious, own_runner, page_of, shot, sign_in
+from tests.browser import claim_waiting, dashboard_as, FRAME, LAUNCHER, axe_serious, own_runner, page_of, shot
 from tests.e2e import Client
 
 pytestmark = pytest.mark.timeout(300)
@@ -32,34 +32,13 @@ UNAVAILABLE = "Chat is not available right now. You can still reach us another w
 CLOSED_REFUSAL = "Not blocked: this chat no longer says who its patron was; block from an open or ended chat."
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
+EXPECT_TIMEOUT_MS = 15_000  # tests/browser.py's patient_expect: this module's pages do more per step
 
 
 @pytest.fixture(scope="module")
 def bsvc():
     with own_runner() as service:
         yield service
-
-
-def dashboard(new_context, svc, user: str):
-    page = page_of(new_context, f"{svc.base_url}/dashboard/")
-    sign_in(page, user)
-    return page
-
-
-def claim(lib, question: str):
-    """Claim Chat on the waiting row of `question`: (the pane's locator, the chat id)."""
-    row = lib.locator(".lcd-wait-row").filter(has_text=question)
-    expect(row).to_have_count(1)
-    chat_id = row.get_attribute("data-chat-id")
-    row.get_by_role("button", name="Claim Chat").click()
-    pane = lib.locator(f'.lcd-pane[data-chat-id="{chat_id}"]')
-    expect(pane).to_be_visible()
-    return pane, chat_id
 
 
 def end_from_pane(lib, pane) -> None:
@@ -80,8 +59,8 @@ def test_a_block_from_a_chat_closed_meanwhile_is_refused_in_the_services_words(b
     created = svc.new_chat(question, name="Robin")
     patron = Client(created["ws_url"], created["token"], hello={"chat_id": created["chat_id"]})
     patron.wait("welcome")
-    lib = dashboard(new_context, svc, "librarian")
-    pane, chat_id = claim(lib, question)
+    lib = dashboard_as(new_context, svc, "librarian")
+    pane, chat_id = claim_waiting(lib, question)
     assert chat_id == created["chat_id"]
     patron.wait("chat.claimed")
     end_from_pane(lib, pane)  # ended, not closed: the patron can still be blocked from here
@@ -113,7 +92,7 @@ def test_a_block_from_a_chat_closed_meanwhile_is_refused_in_the_services_words(b
 def test_a_librarian_blocks_a_patron_from_the_pane_and_an_admin_lifts_it(bsvc, new_context):
     svc = bsvc
     # the admin looks at the Team tab first: nobody is blocked
-    admin = dashboard(new_context, svc, "admin")
+    admin = dashboard_as(new_context, svc, "admin")
     team = admin.get_by_role("tab", name="Team")
     team.click()
     blocks = admin.get_by_role("region", name="Blocks", exact=True)
@@ -121,7 +100,7 @@ def test_a_librarian_blocks_a_patron_from_the_pane_and_an_admin_lifts_it(bsvc, n
     admin.get_by_role("tab", name=re.compile("^Chats")).click()
 
     # a patron asks from the widget; the librarian claims the chat
-    lib = dashboard(new_context, svc, "librarian")
+    lib = dashboard_as(new_context, svc, "librarian")
     patron = page_of(new_context, f"{svc.base_url}/")
     patron.get_by_role("button", name=LAUNCHER).click()
     chat = patron.frame_locator(FRAME)
@@ -130,7 +109,7 @@ def test_a_librarian_blocks_a_patron_from_the_pane_and_an_admin_lifts_it(bsvc, n
     chat.get_by_label("Your name").fill("Pat")
     chat.get_by_role("button", name="Start chat").click()
     expect(chat.get_by_text("A librarian will be with you shortly.")).to_be_visible()
-    pane, chat_id = claim(lib, question)
+    pane, chat_id = claim_waiting(lib, question)
     expect(chat.get_by_label("Message")).to_be_visible()
 
     # Block patron…: the dialog, its default, a reason required

@@ -31,13 +31,6 @@ pytestmark = pytest.mark.timeout(180)
 NEW_PASSWORD = "Correct-Horse-Battery-9"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture(scope="module")
 def own_service():
     service = LocalService()

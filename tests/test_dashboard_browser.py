@@ -34,13 +34,6 @@ from tests.e2e import DEMO_PASSWORD, Client, LocalService
 pytestmark = pytest.mark.timeout(120)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)  # a loaded CI machine: the service answers, just slower
-    yield
-    expect.set_options(timeout=5_000)
-
-
 class Patron:
     """A patron: the REST call that starts a chat, then a real WebSocket like the widget's."""
 

@@ -22,13 +22,6 @@ pytestmark = pytest.mark.timeout(120)
 PERSONAL = "Personal Canned Messages"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def delete_personal(svc, user: str, title: str) -> None:
     token = svc.login(user)
     code, lists = svc.request("GET", "/api/canned", token=token)

@@ -32,13 +32,6 @@ ROLLED = f"Rolled over from {CENTRAL}"
 ROLLOVER_SECONDS = 10  # the least the service takes (chalicelib/domain/queues.py ROLLOVER_MIN)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture(scope="module")
 def desks_svc():
     service = LocalService(env={"LOCAL_SCHEDULE_SECONDS": "1"})

@@ -21,13 +21,6 @@ from tests.test_dashboard_browser import PNG_BYTES, claim, dashboard, no_page_er
 pytestmark = pytest.mark.timeout(120)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def uploads_seen(page) -> list[str]:
     """Every upload request the page makes from now on (the presigned-POST slot and S3)."""
     seen: list[str] = []

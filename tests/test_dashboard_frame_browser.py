@@ -29,11 +29,7 @@ FRAME = """() => ({scrollHeight: document.documentElement.scrollHeight, innerHei
                    scrollTop: document.scrollingElement.scrollTop, bodyTop: document.body.scrollTop})"""
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=15_000)  # a loaded 2-core machine: 100 messages take a while
-    yield
-    expect.set_options(timeout=5_000)
+EXPECT_TIMEOUT_MS = 15_000  # tests/browser.py's patient_expect: this module's pages do more per step
 
 
 def long_chat(page, pat: Patron, n: int = 100):

@@ -23,13 +23,6 @@ pytestmark = pytest.mark.timeout(150)
 LEFT_AT = re.compile(r"Patron left at \d")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture(scope="module")
 def quick_abandon():
     """A runner of its own that ends a waiting chat 1 s after its patron left, checking every second."""

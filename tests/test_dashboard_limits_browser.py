@@ -22,13 +22,6 @@ from tests.test_dashboard_browser import (chat_tab, claim, dashboard, no_page_er
 pytestmark = pytest.mark.timeout(150)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def hold_chats(svc, patrons, user: str, n: int):
     """`user` claims `n` fresh chats over a WebSocket of their own (then closes it); the patrons."""
     op = Client(svc.ws_url, svc.login(user), hello={})

@@ -20,13 +20,6 @@ pytestmark = pytest.mark.timeout(180)
 LIBRARIAN = "Libby Librarian"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)  # a busy 2-core machine answers, just slower
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def librarian_page(new_context, svc, user="librarian"):
     page = new_context(reduced_motion="reduce").new_page()
     page.errors = []

@@ -27,13 +27,6 @@ SETTINGS = {"retention_days": 7, "transcripts": "delete", "delete_after_hours": 
             "strip_identity": True, "typing_preview": False}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture(scope="module")
 def psvc():
     with own_runner({"QUEUE_CACHE_SECONDS": "0"}) as service:

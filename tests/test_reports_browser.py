@@ -41,11 +41,7 @@ TYPES = ["Directional", "Reference", "Technology", "Policy"]
 CHARTS = ["per_day", "heat_map", "wait", "duration", "outcomes", "ratings", "read", "question_types", "tags"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
+EXPECT_TIMEOUT_MS = 15_000  # tests/browser.py's patient_expect: this module's pages do more per step
 
 
 @pytest.fixture(scope="module")

@@ -14,28 +14,15 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import FRAME, LAUNCHER, axe_serious, own_runner, page_of, patron_frame, shot, sign_in
+from tests.browser import claim_waiting, dashboard_as, FRAME, LAUNCHER, axe_serious, own_runner, page_of, patron_frame, shot
 
 pytestmark = pytest.mark.timeout(240)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture(scope="module")
 def ssvc():
     with own_runner() as service:
         yield service
-
-
-def dashboard(new_context, svc, user: str):
-    page = page_of(new_context, f"{svc.base_url}/dashboard/")
-    sign_in(page, user)
-    return page
 
 
 def ask(new_context, svc, question: str, name: str):
@@ -49,15 +36,6 @@ def ask(new_context, svc, question: str, name: str):
     return page, chat
 
 
-def claim(libby, question: str):
-    row = libby.locator(".lcd-wait-row", has_text=question)
-    chat_id = row.get_attribute("data-chat-id")
-    row.get_by_role("button", name="Claim Chat").click()
-    pane = libby.locator(f'.lcd-pane[data-chat-id="{chat_id}"]')
-    expect(pane).to_be_visible()
-    return pane, chat_id
-
-
 def supervise_tab(page):
     tab = page.get_by_role("tab", name="Supervise")
     tab.click()
@@ -67,15 +45,15 @@ def supervise_tab(page):
 
 def test_a_supervisor_watches_a_chat_live_and_takes_it_over(ssvc, new_context):
     question = f"Where are the large-print books? ({uuid.uuid4().hex[:4]})"
-    libby = dashboard(new_context, ssvc, "librarian")
+    libby = dashboard_as(new_context, ssvc, "librarian")
     expect(libby.get_by_role("tab", name="Supervise")).to_be_hidden()  # librarians do not supervise
     patron, chat = ask(new_context, ssvc, question, "Pat")
-    pane, chat_id = claim(libby, question)
+    pane, chat_id = claim_waiting(libby, question)
     pane.get_by_role("textbox", name="Message to Pat").fill("Hello Pat, Libby here: let me look.")
     pane.get_by_role("textbox", name="Message to Pat").press("Enter")
     expect(chat.get_by_text("Hello Pat, Libby here: let me look.")).to_be_visible()
 
-    sam = dashboard(new_context, ssvc, "supervisor")
+    sam = dashboard_as(new_context, ssvc, "supervisor")
     panel = supervise_tab(sam)
     row = panel.locator(f'tr[data-chat="{chat_id}"]')
     expect(row).to_contain_text("Libby Librarian")
@@ -126,10 +104,10 @@ def test_a_supervisor_watches_a_chat_live_and_takes_it_over(ssvc, new_context):
 
 def test_a_supervisor_ends_a_chat_they_look_into(ssvc, new_context):
     question = f"Can I renew a laptop loan? ({uuid.uuid4().hex[:4]})"
-    libby = dashboard(new_context, ssvc, "librarian")
+    libby = dashboard_as(new_context, ssvc, "librarian")
     patron, chat = ask(new_context, ssvc, question, "Robin")
-    pane, chat_id = claim(libby, question)
-    admin = dashboard(new_context, ssvc, "admin")  # admins supervise every desk
+    pane, chat_id = claim_waiting(libby, question)
+    admin = dashboard_as(new_context, ssvc, "admin")  # admins supervise every desk
     panel = supervise_tab(admin)
     panel.locator(f'tr[data-chat="{chat_id}"]').get_by_role(
         "button", name="Look into the chat with Robin").click()

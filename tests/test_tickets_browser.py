@@ -18,29 +18,16 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import own_runner, page_of, FRAME, LAUNCHER, axe_serious, library_site, patron_frame, shot, sign_in
+from tests.browser import dashboard_as, own_runner, page_of, FRAME, LAUNCHER, axe_serious, library_site, patron_frame, shot
 from tests.e2e import Client
 
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture(scope="module")
 def tsvc():
     with own_runner({"QUEUE_CACHE_SECONDS": "0"}) as service:
         yield service
-
-
-def dashboard(new_context, svc, user: str):
-    page = page_of(new_context, f"{svc.base_url}/dashboard/")
-    sign_in(page, user)
-    return page
 
 
 def library_page(svc, desk: str) -> str:
@@ -84,7 +71,7 @@ def test_after_hours_a_question_becomes_a_ticket_answered_by_e_mail_and_followed
     shot(page, "tickets-01-widget-after-hours")
 
     # the librarian answers it from the Tickets tab
-    lib = dashboard(new_context, tsvc, "librarian")
+    lib = dashboard_as(new_context, tsvc, "librarian")
     lib.get_by_role("tab", name="Tickets").click()
     lib.locator("#lcd-tickets-desk").select_option("evening")
     lib.get_by_role("button", name="Refresh the tickets").click()
@@ -177,7 +164,7 @@ def test_a_librarian_records_a_chat_at_close_and_finds_it_in_history(tsvc, new_c
     created = tsvc.new_chat(question, name="Pat")
     patron = Client(created["ws_url"], created["token"], hello={"chat_id": created["chat_id"]})
     patron.wait("welcome")
-    lib = dashboard(new_context, tsvc, "librarian")
+    lib = dashboard_as(new_context, tsvc, "librarian")
     row = lib.locator(f'.lcd-wait-row[data-chat-id="{created["chat_id"]}"]')
     row.get_by_role("button", name="Claim Chat").click()
     pane = lib.locator(f'.lcd-pane[data-chat-id="{created["chat_id"]}"]')

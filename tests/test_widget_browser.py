@@ -36,15 +36,6 @@ from tests.e2e import Client
 LIBRARIAN = "Libby Librarian"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    """This machine may be busy (browser, service and tests share it): assertions wait up to
-    10 s, as actions do (tests/browser.py), instead of Playwright's 5 s."""
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @contextmanager
 def librarian(svc):
     """A librarian connected on the dashboard's protocol (so /api/status says online)."""

@@ -33,13 +33,6 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PATRON_ZONE = "Europe/Paris"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture(scope="module")
 def desks_svc():
     with own_runner({"QUEUE_CACHE_SECONDS": "0"}) as service:

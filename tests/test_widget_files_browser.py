@@ -25,14 +25,6 @@ PNG_48x32 = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    """A busy machine (browser, service and tests share two cores): assertions wait up to 10 s."""
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def test_a_chosen_file_waits_for_upload_and_cancel_sends_nothing(svc, new_context):
     with librarian(svc) as op:
         context, page, errors = open_demo(svc, new_context)

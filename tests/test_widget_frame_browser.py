@@ -25,14 +25,6 @@ SCROLLS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    """A busy machine (browser, service and tests share two cores): assertions wait up to 10 s."""
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def assert_frame_still(frame) -> dict:
     """The frame's document is exactly its viewport and has not moved; returns the measures."""
     m = frame.evaluate(SCROLLS)

@@ -28,14 +28,6 @@ from tests.test_widget_browser import (LIBRARIAN, claim, end_as_librarian, libra
 PREVIEW_NOTE = "Librarians can see what you type before you send it."
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    """A busy machine (browser, service and tests share two cores): assertions wait up to 10 s."""
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def record_sockets(page) -> list:
     """Every WebSocket the page opens, each with `.received` (its frames, parsed)."""
     sockets = []

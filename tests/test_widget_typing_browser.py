@@ -28,13 +28,6 @@ MESSAGE = "Hello, do you have the third edition of Dune on the shelves?"
 assert len(MESSAGE) == 60
 
 
-@pytest.fixture(scope="module", autouse=True)
-def patient_expect():
-    expect.set_options(timeout=10_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def typing_sent(sent: list[dict], chat_id: str) -> list[dict]:
     return [f for f in sent if f.get("action") == "typing" and f.get("chat_id") == chat_id]
 

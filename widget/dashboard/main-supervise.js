@@ -18,6 +18,7 @@ export function startSupervise({ doc, win, api, client, dash, view, authLost }) 
     confirm: (o) => view.confirm(o),
     openChat: (chatId) => dash.select(chatId, { focus: "pane" }),
     deskLabel: (id) => dash.queue.deskLabel(id),
+    forget: (chatId) => { if (!dash.chats.has(chatId)) client.forget(chatId); },
     timers: win,
   });
   Object.assign(sv.handlers, {

@@ -29,13 +29,14 @@ export class SuperviseController {
    * @param {Function} o.confirm  ({title, body, confirm, cancel}) => Promise<bool>
    * @param {Function} o.openChat (chatId) => void: show a chat of mine in its tab
    * @param {Function} o.deskLabel (id) => the desk's name
+   * @param {Function} [o.forget]   (chatId) => void: the socket stops resuming a chat no longer looked into
    * @param {Function} [o.onAuthLost]
    * @param {object} [o.timers]   {setTimeout, clearTimeout, setInterval, clearInterval}
    */
   constructor(o) {
     Object.assign(this, { api: o.api, view: o.view, send: o.send, me: o.me, visible: o.visible,
       confirm: o.confirm, openChat: o.openChat, deskLabel: o.deskLabel || ((id) => id),
-      onAuthLost: o.onAuthLost || (() => {}) });
+      onAuthLost: o.onAuthLost || (() => {}), forget: o.forget || (() => {}) });
     const t = o.timers || globalThis;
     this.timers = { set: t.setTimeout.bind(t), clear: t.clearTimeout.bind(t),
       every: t.setInterval.bind(t), stop: t.clearInterval.bind(t) };
@@ -85,7 +86,7 @@ export class SuperviseController {
 
   watch(chatId) {
     if (this.watching && this.watching.chatId === chatId && !this.watching.ended) return;
-    if (this.watching && !this.watching.ended) this.request("unobserve", this.watching.chatId);
+    if (this.watching) this.leave(this.watching);
     const chat = ((this.data && this.data.chats) || []).find((c) => c.chat_id === chatId) || { chat_id: chatId };
     const notice = this.noticeFor(chat);
     this.watching = { chatId, chat, seqs: new Set(), ended: false };
@@ -109,10 +110,16 @@ export class SuperviseController {
   stop() {
     const w = this.watching;
     if (!w) return;
-    if (!w.ended) this.request("unobserve", w.chatId);
+    this.leave(w);
     this.watching = null;
     this.view.closeWatch();
     this.refreshSoon();
+  }
+
+  /** Off the chat's observer list, and out of what a reconnect resumes (its last seq). */
+  leave(w) {
+    if (!w.ended) this.request("unobserve", w.chatId);
+    this.forget(w.chatId);
   }
 
   takeOver() {

@@ -20,13 +20,15 @@ function setup({ api = {}, send = true } = {}) {
   const timers = { setTimeout: (fn) => { fn.pending = true; return fn; }, clearTimeout() {},
     setInterval: () => 1, clearInterval() {} };
   const opened = [];
+  const forgotten = [];
   const c = new SuperviseController({
     api: { supervision: async () => LIVE, ...api }, view,
     send: (f) => (send ? frames.push(f) > 0 : false),
     me: () => ({ id: "sam", role: "supervisor" }), visible: () => true,
     confirm: async () => true, openChat: (id) => opened.push(id), deskLabel: (id) => `desk ${id}`, timers,
+    forget: (id) => forgotten.push(id),
   });
-  return { c, calls, frames, opened, of: (name) => calls.filter((x) => x[0] === name).map((x) => x.slice(1)) };
+  return { c, calls, frames, opened, forgotten, of: (name) => calls.filter((x) => x[0] === name).map((x) => x.slice(1)) };
 }
 
 test("who supervises: admins and supervisors", () => {
@@ -103,6 +105,7 @@ test("a reconnect looks in again; ending asks first; stop leaves", async () => {
   s.c.stop();
   assert.equal(s.frames.at(-1).action, "unobserve");
   assert.equal(s.c.watching, null);
+  assert.deepEqual(s.forgotten, ["c1"], "a reconnect no longer resumes it");
   const offline = setup({ send: false });
   await offline.c.refresh();
   offline.c.watch("c1");
