@@ -31,7 +31,7 @@ def test_watcher_welcome_says_whether_anyone_can_answer(h):
             {"id": "general", "name": "Ask a librarian", "online": False, "open": True,
              "timezone": "UTC", "typing_preview": True},
             {"id": "law", "name": "Law library", "online": False, "open": True,
-             "timezone": "UTC", "typing_preview": True}]}}
+             "timezone": "UTC", "typing_preview": True}], "at": "2026-09-21T14:13:20.000Z"}}
     assert h.status()["ws_url"] == "ws://test/ws"
 
 
@@ -137,3 +137,19 @@ def test_watching_costs_a_write_at_connect_and_hello_and_one_query_per_change(fl
     assert botocore_requests.ops() == []  # a ping on any connection costs no request
     flow.disconnect("w1=")
     flow.disconnect("o1=")
+
+
+def test_the_last_librarian_leaves_the_index_before_the_watchers_hear_it(h):
+    """A watcher that joins while the last librarian's $disconnect runs must not read "online"
+    and then hear nothing: the connection row is gone before the announcement is made, so a
+    status read afterwards is offline and a watcher that joined before is told."""
+    h.operator("ann")
+    h.connect_operator("o1", "ann")
+    watch(h)
+    rows_at_announcement = []
+    h.events.subscribe("operator_status", lambda **_: rows_at_announcement.append(set(h.db.connections)))
+    h.disconnect("o1")
+    assert rows_at_announcement and "o1" not in rows_at_announcement[0]
+    assert statuses(h)[-1] is False
+    assert h.sender.of("w1", "service.status")[-1]["at"] == "2026-09-21T14:13:20.000Z"
+

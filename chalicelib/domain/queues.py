@@ -241,7 +241,8 @@ class Desks:
 
         entries = [{**self._status_entry(q, now, online(q)), "typing_preview": self.policy(q.id).typing_preview}
                    for q in desks]
-        out = {"online": any(e["online"] for e in entries), "queues": entries}
+        # `at`: when it was true; a watcher keeps the newest (a push may overtake a welcome)
+        out = {"online": any(e["online"] for e in entries), "queues": entries, "at": iso(now)}
         if queue_id is not None:
             entry = next((e for e in entries if e["id"] == queue_id), None)
             if entry is None:

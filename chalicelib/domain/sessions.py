@@ -211,10 +211,15 @@ class Sessions:
                     observed(self.events, self.desks, chat, {"id": conn.operator_id, "name": conn.operator_name}, False)
             if conn.joined:
                 self.staff_room.leave(connection_id)
+                # Out of the index before the news: a status watcher that joins meanwhile either
+                # reads the status without this connection or is listed for the announcement.
+                # (Deleted last, a watcher joining between the two read "online" and heard nothing.)
+                self.connections.delete(connection_id)
                 busy = self._cleaning.ids
                 others = [c for c in self.connections.operators() if c.connection_id not in busy]
                 if operator and not any(c.operator_id == operator.id for c in others):
                     self.team.announce(operator, OFFLINE, others)
+                return
         self.connections.delete(connection_id)
 
     def gone(self, connection_id: str, origin: str | None) -> None:

@@ -3,7 +3,8 @@
 // hears `service.status` whenever an operator becomes available, goes away or signs off
 // (docs/protocol.md). The shared protocol client (../js/protocol.js) does the wire: `hello`
 // (whose `welcome` carries the status now), pings against the gateway's idle timer, and
-// reconnects with backoff. A status is a state, not a change: the same one twice is harmless.
+// reconnects with backoff. A status is a state, not a change: the same one twice is harmless;
+// an older one (by its `at`) arriving after a newer one is dropped.
 // No DOM: the intake (intake.js) decides what a status means for the screen.
 
 import { safeUrl } from "../js/urls.js";
@@ -40,8 +41,13 @@ export class StatusWatch {
     const client = this.createClient({ url, token: null, resume: false });
     this.client = client;
     this.url = url;
+    let newest = ""; // the `at` of the status reported last: a push can overtake the welcome
     const report = (status) => {
-      if (this.client === client && status && typeof status === "object") this.onStatus(status);
+      if (this.client !== client || !status || typeof status !== "object") return;
+      const at = typeof status.at === "string" ? status.at : "";
+      if (at && newest && at < newest) return; // older than what the watcher already said
+      if (at) newest = at;
+      this.onStatus(status);
     };
     client.on("welcome", (frame) => report(frame.status));
     client.on("frame", (frame) => {

@@ -94,3 +94,19 @@ test("StatusWatch: the welcome's status and every push reach the widget; close s
   assert.equal(all.length, 1, "no reconnect after close");
   assert.equal(watch.open("https://not-a-websocket"), false);
 });
+
+test("StatusWatch: a push that overtook the welcome wins; an older status (by `at`) is dropped", () => {
+  const { all, FakeWebSocket } = sockets();
+  const seen = [];
+  const watch = new StatusWatch({ onStatus: (s) => seen.push(s.online),
+    createClient: (o) => new ProtocolClient({ ...o, WebSocket: FakeWebSocket, random: () => 0.5 }) });
+  watch.open("ws://h/ws");
+  all[0].accept();
+  // the last librarian signed off while this watcher joined: the push was computed after the welcome
+  all[0].serve({ type: "service.status", online: false, queues: [], at: "2026-12-03T11:24:00.500Z" });
+  all[0].serve({ type: "welcome", role: "watcher", status: { online: true, queues: [], at: "2026-12-03T11:24:00.400Z" } });
+  all[0].serve({ type: "service.status", online: true, queues: [], at: "2026-12-03T11:25:00.000Z" });
+  all[0].serve({ type: "service.status", online: false, queues: [] }); // no `at` (an older service): taken
+  assert.deepEqual(seen, [false, true, false]);
+  watch.close();
+});
