@@ -22,6 +22,7 @@ from tests.browser import (FRAME, LAUNCHER, apply_text_spacing, axe_rules_that_r
                            focused, horizontal_overflow, library_site, live_regions_with, moving_elements,
                            patron_frame, shot, small_targets, tab_names, unnamed_controls)
 from tests.e2e import Client
+from tests.test_widget_browser import claim
 
 pytestmark = pytest.mark.timeout(150)
 
@@ -129,8 +130,7 @@ def test_every_state_focus_names_targets_live_log_and_axe(svc, new_context, op):
         log = chat.get_by_role("log")
         expect(log).to_have_attribute("aria-live", "polite")
         expect(log).to_have_attribute("aria-relevant", "additions")
-        op.send(action="claim", chat_id=chat_id)
-        op.wait("chat.claimed", chat_id=chat_id)
+        claim(op, chat, chat_id)
         expect(chat.get_by_text(f"{LIBRARIAN} joined the chat")).to_be_visible()
         op.send(action="send", chat_id=chat_id, client_msg_id="a11y-1",
                 text="The quiet room is on floor 3: https://library.example/rooms")
@@ -191,8 +191,7 @@ def test_messages_are_announced_once_not_again_after_a_reconnect(svc, new_contex
     chat.get_by_role("button", name="Start chat").click()
     chat_id = op.wait("chat.queued", where=lambda f: f["chat"]["question"].startswith("Live region"))["chat"]["chat_id"]
     try:
-        op.send(action="claim", chat_id=chat_id)
-        op.wait("chat.claimed", chat_id=chat_id)
+        claim(op, chat, chat_id)
         op.send(action="send", chat_id=chat_id, client_msg_id="live-1", text="Yes, for two weeks.")
         expect(chat.get_by_text("Yes, for two weeks.")).to_be_visible()
         # From here on, record what is added to the log: that is what a screen reader announces.
@@ -231,8 +230,7 @@ def test_reduced_motion_stops_animations_and_transitions(svc, new_context, op):
     try:
         expect(chat.locator(".lc-pulse")).to_be_visible()  # the waiting card's pulse
         assert moving_elements(frame) == []
-        op.send(action="claim", chat_id=chat_id)
-        op.wait("chat.claimed", chat_id=chat_id)
+        claim(op, chat, chat_id)
         op.send(action="typing", chat_id=chat_id, typing=True)
         expect(chat.locator(".lc-typing-dots")).to_be_visible()
         assert moving_elements(frame) == []
@@ -260,8 +258,7 @@ def test_reflow_at_320_px_and_200_percent_text(svc, new_context, op, plain_site)
     chat.get_by_role("button", name="Start chat").click()
     chat_id = op.wait("chat.queued", where=lambda f: f["chat"]["question"].startswith("Reflow"))["chat"]["chat_id"]
     try:
-        op.send(action="claim", chat_id=chat_id)
-        op.wait("chat.claimed", chat_id=chat_id)
+        claim(op, chat, chat_id)
         op.send(action="send", chat_id=chat_id, client_msg_id="r-1",
                 text="See https://catalog.library.example/search/results/with/a/rather/long/path?query=reflow-check")
         expect(chat.locator(".lc-bubble").filter(has_text="See https")).to_be_visible()

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 
 from tests.browser import dashboard_as, own_runner, page_of, FRAME, LAUNCHER, axe_serious, library_site, patron_frame, shot
 from tests.e2e import Client
+from tests.test_widget_browser import claim, start_chat
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -116,24 +117,13 @@ def test_after_hours_a_question_becomes_a_ticket_answered_by_e_mail_and_followed
     site.__exit__(None, None, None)
 
 
-def start_chat(page, op, question: str):
-    page.get_by_role("button", name=LAUNCHER).click()
-    chat = page.frame_locator(FRAME)
-    chat.get_by_label("Your question").fill(question)
-    chat.get_by_label("Your name").fill("Pat")
-    chat.get_by_role("button", name="Start chat").click()
-    queued = op.wait("chat.queued", where=lambda f: f["chat"]["question"] == question)
-    return chat, queued["chat"]["chat_id"]
-
-
 def test_the_patron_gets_the_transcript_by_e_mail_at_the_end(tsvc, new_context):
     op = Client(tsvc.ws_url, tsvc.login("librarian"), hello={})
     op.wait("welcome")
     page = page_of(new_context, f"{tsvc.base_url}/")
     question = f"Where are the atlases? ({uuid.uuid4().hex[:4]})"
     chat, chat_id = start_chat(page, op, question)
-    op.send(action="claim", chat_id=chat_id)
-    op.wait("chat.claimed", chat_id=chat_id)
+    claim(op, chat, chat_id)
     op.send(action="send", chat_id=chat_id, text="Second floor, past the globes.", client_msg_id="t1")
     expect(chat.get_by_text("Second floor, past the globes.")).to_be_visible()
     op.send(action="end", chat_id=chat_id)
@@ -211,8 +201,7 @@ def test_the_patron_deletes_the_chat_from_the_widget_and_it_is_gone(tsvc, new_co
     op.wait("welcome")
     page = page_of(new_context, f"{tsvc.base_url}/")
     chat, chat_id = start_chat(page, op, f"Please forget this ({uuid.uuid4().hex[:4]})")
-    op.send(action="claim", chat_id=chat_id)
-    op.wait("chat.claimed", chat_id=chat_id)
+    claim(op, chat, chat_id)
     op.send(action="end", chat_id=chat_id)
     delete = chat.get_by_role("button", name="Delete this chat", exact=True)
     expect(delete).to_be_visible()
@@ -242,8 +231,7 @@ def test_the_typing_preview_notice_shows_only_where_the_desk_has_previews_on(tsv
         op.wait("welcome")
         page = page_of(new_context, f"{tsvc.base_url}/")
         chat, chat_id = start_chat(page, op, f"No preview here ({uuid.uuid4().hex[:4]})")
-        op.send(action="claim", chat_id=chat_id)
-        op.wait("chat.claimed", chat_id=chat_id)
+        claim(op, chat, chat_id)
         draft = chat.get_by_label("Message")
         expect(draft).to_be_visible()
         expect(chat.get_by_text(PREVIEW_NOTE)).to_be_hidden()
@@ -260,8 +248,7 @@ def test_the_typing_preview_notice_shows_only_where_the_desk_has_previews_on(tsv
     op.wait("welcome")
     chat, chat_id = start_chat(page, op, f"Preview here ({uuid.uuid4().hex[:4]})")
     expect(chat.get_by_text(PREVIEW_NOTE)).to_be_visible()
-    op.send(action="claim", chat_id=chat_id)
-    op.wait("chat.claimed", chat_id=chat_id)
+    claim(op, chat, chat_id)
     op.send(action="end", chat_id=chat_id)
     op.wait("chat.ended", chat_id=chat_id)
     op.close()
