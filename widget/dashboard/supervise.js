@@ -88,9 +88,8 @@ export class SuperviseController {
     if (this.watching && this.watching.chatId === chatId && !this.watching.ended) return;
     if (this.watching) this.leave(this.watching);
     const chat = ((this.data && this.data.chats) || []).find((c) => c.chat_id === chatId) || { chat_id: chatId };
-    const notice = this.noticeFor(chat);
     this.watching = { chatId, chat, seqs: new Set(), ended: false };
-    this.view.openWatch(chat, { notice, deskLabel: this.deskLabel });
+    this.view.openWatch(chat, { deskLabel: this.deskLabel });
     this.observe();
   }
 
@@ -148,6 +147,8 @@ export class SuperviseController {
     const requestId = newRequestId(`sv-${action}-`);
     if (!this.send({ action, chat_id: chatId, request_id: requestId })) return null;
     this.pending.set(requestId, action);
+    // only refusals answer a request id: keep the last few, not every request ever made
+    if (this.pending.size > 20) this.pending.delete(this.pending.keys().next().value);
     return requestId;
   }
 

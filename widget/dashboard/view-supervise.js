@@ -5,6 +5,7 @@
 
 import { el } from "../js/dom.js";
 import { formatClock, snippet } from "./logic.js";
+import { actionButton } from "./view-composer.js";
 import { SV } from "./strings-supervise.js";
 
 export class SuperviseView {
@@ -14,13 +15,6 @@ export class SuperviseView {
     this.root = doc.getElementById("lcd-supervise-root");
     this.handlers = { refresh() {}, watch() {}, takeOver() {}, end() {}, stop() {} };
     if (this.root) this.build();
-  }
-
-  button(text, className, onClick) {
-    const b = el(this.doc, "button", `lcd-btn ${className}`, text);
-    b.type = "button";
-    b.addEventListener("click", onClick);
-    return b;
   }
 
   section(id, heading) {
@@ -37,7 +31,7 @@ export class SuperviseView {
     const head = el(d, "div", "lcd-sv-head");
     const title = el(d, "h2", "lcd-sv-title", SV.heading);
     title.id = "lcd-sv-title";
-    this.refreshBtn = this.button(SV.refresh, "lcd-btn--secondary lcd-sv-refresh", () => this.handlers.refresh());
+    this.refreshBtn = actionButton(this.doc, "lcd-btn lcd-sv-refresh", SV.refresh, () => this.handlers.refresh());
     this.status = el(d, "p", "lcd-sv-status");
     this.status.setAttribute("role", "status");
     head.append(title, el(d, "p", "lcd-sv-intro", SV.intro), this.refreshBtn, this.status);
@@ -80,9 +74,9 @@ export class SuperviseView {
     region.append(this.log);
     this.typing = el(d, "p", "lcd-sv-typing");
     const actions = el(d, "div", "lcd-sv-actions");
-    this.takeBtn = this.button(SV.takeOver, "lcd-btn--primary", () => this.handlers.takeOver());
-    this.endBtn = this.button(SV.end, "lcd-btn--danger", () => this.handlers.end());
-    this.stopBtn = this.button(SV.stop, "lcd-btn--secondary", () => this.handlers.stop());
+    this.takeBtn = actionButton(this.doc, "lcd-btn lcd-btn--primary", SV.takeOver, () => this.handlers.takeOver());
+    this.endBtn = actionButton(this.doc, "lcd-btn lcd-btn--danger", SV.end, () => this.handlers.end());
+    this.stopBtn = actionButton(this.doc, "lcd-btn", SV.stop, () => this.handlers.stop());
     actions.append(this.takeBtn, this.endBtn, this.stopBtn);
     this.watch.append(this.watchTitle, this.watchMeta, this.watchState, region, this.typing, actions);
   }
@@ -172,7 +166,7 @@ export class SuperviseView {
       const status = `${SV.status[chat.status] || chat.status}${SV.observers(chat.observers || 0)}`;
       const action = el(d, "td");
       if (chat.status === "active" || chat.status === "queued") {
-        const b = this.button(chat.chat_id === watching ? SV.watchingNow : SV.watch, "lcd-btn--secondary lcd-sv-look",
+        const b = actionButton(this.doc, "lcd-btn lcd-sv-look", chat.chat_id === watching ? SV.watchingNow : SV.watch,
           () => this.handlers.watch(chat.chat_id));
         b.setAttribute("aria-label", SV.watchLabel(name));
         if (chat.chat_id === watching) b.setAttribute("aria-pressed", "true");
