@@ -103,7 +103,7 @@ export class Intake {
       || queues.some((q) => q && q.id === configured));
     this.queueId = known ? configured : undefined;
     this.deskId = this.queueId || (deskOf(status, undefined) || {}).id;
-    if (view.setPrivacyLibrary) view.setPrivacyLibrary((deskOf(status, this.deskId) || {}).library);
+    view.setPrivacyLibrary((deskOf(status, this.deskId) || {}).library);
     const mode = deskMode(status, this.deskId);
     this.cancelReopen();
     this.keepTicketDraft();
